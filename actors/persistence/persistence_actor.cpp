@@ -1,0 +1,114 @@
+#include "actors/persistence/persistence_actor.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+
+#include "runtime/config_check.hpp"
+#include "runtime/log.hpp"
+
+namespace cdb {
+
+void persistence_config::validate(std::vector<std::string>& errors) const {
+  config_check c{"persistence", errors};
+  c.require(!dsn.empty(), "dsn", "\"\"",
+            "must be a libpq connection string (or set CDB_PERSISTENCE_DSN)");
+  c.require(flush_interval > 0, "flush_interval", flush_interval,
+            "must be > 0");
+  c.require(batch_size >= 1, "batch_size", batch_size, "must be >= 1");
+  c.require(retry_max > 0, "retry_max", retry_max, "must be > 0");
+}
+
+namespace {
+
+using self_ptr = persistence_actor::stateful_pointer<persistence_state>;
+
+/// Writes the pending batch; on failure keeps it and schedules a retry.
+void flush(self_ptr self, const persistence_config& cfg,
+           const actor_context& ctx) {
+  auto& st = self->state;
+  auto n = st.pending.size();
+  if (n == 0)
+    return;
+  auto now = ctx.clock->now();
+  if (now < st.retry_at)
+    return;
+  try {
+    st.db->write(st.pending);
+    st.pending.clear();
+    st.written += n;
+    ctx.metrics->persisted += n;
+    if (st.retry_delay > 0)
+      CDB_INFO("persistence", "database reachable again; backlog written");
+    st.retry_delay = 0;
+    st.retry_at = 0;
+  } catch (const std::exception& e) {
+    ctx.metrics->persist_errors++;
+    st.db->reset();
+    st.retry_delay = st.retry_delay == 0
+                       ? cfg.flush_interval
+                       : std::min(st.retry_delay * 2, cfg.retry_max);
+    st.retry_at = now + st.retry_delay;
+    CDB_ERROR("persistence", "write of " << n << " events failed (kept, retry "
+                                         << "in " << st.retry_delay / 1000000
+                                         << " ms): " << e.what());
+  }
+  ctx.metrics->persist_backlog = st.pending.size();
+}
+
+template <class T>
+void add(self_ptr self, const persistence_config& cfg,
+         const actor_context& ctx, std::vector<T>& to, T x) {
+  to.push_back(std::move(x));
+  ctx.metrics->persist_backlog = self->state.pending.size();
+  if (self->state.pending.size() >= cfg.batch_size)
+    flush(self, cfg, ctx);
+}
+
+} // namespace
+
+persistence_actor::behavior_type
+spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
+                  run_info run) {
+  auto& st = self->state;
+  st.db = std::make_unique<store>(cfg.dsn);
+  try {
+    st.db->connect();
+    st.db->write(run);
+    CDB_INFO("persistence", "connected; schema migrated; run " << run.id);
+  } catch (const std::exception& e) {
+    // Keep going: events are buffered and the write is retried.
+    st.db->reset();
+    CDB_ERROR("persistence", "database unavailable at start: " << e.what());
+  }
+  auto interval = std::chrono::nanoseconds{cfg.flush_interval};
+  self->delayed_send(self, interval, timer_atom::value);
+  auto& p = st.pending;
+  return {
+    [=, &p](signal& x) { add(self, cfg, ctx, p.signals, std::move(x)); },
+    [=, &p](risk_decision& x) {
+      add(self, cfg, ctx, p.decisions, std::move(x));
+    },
+    [=, &p](order& x) { add(self, cfg, ctx, p.orders, std::move(x)); },
+    [=, &p](order_event& x) {
+      add(self, cfg, ctx, p.order_events, std::move(x));
+    },
+    [=, &p](fill& x) { add(self, cfg, ctx, p.fills, std::move(x)); },
+    [=, &p](portfolio_snapshot& x) {
+      add(self, cfg, ctx, p.snapshots, std::move(x));
+    },
+    [=, &p](trading_state& x) { add(self, cfg, ctx, p.states, std::move(x)); },
+    [=](timer_atom) {
+      flush(self, cfg, ctx);
+      self->delayed_send(self, interval, timer_atom::value);
+    },
+    [=](flush_atom) -> std::uint64_t {
+      // A shutdown flush ignores the retry schedule but not the outcome.
+      self->state.retry_at = 0;
+      flush(self, cfg, ctx);
+      return self->state.written;
+    },
+  };
+}
+
+} // namespace cdb

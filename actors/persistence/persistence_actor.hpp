@@ -1,0 +1,40 @@
+// persistence: the system of record. Buffers every event it receives and
+// writes them to PostgreSQL in one transaction per batch, when the batch
+// reaches `batch_size` or `flush_interval` has passed. A failed write keeps
+// the batch and retries with backoff: nothing is dropped.
+// Takes:  signal, risk_decision, order, order_event, fill,
+//         portfolio_snapshot, trading_state (from every actor); timer;
+//         flush (replies the number of events written so far, once all
+//         received events are durable).
+// Runs detached: database calls block its own thread, nobody else's.
+#pragma once
+
+#include "actors/persistence/store.hpp"
+#include "messages/interfaces.hpp"
+#include "runtime/context.hpp"
+
+namespace cdb {
+
+struct persistence_config {
+  std::string dsn;
+  nanoseconds flush_interval = 100'000'000;
+  std::size_t batch_size = 500;
+  nanoseconds retry_max = 5'000'000'000;
+
+  void validate(std::vector<std::string>& errors) const;
+};
+
+struct persistence_state {
+  static inline const char* name = "persistence";
+  std::unique_ptr<store> db;
+  event_batch pending;
+  std::uint64_t written = 0;
+  nanoseconds retry_delay = 0;
+  timestamp retry_at = 0;
+};
+
+persistence_actor::behavior_type
+spawn_persistence(persistence_actor::stateful_pointer<persistence_state> self,
+                  persistence_config cfg, actor_context ctx, run_info run);
+
+} // namespace cdb

@@ -1,0 +1,168 @@
+#include "actors/persistence/store.hpp"
+
+#include <pqxx/pqxx>
+
+#include "actors/persistence/schema.hpp"
+
+namespace cdb {
+
+namespace {
+
+constexpr const char* ts = "to_timestamp($%d::double precision / 1e9)";
+
+std::string at(int n) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), ts, n);
+  return buf;
+}
+
+void prepare_all(pqxx::connection& c) {
+  c.prepare("signal",
+            "INSERT INTO signals (id, strategy, instrument, direction, "
+            "strength, ref_price, stop_hint, reason, event_time, init_time) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
+              + at(9) + "," + at(10) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("decision",
+            "INSERT INTO risk_decisions (id, signal_id, order_id, approved, "
+            "layer, reason, observed, limit_value, requested_qty, "
+            "approved_qty, notes, event_time, init_time) VALUES "
+            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
+              + at(12) + "," + at(13) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("order",
+            "INSERT INTO orders (id, decision_id, signal_id, instrument, "
+            "direction, type, qty, limit_price, stop_loss, take_profit, "
+            "reduce_only, event_time, init_time) VALUES "
+            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
+              + at(12) + "," + at(13) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("order_event",
+            "INSERT INTO order_events (id, order_id, kind, reason, "
+            "event_time, init_time) VALUES ($1,$2,$3,$4,"
+              + at(5) + "," + at(6) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("fill",
+            "INSERT INTO fills (id, order_id, instrument, direction, qty, "
+            "price, fee, liquidity, event_time, init_time) VALUES "
+            "($1,$2,$3,$4,$5,$6,$7,$8,"
+              + at(9) + "," + at(10) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("snapshot",
+            "INSERT INTO equity_snapshots (id, equity, cash, exposure, "
+            "realized_pnl, unrealized_pnl, fees, open_positions, event_time) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
+              + at(9) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("state",
+            "INSERT INTO trading_state_changes (id, state, reason, "
+            "event_time) VALUES ($1,$2,$3,"
+              + at(4) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("run",
+            "INSERT INTO runs (id, mode, version, config_hash, started_at) "
+            "VALUES ($1,$2,$3,$4,"
+              + at(5) + ") ON CONFLICT (id) DO NOTHING");
+}
+
+} // namespace
+
+std::size_t event_batch::size() const {
+  return signals.size() + decisions.size() + orders.size()
+         + order_events.size() + fills.size() + snapshots.size()
+         + states.size();
+}
+
+void event_batch::clear() {
+  signals.clear();
+  decisions.clear();
+  orders.clear();
+  order_events.clear();
+  fills.clear();
+  snapshots.clear();
+  states.clear();
+}
+
+namespace {
+
+template <class T>
+void move_all(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()),
+            std::make_move_iterator(from.end()));
+  from.clear();
+}
+
+} // namespace
+
+void event_batch::append(event_batch&& other) {
+  move_all(signals, other.signals);
+  move_all(decisions, other.decisions);
+  move_all(orders, other.orders);
+  move_all(order_events, other.order_events);
+  move_all(fills, other.fills);
+  move_all(snapshots, other.snapshots);
+  move_all(states, other.states);
+}
+
+store::store(std::string dsn) : dsn_(std::move(dsn)) {
+  // nop
+}
+
+store::~store() = default;
+
+void store::connect() {
+  if (connected())
+    return;
+  auto conn = std::make_unique<pqxx::connection>(dsn_);
+  migrate(*conn);
+  prepare_all(*conn);
+  conn_ = std::move(conn);
+}
+
+bool store::connected() const {
+  return conn_ != nullptr && conn_->is_open();
+}
+
+void store::reset() {
+  conn_.reset();
+}
+
+void store::write(const event_batch& b) {
+  connect();
+  pqxx::work w{*conn_};
+  for (auto& s : b.signals)
+    w.exec_prepared("signal", s.id, s.strategy, s.instrument,
+                    std::string{to_string(s.direction)}, s.strength,
+                    s.ref_price, s.stop_hint, s.reason, s.event_time,
+                    s.init_time);
+  for (auto& d : b.decisions)
+    w.exec_prepared("decision", d.id, d.signal_id, d.order_id, d.approved,
+                    d.layer, d.reason, d.observed, d.limit, d.requested_qty,
+                    d.approved_qty, d.notes, d.event_time, d.init_time);
+  for (auto& o : b.orders)
+    w.exec_prepared("order", o.id, o.decision_id, o.signal_id, o.instrument,
+                    std::string{to_string(o.direction)},
+                    std::string{to_string(o.type)}, o.qty, o.limit_price,
+                    o.stop_loss, o.take_profit, o.reduce_only, o.event_time,
+                    o.init_time);
+  for (auto& e : b.order_events)
+    w.exec_prepared("order_event", e.id, e.order_id,
+                    std::string{to_string(e.kind)}, e.reason, e.event_time,
+                    e.init_time);
+  for (auto& f : b.fills)
+    w.exec_prepared("fill", f.id, f.order_id, f.instrument,
+                    std::string{to_string(f.direction)}, f.qty, f.price,
+                    f.fee, std::string{to_string(f.role)}, f.event_time,
+                    f.init_time);
+  for (auto& s : b.snapshots)
+    w.exec_prepared("snapshot", s.id, s.equity, s.cash, s.exposure,
+                    s.realized_pnl, s.unrealized_pnl, s.fees,
+                    static_cast<int>(s.positions.size()), s.event_time);
+  for (auto& s : b.states)
+    w.exec_prepared("state", s.id, std::string{to_string(s.mode)}, s.reason,
+                    s.since);
+  w.commit();
+}
+
+void store::write(const run_info& r) {
+  connect();
+  pqxx::work w{*conn_};
+  w.exec_prepared("run", r.id, r.mode, r.version, r.config_hash,
+                  r.started_at);
+  w.commit();
+}
+
+} // namespace cdb

@@ -1,0 +1,63 @@
+// Writes event batches to PostgreSQL: one transaction per batch, prepared
+// inserts that ignore duplicate ids. Throws on database errors; the caller
+// keeps the batch and retries. No CAF include.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "messages/trading.hpp"
+
+#include <pqxx/connection>
+
+namespace cdb {
+
+/// Events waiting to be written, by kind.
+struct event_batch {
+  std::vector<signal> signals;
+  std::vector<risk_decision> decisions;
+  std::vector<order> orders;
+  std::vector<order_event> order_events;
+  std::vector<fill> fills;
+  std::vector<portfolio_snapshot> snapshots;
+  std::vector<trading_state> states;
+
+  std::size_t size() const;
+  void clear();
+  /// Moves every event of `other` to the end of this batch.
+  void append(event_batch&& other);
+};
+
+/// The run row written at start.
+struct run_info {
+  std::string id;
+  std::string mode;
+  std::string version;
+  std::string config_hash;
+  timestamp started_at = 0;
+};
+
+class store {
+public:
+  explicit store(std::string dsn);
+  ~store();
+
+  /// Connects (if needed), migrates and prepares statements.
+  void connect();
+
+  bool connected() const;
+
+  /// Drops the connection (after an error) so the next connect() starts
+  /// afresh.
+  void reset();
+
+  void write(const event_batch& batch);
+  void write(const run_info& run);
+
+private:
+  std::string dsn_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+} // namespace cdb

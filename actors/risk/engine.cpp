@@ -1,0 +1,209 @@
+#include "actors/risk/engine.hpp"
+
+#include <cmath>
+
+namespace cdb {
+
+namespace {
+
+constexpr std::int64_t ns_per_day = 86'400'000'000'000;
+
+side to_side(signal_side x) {
+  return x == signal_side::buy ? side::buy : side::sell;
+}
+
+} // namespace
+
+risk_engine::risk_engine(risk_config cfg, id_source decision_ids,
+                         id_source order_ids)
+  : cfg_(cfg),
+    decision_ids_(std::move(decision_ids)),
+    order_ids_(std::move(order_ids)) {
+  // nop
+}
+
+void risk_engine::on_quote(const quote_tick& q) {
+  auto& m = quotes_[q.instrument];
+  m.known = true;
+  m.bid = q.bid;
+  m.ask = q.ask;
+  m.quote_time = q.event_time;
+}
+
+void risk_engine::on_portfolio(const portfolio_snapshot& s) {
+  account_.equity = s.equity;
+  account_.exposure = s.exposure;
+  // The trading day starts at UTC midnight; its first equity is the base.
+  auto day = s.event_time / ns_per_day;
+  if (day != day_) {
+    day_ = day;
+    account_.start_of_day_equity = s.equity;
+  }
+  positions_.clear();
+  for (auto& p : s.positions)
+    positions_[p.instrument] = p.qty;
+}
+
+void risk_engine::on_state(const trading_state& s) {
+  mode_ = s.mode;
+}
+
+double risk_engine::position_qty(const std::string& instrument) const {
+  auto i = positions_.find(instrument);
+  return i == positions_.end() ? 0.0 : i->second;
+}
+
+std::vector<decision_out> risk_engine::on_signal(const signal& s,
+                                                 timestamp now) {
+  std::vector<decision_out> out;
+  auto held = position_qty(s.instrument);
+  auto& m = quotes_[s.instrument];
+  // Close what points the other way (or everything on a close signal).
+  bool closes = s.direction == signal_side::close
+                || (s.direction == signal_side::buy && held < 0)
+                || (s.direction == signal_side::sell && held > 0);
+  if (closes && held != 0) {
+    order_intent close;
+    close.direction = held > 0 ? side::sell : side::buy;
+    close.qty = std::fabs(held);
+    close.price = close.direction == side::buy ? m.ask : m.bid;
+    close.reduces = true;
+    close.signal_time = s.event_time;
+    out.push_back(decide(s, close, "method=close_position", 0, now));
+  }
+  if (s.direction == signal_side::close)
+    return out;
+  auto entry = s.direction == signal_side::buy ? m.ask : m.bid;
+  if (!m.known)
+    entry = s.ref_price;
+  auto sized = size_fixed_fractional(cfg_, account_.equity, entry,
+                                     s.stop_hint);
+  if (!sized.ok) {
+    out.push_back(
+      reject(s, risk_layer::sizing, sized.reason, 0, sized.audit, now));
+    return out;
+  }
+  order_intent open;
+  open.direction = to_side(s.direction);
+  open.qty = sized.qty;
+  open.price = entry;
+  open.signal_time = s.event_time;
+  out.push_back(decide(s, open, sized.audit, sized.stop_distance, now));
+  return out;
+}
+
+decision_out risk_engine::decide(const signal& s, const order_intent& intent,
+                                 const std::string& audit,
+                                 double stop_distance, timestamp now) {
+  layer_result cap;
+  cap.outcome = layer_outcome::pass;
+  auto a = account_;
+  a.position_qty = position_qty(s.instrument);
+  auto r = evaluate(cfg_, mode_, intent, quotes_[s.instrument], a, now, &cap);
+  if (r.outcome == layer_outcome::reject) {
+    auto out = reject(s, r.layer, r.reason, intent.qty, audit, now);
+    out.decision.observed = r.observed;
+    out.decision.limit = r.limit;
+    return out;
+  }
+  decision_out out;
+  auto& d = out.decision;
+  d.id = decision_ids_.next();
+  d.signal_id = s.id;
+  d.approved = true;
+  d.requested_qty = intent.qty;
+  d.approved_qty = r.qty;
+  if (cap.outcome == layer_outcome::cap) {
+    d.layer = to_string(cap.layer);
+    d.reason = cap.reason;
+    d.observed = cap.observed;
+    d.limit = cap.limit;
+  } else {
+    d.layer = intent.reduces ? "close" : "all";
+    d.reason = "approved";
+  }
+  d.notes = audit;
+  d.event_time = s.event_time;
+  d.init_time = now;
+  order o;
+  o.id = order_ids_.next();
+  o.decision_id = d.id;
+  o.signal_id = s.id;
+  o.instrument = s.instrument;
+  o.direction = intent.direction;
+  o.type = order_type::market;
+  o.qty = r.qty;
+  o.reduce_only = intent.reduces;
+  if (!intent.reduces && stop_distance > 0) {
+    auto sign = intent.direction == side::buy ? 1.0 : -1.0;
+    o.stop_loss = intent.price - sign * stop_distance;
+    if (cfg_.take_profit_r > 0)
+      o.take_profit = intent.price + sign * cfg_.take_profit_r * stop_distance;
+  }
+  o.event_time = s.event_time;
+  o.init_time = now;
+  d.order_id = o.id;
+  book(o);
+  out.approved = std::move(o);
+  return out;
+}
+
+decision_out risk_engine::reject(const signal& s, risk_layer layer,
+                                 const std::string& reason, double requested,
+                                 const std::string& audit, timestamp now) {
+  decision_out out;
+  auto& d = out.decision;
+  d.id = decision_ids_.next();
+  d.signal_id = s.id;
+  d.approved = false;
+  d.layer = to_string(layer);
+  d.reason = reason;
+  d.requested_qty = requested;
+  d.notes = audit;
+  d.event_time = s.event_time;
+  d.init_time = now;
+  return out;
+}
+
+void risk_engine::book(const order& o) {
+  // Count the order at once so a second signal before execution's next
+  // snapshot sees it; the snapshot then replaces the estimate.
+  auto q = o.direction == side::buy ? o.qty : -o.qty;
+  positions_[o.instrument] += q;
+  auto& m = quotes_[o.instrument];
+  auto px = o.direction == side::buy ? m.ask : m.bid;
+  account_.exposure += o.reduce_only ? -o.qty * px : o.qty * px;
+}
+
+std::vector<decision_out> risk_engine::flatten(const std::string& reason,
+                                               timestamp now) {
+  std::vector<decision_out> out;
+  for (auto& kvp : positions_) {
+    if (kvp.second == 0)
+      continue;
+    decision_out d;
+    d.decision.id = decision_ids_.next();
+    d.decision.signal_id = "";
+    d.decision.approved = true;
+    d.decision.layer = "flatten";
+    d.decision.reason = reason;
+    d.decision.requested_qty = d.decision.approved_qty = std::fabs(kvp.second);
+    d.decision.event_time = d.decision.init_time = now;
+    order o;
+    o.id = order_ids_.next();
+    o.decision_id = d.decision.id;
+    o.instrument = kvp.first;
+    o.direction = kvp.second > 0 ? side::sell : side::buy;
+    o.qty = std::fabs(kvp.second);
+    o.reduce_only = true;
+    o.event_time = o.init_time = now;
+    d.decision.order_id = o.id;
+    d.approved = o;
+    out.push_back(std::move(d));
+  }
+  for (auto& d : out)
+    book(*d.approved);
+  return out;
+}
+
+} // namespace cdb

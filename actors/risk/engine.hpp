@@ -1,0 +1,68 @@
+// The risk engine: turns a signal into risk decisions and orders. Holds the
+// view risk decides on (quotes, account, positions, trading state) and runs
+// sizing and the layers. Pure C++: the risk actor feeds it and sends what it
+// returns.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "actors/risk/layers.hpp"
+#include "actors/risk/sizing.hpp"
+#include "runtime/ids.hpp"
+
+namespace cdb {
+
+/// One decision, and the order it approved (if it did).
+struct decision_out {
+  risk_decision decision;
+  std::optional<order> approved;
+};
+
+class risk_engine {
+public:
+  risk_engine(risk_config cfg, id_source decision_ids, id_source order_ids);
+
+  void on_quote(const quote_tick& q);
+  void on_portfolio(const portfolio_snapshot& s);
+  void on_state(const trading_state& s);
+
+  /// Decides a signal at time `now`: a reversal yields a closing order and
+  /// an opening one, each with its own decision.
+  std::vector<decision_out> on_signal(const signal& s, timestamp now);
+
+  /// Reduce-only market orders closing every position (executed whatever
+  /// the trading state: flattening removes risk).
+  std::vector<decision_out> flatten(const std::string& reason, timestamp now);
+
+  trading_mode mode() const noexcept {
+    return mode_;
+  }
+
+  double position_qty(const std::string& instrument) const;
+
+  const account_view& account() const noexcept {
+    return account_;
+  }
+
+private:
+  decision_out decide(const signal& s, const order_intent& intent,
+                      const std::string& audit, double stop_distance,
+                      timestamp now);
+  decision_out reject(const signal& s, risk_layer layer,
+                      const std::string& reason, double requested,
+                      const std::string& audit, timestamp now);
+  void book(const order& o);
+
+  risk_config cfg_;
+  id_source decision_ids_;
+  id_source order_ids_;
+  trading_mode mode_ = trading_mode::active;
+  account_view account_;
+  std::int64_t day_ = -1;
+  std::map<std::string, market_view> quotes_;
+  std::map<std::string, double> positions_;
+};
+
+} // namespace cdb

@@ -1,0 +1,81 @@
+#include "actors/risk/risk_actor.hpp"
+
+#include <caf/all.hpp>
+
+#include "runtime/log.hpp"
+
+namespace cdb {
+
+namespace {
+
+void dispatch(risk_actor::stateful_pointer<risk_state> self,
+              const actor_context& ctx, std::vector<decision_out> outs) {
+  auto& peers = self->state.peers;
+  for (auto& out : outs) {
+    auto& d = out.decision;
+    if (d.approved) {
+      ctx.metrics->approved++;
+      CDB_INFO("risk", "approved " << d.order_id << " for " << d.signal_id
+                                   << " qty=" << d.approved_qty << " ("
+                                   << d.layer << ": " << d.reason << ')');
+    } else {
+      ctx.metrics->rejected++;
+      CDB_INFO("risk", "rejected " << d.signal_id << " at layer " << d.layer
+                                   << ": " << d.reason << " (observed "
+                                   << d.observed << ", limit " << d.limit
+                                   << ')');
+    }
+    if (peers.persistence) {
+      self->send(peers.persistence, d);
+      if (out.approved)
+        self->send(peers.persistence, *out.approved);
+    }
+    if (out.approved && peers.execution)
+      self->send(peers.execution, submit_order{std::move(*out.approved)});
+  }
+}
+
+} // namespace
+
+risk_actor::behavior_type
+spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
+           actor_context ctx) {
+  self->state.engine = std::make_unique<risk_engine>(cfg, ctx.ids("dec"),
+                                                     ctx.ids("ord"));
+  return {
+    [self, ctx](const signal& s) {
+      auto outs = self->state.engine->on_signal(s, ctx.clock->now());
+      dispatch(self, ctx, std::move(outs));
+    },
+    [self](const quote_tick& q) { self->state.engine->on_quote(q); },
+    [](const trade_tick&) {
+      // Risk decides on quotes; trades carry nothing it needs yet.
+    },
+    [](const feed_status&) {
+      // Stale data is caught by the data-quality layer's quote age.
+    },
+    [self](const portfolio_snapshot& s) {
+      self->state.engine->on_portfolio(s);
+    },
+    [self](const trading_state& s) {
+      if (s.mode != self->state.engine->mode())
+        CDB_WARN("risk", "trading state " << to_string(s.mode) << ": "
+                                          << s.reason);
+      self->state.engine->on_state(s);
+    },
+    [self, ctx](const flatten_positions& f) {
+      CDB_WARN("risk", "flattening all positions: " << f.reason);
+      dispatch(self, ctx,
+               self->state.engine->flatten(f.reason, ctx.clock->now()));
+    },
+    [self](risk_wiring& w) {
+      auto& peers = self->state.peers;
+      if (w.feed && w.feed != peers.feed)
+        self->send(w.feed, subscribe_atom::value,
+                   caf::actor_cast<market_sink>(self));
+      peers = std::move(w);
+    },
+  };
+}
+
+} // namespace cdb

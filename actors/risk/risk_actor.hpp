@@ -1,0 +1,27 @@
+// risk: the only path to execution. Sizes each signal, runs every layer, and
+// sends approved orders to execution; every decision, approved or rejected,
+// goes to persistence.
+// Takes:  signal (signal), quote_tick/trade_tick/feed_status (feed),
+//         portfolio_snapshot (execution), trading_state and
+//         flatten_positions (circuit breaker), risk_wiring (supervisor).
+// Sends:  submit_order to execution; risk_decision and order to persistence.
+// States: follows the circuit breaker's ACTIVE / REDUCING / HALTED.
+#pragma once
+
+#include "actors/risk/engine.hpp"
+#include "messages/interfaces.hpp"
+#include "runtime/context.hpp"
+
+namespace cdb {
+
+struct risk_state {
+  static inline const char* name = "risk";
+  std::unique_ptr<risk_engine> engine;
+  risk_wiring peers;
+};
+
+risk_actor::behavior_type
+spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
+           actor_context ctx);
+
+} // namespace cdb

@@ -1,0 +1,29 @@
+// Risk limits. Percentages are percent (10 means 10 %); limits are inclusive:
+// a value equal to its limit passes, except the daily drawdown, which blocks
+// once the loss reaches its limit.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "messages/fields.hpp"
+
+namespace cdb {
+
+struct risk_config {
+  double max_position_pct = 10;
+  double max_exposure_pct = 30;
+  double max_daily_drawdown_pct = 5;
+  double max_spread_bps = 20;
+  nanoseconds data_stale_timeout = 2'000'000'000;
+  nanoseconds signal_timeout = 2'000'000'000;
+  double risk_per_trade_pct = 0.5; ///< Fixed-fractional: equity at risk.
+  double default_stop_pct = 1.0;   ///< Stop distance without a stop hint.
+  double take_profit_r = 2.0;      ///< Take profit at R x stop; 0: none.
+  double lot_step = 0.0001;
+  double min_notional = 10;
+
+  void validate(std::vector<std::string>& errors) const;
+};
+
+} // namespace cdb

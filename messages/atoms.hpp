@@ -1,0 +1,21 @@
+// Atoms of the cdb vocabulary (CAF 0.17 atoms: at most 10 characters).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace cdb {
+
+using subscribe_atom = caf::atom_constant<caf::atom("subscribe")>;
+using unsubscribe_atom = caf::atom_constant<caf::atom("unsub")>;
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using state_atom = caf::atom_constant<caf::atom("state")>;
+using step_atom = caf::atom_constant<caf::atom("step")>;
+using timer_atom = caf::atom_constant<caf::atom("timer")>;
+using kill_atom = caf::atom_constant<caf::atom("kill")>;
+using restart_atom = caf::atom_constant<caf::atom("restart")>;
+using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
+using drained_atom = caf::atom_constant<caf::atom("drained")>;
+using child_atom = caf::atom_constant<caf::atom("child")>;
+
+} // namespace cdb

@@ -1,0 +1,31 @@
+// Control commands: halt, resume, flatten. Atoms live in atoms.hpp.
+#pragma once
+
+#include <string>
+
+#include "messages/fields.hpp"
+
+namespace cdb {
+
+/// Sets trading to HALTED (no new orders) until resumed.
+struct halt_trading {
+  static constexpr const char* type_name = "cdb::halt_trading";
+  std::string reason;
+  CDB_FIELDS(reason)
+};
+
+/// Returns trading to ACTIVE after a halt.
+struct resume_trading {
+  static constexpr const char* type_name = "cdb::resume_trading";
+  std::string reason;
+  CDB_FIELDS(reason)
+};
+
+/// Closes every open position with reduce-only market orders.
+struct flatten_positions {
+  static constexpr const char* type_name = "cdb::flatten_positions";
+  std::string reason;
+  CDB_FIELDS(reason)
+};
+
+} // namespace cdb

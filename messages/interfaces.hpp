@@ -1,0 +1,105 @@
+// The switchboard: every actor's typed interface, and the wiring messages the
+// supervisor sends each actor after a (re)start. A handle's type decides what
+// can be sent through it, at compile time.
+//
+// The order path: only `execution_actor` accepts `submit_order`, and only
+// `risk_wiring` carries an `execution_actor`. Signal is wired with a
+// `signal_sink` (signals only), so no code holding signal's handles can even
+// express "place an order" (tests/compile_fail proves it). Execution also
+// checks the sender of each order at run time and refuses anyone but risk.
+//
+//   feed ──market_sink──► signal ──signal_sink──► risk ──submit_order──► execution
+//   execution ──portfolio_sink──► risk, circuit_breaker
+//   circuit_breaker ──risk_control (trading_state, flatten)──► risk
+//   everyone ──persistence_actor──► persistence
+#pragma once
+
+#include <caf/typed_actor.hpp>
+#include <caf/replies_to.hpp>
+
+#include "messages/atoms.hpp"
+#include "messages/control.hpp"
+#include "messages/inspect.hpp"
+#include "messages/trading.hpp"
+
+namespace cdb {
+
+/// What the feed publishes to its subscribers.
+using market_sink =
+  caf::typed_actor<caf::reacts_to<trade_tick>, caf::reacts_to<quote_tick>,
+                   caf::reacts_to<feed_status>>;
+
+/// The system of record. `flush` replies once everything received is durable.
+using persistence_actor = caf::typed_actor<
+  caf::reacts_to<signal>, caf::reacts_to<risk_decision>, caf::reacts_to<order>,
+  caf::reacts_to<order_event>, caf::reacts_to<fill>,
+  caf::reacts_to<portfolio_snapshot>, caf::reacts_to<trading_state>,
+  caf::reacts_to<timer_atom>,
+  caf::replies_to<flush_atom>::with<std::uint64_t>>;
+
+/// Receives the account after every change.
+using portfolio_sink = caf::typed_actor<caf::reacts_to<portfolio_snapshot>>;
+
+/// Receives signals: the one thing signal may send to risk.
+using signal_sink = caf::typed_actor<caf::reacts_to<signal>>;
+
+/// Trading-state orders from the circuit breaker to risk.
+using risk_control = caf::typed_actor<caf::reacts_to<trading_state>,
+                                      caf::reacts_to<flatten_positions>>;
+
+using feed_actor =
+  caf::typed_actor<caf::reacts_to<subscribe_atom, market_sink>,
+                   caf::reacts_to<unsubscribe_atom, market_sink>,
+                   caf::reacts_to<timer_atom>>;
+
+struct execution_wiring {
+  static constexpr const char* type_name = "cdb::execution_wiring";
+  feed_actor feed;
+  portfolio_sink risk; ///< Also the only sender whose orders are accepted.
+  portfolio_sink breaker;
+  persistence_actor persistence;
+  CDB_FIELDS(feed, risk, breaker, persistence)
+};
+
+using execution_actor = market_sink::extend<
+  caf::reacts_to<submit_order>, caf::reacts_to<execution_wiring>,
+  caf::reacts_to<timer_atom>,
+  caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
+
+struct breaker_wiring {
+  static constexpr const char* type_name = "cdb::breaker_wiring";
+  risk_control risk;
+  persistence_actor persistence;
+  CDB_FIELDS(risk, persistence)
+};
+
+using circuit_breaker_actor = caf::typed_actor<
+  caf::reacts_to<portfolio_snapshot>, caf::reacts_to<halt_trading>,
+  caf::reacts_to<resume_trading>, caf::reacts_to<breaker_wiring>,
+  caf::reacts_to<timer_atom>,
+  caf::replies_to<state_atom>::with<trading_state>>;
+
+struct risk_wiring {
+  static constexpr const char* type_name = "cdb::risk_wiring";
+  feed_actor feed;
+  execution_actor execution;
+  persistence_actor persistence;
+  CDB_FIELDS(feed, execution, persistence)
+};
+
+using risk_actor = market_sink::extend<
+  caf::reacts_to<signal>, caf::reacts_to<portfolio_snapshot>,
+  caf::reacts_to<trading_state>, caf::reacts_to<flatten_positions>,
+  caf::reacts_to<risk_wiring>>;
+
+struct signal_wiring {
+  static constexpr const char* type_name = "cdb::signal_wiring";
+  feed_actor feed;
+  signal_sink risk;
+  persistence_actor persistence;
+  CDB_FIELDS(feed, risk, persistence)
+};
+
+using signal_actor = market_sink::extend<caf::reacts_to<signal_wiring>>;
+
+} // namespace cdb

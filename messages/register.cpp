@@ -1,0 +1,50 @@
+#include "messages/register.hpp"
+
+namespace cdb {
+
+namespace {
+
+template <class T>
+void add(caf::actor_system_config& cfg) {
+  cfg.add_message_type<T>(T::type_name);
+}
+
+} // namespace
+
+void register_messages(caf::actor_system_config& cfg) {
+  add<trade_tick>(cfg);
+  add<quote_tick>(cfg);
+  add<book_level>(cfg);
+  add<book_snapshot>(cfg);
+  add<bar>(cfg);
+  add<mark_price>(cfg);
+  add<feed_status>(cfg);
+  add<signal>(cfg);
+  add<order>(cfg);
+  add<submit_order>(cfg);
+  add<order_event>(cfg);
+  add<fill>(cfg);
+  add<position>(cfg);
+  add<portfolio_snapshot>(cfg);
+  add<risk_decision>(cfg);
+  add<trading_state>(cfg);
+  add<halt_trading>(cfg);
+  add<resume_trading>(cfg);
+  add<flatten_positions>(cfg);
+  add<execution_wiring>(cfg);
+  add<breaker_wiring>(cfg);
+  add<risk_wiring>(cfg);
+  add<signal_wiring>(cfg);
+  cfg.add_message_type<market_sink>("cdb::market_sink");
+  cfg.add_message_type<persistence_actor>("cdb::persistence_actor");
+  cfg.add_message_type<portfolio_sink>("cdb::portfolio_sink");
+  cfg.add_message_type<signal_sink>("cdb::signal_sink");
+  cfg.add_message_type<risk_control>("cdb::risk_control");
+  cfg.add_message_type<feed_actor>("cdb::feed_actor");
+  cfg.add_message_type<execution_actor>("cdb::execution_actor");
+  cfg.add_message_type<circuit_breaker_actor>("cdb::circuit_breaker_actor");
+  cfg.add_message_type<risk_actor>("cdb::risk_actor");
+  cfg.add_message_type<signal_actor>("cdb::signal_actor");
+}
+
+} // namespace cdb

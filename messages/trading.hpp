@@ -1,0 +1,175 @@
+// Trading vocabulary: signals, orders and their events, fills, positions,
+// portfolio snapshots, risk decisions and the trading state. Commands are
+// imperative (submit_order), events past tense or nouns of record (fill).
+// Every event carries a stable id, the id of its cause, and two timestamps.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "messages/market_data.hpp"
+
+namespace cdb {
+
+enum class signal_side : std::uint8_t { buy, sell, close };
+
+const char* to_string(signal_side x);
+
+/// A strategy's opinion. Signal never talks to execution: risk turns this
+/// into an order or a rejection.
+struct signal {
+  static constexpr const char* type_name = "cdb::signal";
+  std::string id;
+  std::string strategy;
+  std::string instrument;
+  signal_side direction = signal_side::buy;
+  double strength = 0; ///< In [0, 1].
+  double ref_price = 0;
+  double stop_hint = 0; ///< Suggested stop distance in price units; 0: none.
+  std::string reason;
+  timestamp event_time = 0; ///< Time of the market data that caused it.
+  timestamp init_time = 0;  ///< When the strategy produced it.
+  CDB_FIELDS(id, strategy, instrument, direction, strength, ref_price,
+             stop_hint, reason, event_time, init_time)
+};
+
+enum class order_type : std::uint8_t { market, limit, stop_market };
+
+const char* to_string(order_type x);
+
+struct order {
+  static constexpr const char* type_name = "cdb::order";
+  std::string id;
+  std::string decision_id; ///< The approving risk decision.
+  std::string signal_id;
+  std::string instrument;
+  side direction = side::buy;
+  order_type type = order_type::market;
+  double qty = 0;
+  double limit_price = 0;
+  double stop_loss = 0;   ///< 0: none.
+  double take_profit = 0; ///< 0: none.
+  bool reduce_only = false;
+  timestamp event_time = 0;
+  timestamp init_time = 0;
+  CDB_FIELDS(id, decision_id, signal_id, instrument, direction, type, qty,
+             limit_price, stop_loss, take_profit, reduce_only, event_time,
+             init_time)
+};
+
+/// Command from risk to execution. Execution accepts it only from the risk
+/// actor it was wired to.
+struct submit_order {
+  static constexpr const char* type_name = "cdb::submit_order";
+  order value;
+  CDB_FIELDS(value)
+};
+
+enum class order_event_kind : std::uint8_t {
+  accepted,
+  rejected,
+  partially_filled,
+  filled,
+  cancelled,
+  expired,
+};
+
+const char* to_string(order_event_kind x);
+
+/// Lifecycle of an order at the venue.
+struct order_event {
+  static constexpr const char* type_name = "cdb::order_event";
+  std::string id;
+  std::string order_id;
+  order_event_kind kind = order_event_kind::accepted;
+  std::string reason;
+  timestamp event_time = 0;
+  timestamp init_time = 0;
+  CDB_FIELDS(id, order_id, kind, reason, event_time, init_time)
+};
+
+enum class liquidity : std::uint8_t { maker, taker };
+
+const char* to_string(liquidity x);
+
+struct fill {
+  static constexpr const char* type_name = "cdb::fill";
+  std::string id;
+  std::string order_id;
+  std::string instrument;
+  side direction = side::buy;
+  double qty = 0;
+  double price = 0;
+  double fee = 0;
+  liquidity role = liquidity::taker;
+  timestamp event_time = 0; ///< Market time of the fill.
+  timestamp init_time = 0;
+  CDB_FIELDS(id, order_id, instrument, direction, qty, price, fee, role,
+             event_time, init_time)
+};
+
+/// One instrument's position; `qty` is signed (negative: short).
+struct position {
+  static constexpr const char* type_name = "cdb::position";
+  std::string instrument;
+  double qty = 0;
+  double avg_price = 0;
+  double mark = 0;
+  double realized_pnl = 0;
+  double stop_loss = 0;
+  double take_profit = 0;
+  CDB_FIELDS(instrument, qty, avg_price, mark, realized_pnl, stop_loss,
+             take_profit)
+};
+
+/// The account as execution sees it.
+struct portfolio_snapshot {
+  static constexpr const char* type_name = "cdb::portfolio_snapshot";
+  std::string id;
+  double equity = 0;
+  double cash = 0;
+  double exposure = 0; ///< Sum of |qty| x mark over open positions.
+  double realized_pnl = 0;
+  double unrealized_pnl = 0;
+  double fees = 0;
+  std::vector<position> positions;
+  timestamp event_time = 0;
+  CDB_FIELDS(id, equity, cash, exposure, realized_pnl, unrealized_pnl, fees,
+             positions, event_time)
+};
+
+/// Risk's verdict on one order intent, approved or rejected.
+struct risk_decision {
+  static constexpr const char* type_name = "cdb::risk_decision";
+  std::string id;
+  std::string signal_id;
+  std::string order_id; ///< Empty when rejected.
+  bool approved = false;
+  std::string layer;  ///< Deciding layer; "sizing" or the layer that capped.
+  std::string reason; ///< Reason code, e.g. "position_capped".
+  double observed = 0;
+  double limit = 0;
+  double requested_qty = 0;
+  double approved_qty = 0;
+  std::string notes; ///< Sizing audit trail.
+  timestamp event_time = 0;
+  timestamp init_time = 0;
+  CDB_FIELDS(id, signal_id, order_id, approved, layer, reason, observed, limit,
+             requested_qty, approved_qty, notes, event_time, init_time)
+};
+
+enum class trading_mode : std::uint8_t { active, reducing, halted };
+
+const char* to_string(trading_mode x);
+
+/// Whether trading may happen; set by the circuit breaker, enforced by risk.
+struct trading_state {
+  static constexpr const char* type_name = "cdb::trading_state";
+  std::string id;
+  trading_mode mode = trading_mode::active;
+  std::string reason;
+  timestamp since = 0;
+  CDB_FIELDS(id, mode, reason, since)
+};
+
+} // namespace cdb

@@ -1,0 +1,35 @@
+// Leveled, timestamped logging: one line per event, the actor's name in each
+// line, written whole to stderr. No CAF include.
+#pragma once
+
+#include <sstream>
+#include <string>
+
+namespace cdb::log {
+
+enum class level : int { debug = 0, info = 1, warning = 2, error = 3 };
+
+/// Parses "debug", "info", "warning" or "error"; false on anything else.
+bool parse_level(const std::string& name, level& out);
+
+void set_level(level lvl);
+
+bool enabled(level lvl);
+
+void write(level lvl, const char* who, const std::string& msg);
+
+} // namespace cdb::log
+
+#define CDB_LOG_IMPL(lvl, who, expr)                                           \
+  do {                                                                         \
+    if (::cdb::log::enabled(lvl)) {                                            \
+      std::ostringstream cdb_log_out_;                                         \
+      cdb_log_out_ << expr;                                                    \
+      ::cdb::log::write(lvl, who, cdb_log_out_.str());                         \
+    }                                                                          \
+  } while (false)
+
+#define CDB_DEBUG(who, expr) CDB_LOG_IMPL(::cdb::log::level::debug, who, expr)
+#define CDB_INFO(who, expr) CDB_LOG_IMPL(::cdb::log::level::info, who, expr)
+#define CDB_WARN(who, expr) CDB_LOG_IMPL(::cdb::log::level::warning, who, expr)
+#define CDB_ERROR(who, expr) CDB_LOG_IMPL(::cdb::log::level::error, who, expr)

@@ -1,0 +1,72 @@
+// cdb: the one binary. Modes:
+//   cdb run [--config FILE] [--group.key=value ...]
+//       single-node paper trading on the built-in synthetic market,
+//       persisting to PostgreSQL (persistence.dsn / CDB_PERSISTENCE_DSN).
+// Exit status: 0 clean stop, 2 bad configuration or usage, 3 an actor
+// failed beyond its restart budget.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include <unistd.h>
+
+#include "runtime/log.hpp"
+#include "runtime/options.hpp"
+#include "runtime/run_node.hpp"
+
+namespace {
+
+constexpr const char* usage = R"(usage: cdb <mode> [--config FILE] [--group.key=value ...]
+
+modes:
+  run     single-node paper trading on the built-in synthetic market
+  help    this text; 'cdb run --help' lists every option
+
+Options come from the config file, then CDB_<GROUP>_<KEY> environment
+variables, then command-line flags; later sources win.
+)";
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string mode = "help";
+  if (!args.empty() && args.front().compare(0, 1, "-") != 0) {
+    mode = args.front();
+    args.erase(args.begin());
+  } else if (!args.empty()) {
+    mode = "run-help-check";
+  }
+  if (mode == "help") {
+    std::cout << usage;
+    return 0;
+  }
+  if (mode != "run" && mode != "run-help-check") {
+    std::cerr << "cdb: unknown mode '" << mode << "'\n" << usage;
+    return 2;
+  }
+  cdb::cdb_options cfg;
+  bool wants_help = false;
+  auto errors = cdb::load_options(cfg, args, std::getenv, wants_help);
+  if (wants_help) {
+    std::cout << usage << "\noptions of 'cdb run':\n" << cfg.help();
+    return 0;
+  }
+  if (mode == "run-help-check") {
+    std::cerr << "cdb: no mode given\n" << usage;
+    return 2;
+  }
+  cdb::log::level lvl;
+  if (!cdb::log::parse_level(cfg.log_level, lvl))
+    errors.push_back("run.log_level = " + cfg.log_level
+                     + ": must be debug, info, warning or error");
+  cfg.node.validate(errors);
+  if (!errors.empty()) {
+    for (auto& e : errors)
+      std::cerr << "cdb: config error: " << e << '\n';
+    return 2;
+  }
+  cdb::log::set_level(lvl);
+  return cdb::run_node(cfg);
+}

@@ -1,0 +1,32 @@
+// Node-local counters and gauges the actors update and the status line and
+// summary read. Lock-free atomics; the Prometheus exposer (issue 8) will
+// publish them. No CAF include.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace cdb {
+
+struct node_metrics {
+  std::atomic<std::uint64_t> ticks{0};
+  std::atomic<std::uint64_t> signals{0};
+  std::atomic<std::uint64_t> approved{0};
+  std::atomic<std::uint64_t> rejected{0};
+  std::atomic<std::uint64_t> fills{0};
+  std::atomic<std::uint64_t> refused_orders{0}; ///< Orders not from risk.
+  std::atomic<std::uint64_t> restarts{0};
+  std::atomic<std::uint64_t> failures{0};
+  std::atomic<std::uint64_t> persisted{0};
+  std::atomic<std::uint64_t> persist_errors{0};
+  std::atomic<std::uint64_t> persist_backlog{0};
+  std::atomic<double> equity{0};
+  std::atomic<double> realized_pnl{0};
+  std::atomic<double> fees{0};
+  std::atomic<int> trading_mode{0};
+};
+
+using metrics_ptr = std::shared_ptr<node_metrics>;
+
+} // namespace cdb

@@ -1,0 +1,115 @@
+#include "runtime/node.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/circuit_breaker/breaker_actor.hpp"
+#include "actors/execution/execution_actor.hpp"
+#include "actors/risk/risk_actor.hpp"
+#include "runtime/log.hpp"
+
+namespace cdb {
+
+void node_config::validate(std::vector<std::string>& errors) const {
+  feed.validate(errors);
+  signal.validate(errors);
+  risk.validate(errors);
+  breaker.validate(errors);
+  execution.validate(errors);
+  persistence.validate(errors);
+  supervisor.validate(errors);
+  if (drain_timeout < 0)
+    errors.push_back("run.drain_timeout: must be >= 0");
+}
+
+std::vector<child_spec> node_children(const node_config& cfg,
+                                      const std::string& run_id,
+                                      clock_ptr clock, metrics_ptr metrics,
+                                      run_info run) {
+  auto ctx = [=](std::uint32_t n) {
+    return actor_context{run_id, n, clock, metrics};
+  };
+  auto market_start = clock->now();
+  std::vector<child_spec> out;
+  out.push_back({"feed",
+                 [=](caf::actor_system& sys, std::uint32_t n) {
+                   return caf::actor_cast<caf::actor>(
+                     sys.spawn(spawn_feed, cfg.feed, ctx(n), market_start));
+                 },
+                 false, false});
+  out.push_back({"signal",
+                 [=](caf::actor_system& sys, std::uint32_t n) {
+                   return caf::actor_cast<caf::actor>(
+                     sys.spawn(spawn_signal, cfg.signal, ctx(n)));
+                 },
+                 false, false});
+  out.push_back({"risk",
+                 [=](caf::actor_system& sys, std::uint32_t n) {
+                   return caf::actor_cast<caf::actor>(
+                     sys.spawn(spawn_risk, cfg.risk, ctx(n)));
+                 },
+                 true, false});
+  out.push_back({"circuit_breaker",
+                 [=](caf::actor_system& sys, std::uint32_t n) {
+                   return caf::actor_cast<caf::actor>(
+                     sys.spawn(spawn_breaker, cfg.breaker, ctx(n)));
+                 },
+                 true, false});
+  out.push_back({"execution",
+                 [=](caf::actor_system& sys, std::uint32_t n) {
+                   return caf::actor_cast<caf::actor>(
+                     sys.spawn(spawn_execution, cfg.execution, ctx(n)));
+                 },
+                 true, false});
+  out.push_back({"persistence",
+                 [=](caf::actor_system& sys, std::uint32_t n) {
+                   return caf::actor_cast<caf::actor>(
+                     sys.spawn<caf::detached>(spawn_persistence,
+                                              cfg.persistence, ctx(n), run));
+                 },
+                 true, true});
+  return out;
+}
+
+namespace {
+
+template <class Handle>
+Handle get(const child_map& m, const char* name) {
+  auto i = m.find(name);
+  return i == m.end() ? Handle{} : caf::actor_cast<Handle>(i->second);
+}
+
+void wire(caf::event_based_actor* self, const child_map& m) {
+  auto feed = get<feed_actor>(m, "feed");
+  auto risk = get<risk_actor>(m, "risk");
+  auto breaker = get<circuit_breaker_actor>(m, "circuit_breaker");
+  auto exec = get<execution_actor>(m, "execution");
+  auto db = get<persistence_actor>(m, "persistence");
+  if (auto sig = get<signal_actor>(m, "signal"))
+    self->send(sig, signal_wiring{feed, risk, db});
+  if (risk)
+    self->send(risk, risk_wiring{feed, exec, db});
+  if (breaker)
+    self->send(breaker, breaker_wiring{risk, db});
+  if (exec)
+    self->send(exec, execution_wiring{feed, risk, breaker, db});
+}
+
+void escalate(caf::event_based_actor* self, const child_map& m,
+              const std::string& failed) {
+  auto reason = failed + " exceeded its restart budget";
+  if (auto breaker = get<circuit_breaker_actor>(m, "circuit_breaker")) {
+    self->send(breaker, halt_trading{reason});
+  } else if (auto risk = get<risk_actor>(m, "risk")) {
+    // No breaker to decide: tell risk directly.
+    self->send(risk, trading_state{"escalation", trading_mode::halted, reason,
+                                   0});
+  }
+}
+
+} // namespace
+
+supervisor_hooks node_hooks() {
+  return {wire, escalate};
+}
+
+} // namespace cdb

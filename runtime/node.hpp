@@ -1,0 +1,41 @@
+// A single node hosting all six actors: their child specs for the
+// supervisor, who gets which handles, and what escalation does.
+#pragma once
+
+#include "actors/circuit_breaker/breaker.hpp"
+#include "actors/execution/fill_model.hpp"
+#include "actors/feed/feed_actor.hpp"
+#include "actors/persistence/persistence_actor.hpp"
+#include "actors/risk/risk_config.hpp"
+#include "actors/signal/signal_actor.hpp"
+#include "runtime/supervisor.hpp"
+
+namespace cdb {
+
+/// Everything a node is configured with.
+struct node_config {
+  std::string node_name = "paper";
+  feed_config feed;
+  signal_config signal;
+  risk_config risk;
+  breaker_config breaker;
+  execution_config execution;
+  persistence_config persistence;
+  supervisor_config supervisor;
+  nanoseconds drain_timeout = 500'000'000;
+
+  /// Appends every error of every section.
+  void validate(std::vector<std::string>& errors) const;
+};
+
+/// The six actors in start (and shutdown) order: feed first, persistence
+/// last.
+std::vector<child_spec> node_children(const node_config& cfg,
+                                      const std::string& run_id,
+                                      clock_ptr clock, metrics_ptr metrics,
+                                      run_info run);
+
+/// Wiring and escalation for the six actors.
+supervisor_hooks node_hooks();
+
+} // namespace cdb

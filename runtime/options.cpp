@@ -1,0 +1,251 @@
+#include "runtime/options.hpp"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include <caf/all.hpp>
+
+namespace cdb {
+
+namespace {
+
+std::string str(caf::string_view x) {
+  return std::string{x.begin(), x.end()};
+}
+
+} // namespace
+
+caf::timespan* cdb_options::span(nanoseconds* target) {
+  auto* s = &span_storage_[spans_used_++];
+  *s = caf::timespan{*target};
+  spans_.emplace_back(s, target);
+  return s;
+}
+
+cdb_options::cdb_options() {
+  auto& n = node;
+  opt_group{custom_options_, "run"}
+    .add(n.node_name, "node_name", "name of this node (logs, ids)")
+    .add(duration, "duration", "stop after this long; 0 runs until signalled")
+    .add(status_interval, "status_interval", "status line period")
+    .add(log_level, "log_level", "debug, info, warning or error")
+    .add(*span(&n.drain_timeout), "drain_timeout",
+         "time for in-flight work after the feed stops at shutdown")
+    .add(chaos_kill_actor, "chaos_kill_actor",
+         "test hook: kill this actor once (feed, signal, risk, ...)")
+    .add(chaos_kill_after, "chaos_kill_after", "when to kill it");
+  auto& m = n.feed.synthetic;
+  opt_group{custom_options_, "market"}
+    .add(m.seed, "seed", "seed of the synthetic market")
+    .add(m.instruments, "instruments", "instruments to generate")
+    .add(m.start_prices, "start_prices", "start price per instrument")
+    .add(*span(&m.step), "step", "event time between market steps")
+    .add(m.volatility, "volatility", "log-return stdev per sqrt(second)")
+    .add(m.trend, "trend", "|drift| per second in a trend regime")
+    .add(m.regime_seconds, "regime_seconds", "mean regime length (seconds)")
+    .add(m.spread_bps, "spread_bps", "quoted spread in basis points")
+    .add(m.trades_per_step, "trades_per_step", "mean trades per step")
+    .add(m.tick_size, "tick_size", "price increment")
+    .add(m.lot_step, "lot_step", "quantity increment");
+  opt_group{custom_options_, "feed"}.add(
+    n.feed.max_ticks, "max_ticks", "stop the feed after N ticks; 0: never");
+  auto& s = n.signal;
+  opt_group{custom_options_, "signal"}
+    .add(*span(&s.bar_interval), "bar_interval", "bar length")
+    .add(s.ema.fast, "fast", "fast EMA period (bars)")
+    .add(s.ema.slow, "slow", "slow EMA period (bars)")
+    .add(s.ema.atr_period, "atr_period", "ATR period (bars)")
+    .add(s.ema.atr_stop_multiple, "atr_stop_multiple", "stop hint = k x ATR")
+    .add(s.ema.cooldown_bars, "cooldown_bars", "bars between two signals");
+  auto& r = n.risk;
+  opt_group{custom_options_, "risk"}
+    .add(r.max_position_pct, "max_position_pct",
+         "max notional of one position, % of equity (caps)")
+    .add(r.max_exposure_pct, "max_exposure_pct",
+         "max open notional, % of equity")
+    .add(r.max_daily_drawdown_pct, "max_daily_drawdown_pct",
+         "block new risk at this loss, % of start-of-day equity")
+    .add(r.max_spread_bps, "max_spread_bps", "reject above this spread")
+    .add(*span(&r.data_stale_timeout), "data_stale_timeout",
+         "reject when the quote is older")
+    .add(*span(&r.signal_timeout), "signal_timeout",
+         "reject when the signal is older")
+    .add(r.risk_per_trade_pct, "risk_per_trade_pct",
+         "fixed-fractional sizing: % of equity at risk")
+    .add(r.default_stop_pct, "default_stop_pct",
+         "stop distance when the signal has no hint, % of price")
+    .add(r.take_profit_r, "take_profit_r", "take profit at R x stop; 0: none")
+    .add(r.lot_step, "lot_step", "order quantity increment")
+    .add(r.min_notional, "min_notional", "smallest order notional");
+  opt_group{custom_options_, "circuit_breaker"}
+    .add(n.breaker.circuit_breaker_drawdown_pct, "drawdown_pct",
+         "HALT at this drawdown from peak equity, %")
+    .add(*span(&n.breaker.reset_after), "reset_after",
+         "timed reset after a drawdown trip; 0: manual only");
+  auto& e = n.execution;
+  opt_group{custom_options_, "execution"}
+    .add(e.initial_cash, "initial_cash", "paper account cash")
+    .add(e.taker_fee_pct, "taker_fee_pct", "taker fee, % of notional")
+    .add(e.maker_fee_pct, "maker_fee_pct", "maker fee, % of notional")
+    .add(*span(&e.snapshot_interval), "snapshot_interval",
+         "portfolio snapshot period");
+  auto& p = n.persistence;
+  opt_group{custom_options_, "persistence"}
+    .add(p.dsn, "dsn", "libpq connection string (secret: prefer env)")
+    .add(*span(&p.flush_interval), "flush_interval", "max write delay")
+    .add(p.batch_size, "batch_size", "flush at this many events")
+    .add(*span(&p.retry_max), "retry_max", "max retry backoff");
+  auto& sv = n.supervisor;
+  opt_group{custom_options_, "supervisor"}
+    .add(sv.max_restarts, "max_restarts", "restarts allowed per window")
+    .add(*span(&sv.window), "window", "restart budget window")
+    .add(*span(&sv.backoff_initial), "backoff_initial", "first restart delay")
+    .add(*span(&sv.backoff_max), "backoff_max", "longest restart delay");
+  // Two cores: do not start CAF's default of four workers.
+  caf::put(content, "scheduler.max-threads", 2);
+}
+
+void cdb_options::sync() {
+  for (auto& kvp : spans_)
+    *kvp.second = kvp.first->count();
+}
+
+std::string cdb_options::env_name(const std::string& key) {
+  std::string out = "CDB_";
+  for (auto c : key)
+    out += std::isalnum(static_cast<unsigned char>(c))
+             ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+             : '_';
+  return out;
+}
+
+std::string cdb_options::help() const {
+  std::ostringstream out;
+  std::string group;
+  for (auto& opt : custom_options_) {
+    auto cat = str(opt.category());
+    if (cat == "global" || cat == "caf-global")
+      continue;
+    if (cat != group) {
+      group = cat;
+      out << "\n[" << group << "]\n";
+    }
+    auto name = str(opt.full_name());
+    out << "  --" << name << "=<" << str(opt.type_name()) << ">";
+    if (auto v = opt.get())
+      out << "  (default: " << caf::to_string(*v) << ")";
+    out << "\n      " << str(opt.description())
+        << "  [env " << env_name(name) << "]\n";
+  }
+  return out.str();
+}
+
+namespace {
+
+/// Flattens nested settings into (group.key, value) pairs.
+void flatten(const caf::settings& xs, const std::string& prefix,
+             std::vector<std::pair<std::string, caf::config_value>>& out) {
+  for (auto& kvp : xs) {
+    auto key = prefix.empty() ? kvp.first : prefix + '.' + kvp.first;
+    if (auto sub = caf::get_if<caf::settings>(&kvp.second))
+      flatten(*sub, key, out);
+    else
+      out.emplace_back(key, kvp.second);
+  }
+}
+
+/// Checks and stores one value; returns an error text or "".
+std::string store_value(cdb_options& cfg, const caf::config_option_set& opts,
+                  const std::string& key, caf::config_value value,
+                  const std::string& origin) {
+  auto* opt = opts.qualified_name_lookup(key);
+  if (opt == nullptr)
+    return origin + ": unknown key " + key;
+  // "10" in a file is an integer; a real-valued key takes it as 10.0.
+  if (auto i = caf::get_if<caf::config_value::integer>(&value)) {
+    if (opt->type_name() == "real64" || opt->type_name() == "double")
+      value = static_cast<double>(*i);
+  }
+  if (auto err = opt->check(value))
+    return origin + ": " + key + " = " + caf::to_string(value)
+           + ": expected a value of type "
+           + str(opt->type_name());
+  opt->store(value);
+  caf::put(cfg.content, key, value);
+  return {};
+}
+
+std::string store_text(cdb_options& cfg, const caf::config_option_set& opts,
+                       const std::string& key, const std::string& text,
+                       const std::string& origin) {
+  auto* opt = opts.qualified_name_lookup(key);
+  if (opt == nullptr)
+    return origin + ": unknown key " + key;
+  auto parsed = opt->parse(text);
+  if (!parsed)
+    return origin + ": " + key + " = \"" + text
+           + "\": expected a value of type "
+           + str(opt->type_name());
+  return store_value(cfg, opts, key, std::move(*parsed), origin);
+}
+
+} // namespace
+
+std::vector<std::string>
+load_options(cdb_options& cfg, const std::vector<std::string>& args,
+             const std::function<const char*(const char*)>& getenv,
+             bool& wants_help) {
+  std::vector<std::string> errors;
+  std::vector<std::pair<std::string, std::string>> flags;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto& a = args[i];
+    if (a == "--help" || a == "-h") {
+      wants_help = true;
+    } else if (a == "--config" && i + 1 < args.size()) {
+      cfg.config_file = args[++i];
+    } else if (a.compare(0, 9, "--config=") == 0) {
+      cfg.config_file = a.substr(9);
+    } else if (a.compare(0, 2, "--") == 0 && a.find('=') != std::string::npos) {
+      auto eq = a.find('=');
+      flags.emplace_back(a.substr(2, eq - 2), a.substr(eq + 1));
+    } else {
+      errors.push_back("argument " + a
+                       + ": expected --group.key=value, --config FILE or "
+                         "--help");
+    }
+  }
+  auto& opts = cfg.options();
+  if (!cfg.config_file.empty()) {
+    std::ifstream in{cfg.config_file};
+    if (!in) {
+      errors.push_back("config file " + cfg.config_file + ": cannot open");
+    } else if (auto parsed = caf::actor_system_config::parse_config(in)) {
+      std::vector<std::pair<std::string, caf::config_value>> kvs;
+      flatten(*parsed, "", kvs);
+      for (auto& kv : kvs)
+        if (auto err = store_value(cfg, opts, kv.first, kv.second, cfg.config_file);
+            !err.empty())
+          errors.push_back(err);
+    } else {
+      errors.push_back("config file " + cfg.config_file
+                       + ": syntax error: " + caf::to_string(parsed.error()));
+    }
+  }
+  for (auto& opt : opts) {
+    auto key = str(opt.full_name());
+    auto var = cdb_options::env_name(key);
+    if (auto text = getenv(var.c_str()))
+      if (auto err = store_text(cfg, opts, key, text, "environment " + var);
+          !err.empty())
+        errors.push_back(err);
+  }
+  for (auto& f : flags)
+    if (auto err = store_text(cfg, opts, f.first, f.second, "--" + f.first);
+        !err.empty())
+      errors.push_back(err);
+  cfg.sync();
+  return errors;
+}
+
+} // namespace cdb

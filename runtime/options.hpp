@@ -1,0 +1,58 @@
+// Configuration: every key of every group, loaded from a CAF config file
+// (--config FILE), then CDB_<GROUP>_<KEY> environment variables, then
+// --group.key=value flags (later wins). Unknown keys and ill-typed values
+// are errors naming the key; range and cross-field rules are checked by each
+// section's validate().
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system_config.hpp>
+
+#include "runtime/node.hpp"
+
+namespace cdb {
+
+class cdb_options : public caf::actor_system_config {
+public:
+  cdb_options();
+
+  node_config node;
+  std::string log_level = "info";
+  caf::timespan duration{0};
+  caf::timespan status_interval{std::chrono::seconds{1}};
+  std::string chaos_kill_actor;
+  caf::timespan chaos_kill_after{std::chrono::seconds{10}};
+  std::string config_file;
+
+  /// Copies the duration options into the node config's nanosecond fields.
+  void sync();
+
+  /// Lists every option with its type, default and description.
+  std::string help() const;
+
+  /// Returns the environment variable that overrides `key`.
+  static std::string env_name(const std::string& key);
+
+  const caf::config_option_set& options() const noexcept {
+    return custom_options_;
+  }
+
+private:
+  std::vector<std::pair<caf::timespan*, nanoseconds*>> spans_;
+  caf::timespan span_storage_[16];
+  std::size_t spans_used_ = 0;
+
+  caf::timespan* span(nanoseconds* target);
+};
+
+/// Reads `args` (no program name, no mode). Returns every error found;
+/// `wants_help` is set by --help / -h.
+std::vector<std::string>
+load_options(cdb_options& cfg, const std::vector<std::string>& args,
+             const std::function<const char*(const char*)>& getenv,
+             bool& wants_help);
+
+} // namespace cdb

@@ -1,0 +1,118 @@
+#include "runtime/run_node.hpp"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+
+#include <caf/all.hpp>
+#include <unistd.h>
+
+#include "messages/register.hpp"
+#include "runtime/log.hpp"
+#include "runtime/summary.hpp"
+
+namespace cdb {
+
+namespace {
+
+std::atomic<int> stop_signal{0};
+
+extern "C" void on_signal(int sig) {
+  stop_signal = sig;
+}
+
+std::string make_run_id(timestamp now) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "%llx%04x",
+                static_cast<unsigned long long>(now / 1'000'000),
+                static_cast<unsigned>(getpid() & 0xffff));
+  return buf;
+}
+
+} // namespace
+
+int run_node(cdb_options& cfg) {
+  register_messages(cfg);
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  caf::actor_system sys{cfg};
+  auto clock = std::make_shared<wall_clock>();
+  auto metrics = std::make_shared<node_metrics>();
+  auto started = clock->now();
+  auto run_id = make_run_id(started);
+  run_info run{run_id, "paper", "0.1.0",
+               std::to_string(std::hash<std::string>{}(
+                 caf::deep_to_string(cfg.content))),
+               started};
+  auto& n = cfg.node;
+  CDB_INFO("main", "run " << run_id << " starting on node " << n.node_name);
+  auto sup = sys.spawn(supervisor, n.supervisor,
+                       node_children(n, run_id, clock, metrics, run),
+                       node_hooks(), clock, metrics, n.drain_timeout);
+  caf::scoped_actor self{sys};
+  self->monitor(sup);
+  if (!cfg.chaos_kill_actor.empty())
+    self->delayed_send(sup, cfg.chaos_kill_after, kill_atom::value,
+                       cfg.chaos_kill_actor);
+  bool tty = isatty(STDOUT_FILENO) != 0;
+  auto elapsed = [&] { return (clock->now() - started) * 1e-9; };
+  auto last_status = started;
+  bool stopping = false;
+  bool done = false;
+  caf::error exit_reason;
+  auto request_stop = [&](const char* why) {
+    if (stopping)
+      return;
+    stopping = true;
+    CDB_INFO("main", "stopping: " << why);
+    self->send(sup, shutdown_atom::value);
+  };
+  while (!done) {
+    self->receive(
+      [&](caf::down_msg& dm) {
+        done = true;
+        exit_reason = dm.reason;
+      },
+      caf::after(std::chrono::milliseconds{100}) >> [&] {
+        if (stop_signal != 0)
+          request_stop(stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        auto now = clock->now();
+        if (cfg.duration.count() > 0
+            && now - started >= cfg.duration.count())
+          request_stop("run.duration reached");
+        if (n.feed.max_ticks > 0 && metrics->ticks >= n.feed.max_ticks)
+          request_stop("feed.max_ticks reached");
+        if (now - last_status >= cfg.status_interval.count()) {
+          last_status = now;
+          auto line = status_line(*metrics, n.execution.initial_cash,
+                                  elapsed());
+          if (tty)
+            std::cout << '\r' << line << "\033[K" << std::flush;
+          else
+            std::cout << line << std::endl;
+        }
+      });
+  }
+  if (tty)
+    std::cout << '\n';
+  std::cout << "\nsummary of run " << run_id << " ("
+            << static_cast<int>(elapsed()) << " s)\n  "
+            << status_line(*metrics, n.execution.initial_cash, elapsed())
+            << "\n  restarts " << metrics->restarts << ", failures "
+            << metrics->failures << ", refused orders "
+            << metrics->refused_orders << "\n"
+            << "PostgreSQL rows of this run:\n"
+            << database_counts(n.persistence.dsn, run_id) << std::flush;
+  if (exit_reason) {
+    CDB_ERROR("main", "supervisor stopped: " << caf::to_string(exit_reason));
+    return 3;
+  }
+  CDB_INFO("main", "clean stop");
+  return 0;
+}
+
+} // namespace cdb

@@ -1,0 +1,170 @@
+#include "runtime/supervisor.hpp"
+
+#include <chrono>
+
+#include <caf/all.hpp>
+
+#include "messages/atoms.hpp"
+#include "runtime/log.hpp"
+
+namespace cdb {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<supervisor_state>*;
+using child = supervisor_state::child;
+
+child_map running(self_ptr self) {
+  child_map out;
+  for (auto& c : self->state.children)
+    if (c.handle)
+      out.emplace(c.spec.name, c.handle);
+  return out;
+}
+
+void start(self_ptr self, child& c) {
+  c.handle = c.spec.start(self->system(), ++c.incarnation);
+  self->monitor(c.handle);
+}
+
+child* find(self_ptr self, const std::string& name) {
+  for (auto& c : self->state.children)
+    if (c.spec.name == name)
+      return &c;
+  return nullptr;
+}
+
+child* find(self_ptr self, const caf::actor_addr& addr) {
+  for (auto& c : self->state.children)
+    if (c.handle && c.handle.address() == addr)
+      return &c;
+  return nullptr;
+}
+
+/// Stops the next child in order; the supervisor quits after the last.
+void stop_next(self_ptr self, nanoseconds drain) {
+  auto& st = self->state;
+  while (st.next_to_stop < st.children.size()
+         && !st.children[st.next_to_stop].handle)
+    ++st.next_to_stop;
+  if (st.next_to_stop >= st.children.size()) {
+    CDB_INFO("supervisor", "all actors stopped");
+    self->quit();
+    return;
+  }
+  auto& c = st.children[st.next_to_stop];
+  auto handle = c.handle;
+  auto stop = [self, handle] {
+    self->send_exit(handle, caf::exit_reason::user_shutdown);
+  };
+  if (c.spec.flush_before_stop) {
+    self->request(handle, std::chrono::seconds{30}, flush_atom::value)
+      .then(
+        [stop, name = c.spec.name](std::uint64_t written) {
+          CDB_INFO("supervisor", name << " flushed; " << written
+                                      << " events written this run");
+          stop();
+        },
+        [stop, name = c.spec.name](caf::error& err) {
+          CDB_ERROR("supervisor", name << " flush failed: "
+                                       << caf::to_string(err));
+          stop();
+        });
+  } else {
+    stop();
+  }
+  // The first child stopped is the source (the feed): let in-flight work
+  // drain through the pipeline before stopping the rest.
+  if (st.next_to_stop == 0)
+    self->delayed_send(self, std::chrono::nanoseconds{drain},
+                       drained_atom::value);
+}
+
+} // namespace
+
+caf::behavior supervisor(self_ptr self, supervisor_config cfg,
+                         std::vector<child_spec> specs, supervisor_hooks hooks,
+                         clock_ptr clock, metrics_ptr metrics,
+                         nanoseconds drain) {
+  for (auto& s : specs)
+    self->state.children.push_back(child{std::move(s), {}, 0,
+                                         restart_budget{cfg}});
+  for (auto& c : self->state.children)
+    start(self, c);
+  hooks.wire(self, running(self));
+  CDB_INFO("supervisor", "started " << self->state.children.size()
+                                    << " actors");
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    auto* c = find(self, dm.source);
+    if (c == nullptr)
+      return;
+    c->handle = nullptr;
+    if (st.shutting_down) {
+      if (st.next_to_stop < st.children.size()
+          && &st.children[st.next_to_stop] == c && st.next_to_stop > 0) {
+        ++st.next_to_stop;
+        stop_next(self, drain);
+      }
+      return;
+    }
+    metrics->failures++;
+    auto why = caf::to_string(dm.reason);
+    if (!c->budget.admit(clock->now())) {
+      CDB_ERROR("supervisor", c->spec.name << " failed (" << why
+                                           << "): restart budget of "
+                                           << cfg.max_restarts
+                                           << " exhausted; escalating");
+      hooks.escalate(self, running(self), c->spec.name);
+      hooks.wire(self, running(self));
+      if (c->spec.critical)
+        self->quit(caf::make_error(caf::sec::runtime_error,
+                                   c->spec.name + " cannot be restarted"));
+      return;
+    }
+    auto delay = c->budget.backoff();
+    CDB_WARN("supervisor", c->spec.name << " failed (" << why
+                                        << "); restart in "
+                                        << delay / 1000000 << " ms");
+    self->delayed_send(self, std::chrono::nanoseconds{delay},
+                       restart_atom::value, c->spec.name);
+  });
+  return {
+    [=](restart_atom, const std::string& name) {
+      auto* c = find(self, name);
+      if (c == nullptr || c->handle || self->state.shutting_down)
+        return;
+      start(self, *c);
+      metrics->restarts++;
+      CDB_WARN("supervisor", "restarted " << name << " (incarnation "
+                                          << c->incarnation << ')');
+      hooks.wire(self, running(self));
+    },
+    [=](kill_atom, const std::string& name) {
+      auto* c = find(self, name);
+      if (c != nullptr && c->handle) {
+        CDB_WARN("supervisor", "killing " << name << " on request");
+        self->send_exit(c->handle, caf::exit_reason::kill);
+      }
+    },
+    [=](child_atom, const std::string& name) -> caf::actor {
+      auto* c = find(self, name);
+      return c != nullptr ? c->handle : caf::actor{};
+    },
+    [=](shutdown_atom) {
+      auto& st = self->state;
+      if (st.shutting_down)
+        return;
+      st.shutting_down = true;
+      CDB_INFO("supervisor", "shutting down");
+      st.next_to_stop = 0;
+      stop_next(self, drain);
+    },
+    [=](drained_atom) {
+      ++self->state.next_to_stop;
+      stop_next(self, drain);
+    },
+  };
+}
+
+} // namespace cdb

@@ -1,0 +1,68 @@
+// The supervisor: spawns a node's actors, monitors them, restarts a failed
+// one after a backoff while its restart budget (N in T) lasts, and re-wires
+// every actor after each (re)start so no peer keeps a dead handle. Past the
+// budget it escalates: the node's escalation hook runs (it halts trading),
+// and if the child is critical the supervisor exits with an error (the
+// process then exits non-zero).
+// Takes:  down_msg (children), (restart, name) (own backoff timer),
+//         (kill, name) (test and chaos hook), (child, name) -> actor,
+//         shutdown (stops children in order, flushing those that ask).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <caf/fwd.hpp>
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/event_based_actor.hpp>
+
+#include "runtime/clock.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/restart_budget.hpp"
+
+namespace cdb {
+
+struct child_spec {
+  std::string name;
+  /// Spawns incarnation `n` (1 for the first start) of the child.
+  std::function<caf::actor(caf::actor_system&, std::uint32_t n)> start;
+  /// Past the budget the node cannot run without it: exit non-zero.
+  bool critical = true;
+  /// Asked for `flush` (and awaited) before it is stopped at shutdown.
+  bool flush_before_stop = false;
+};
+
+/// The handles of every running child, by name (dead ones absent).
+using child_map = std::map<std::string, caf::actor>;
+
+struct supervisor_hooks {
+  /// Sends each child the handles of its peers.
+  std::function<void(caf::event_based_actor*, const child_map&)> wire;
+  /// Runs when a child exhausted its budget (e.g. halts trading).
+  std::function<void(caf::event_based_actor*, const child_map&,
+                     const std::string& failed)>
+    escalate;
+};
+
+struct supervisor_state {
+  static inline const char* name = "supervisor";
+  struct child {
+    child_spec spec;
+    caf::actor handle;
+    std::uint32_t incarnation = 0;
+    restart_budget budget;
+  };
+  std::vector<child> children;
+  bool shutting_down = false;
+  std::size_t next_to_stop = 0;
+};
+
+caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
+                         supervisor_config cfg, std::vector<child_spec> specs,
+                         supervisor_hooks hooks, clock_ptr clock,
+                         metrics_ptr metrics, nanoseconds drain);
+
+} // namespace cdb

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages cdb needs to build, test and run. Idempotent:
+# when everything is present it only runs dpkg-query and returns.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libcaf-dev libboost-dev libssl-dev libpqxx-dev nlohmann-json3-dev
+  prometheus-cpp-dev postgresql
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo_cmd=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
