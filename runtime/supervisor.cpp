@@ -49,7 +49,7 @@ void stop_next(self_ptr self, nanoseconds drain) {
     ++st.next_to_stop;
   if (st.next_to_stop >= st.children.size()) {
     CDB_INFO("supervisor", "all actors stopped");
-    self->quit();
+    self->quit(st.shutdown_error);
     return;
   }
   auto& c = st.children[st.next_to_stop];
@@ -65,9 +65,10 @@ void stop_next(self_ptr self, nanoseconds drain) {
                                       << " events written this run");
           stop();
         },
-        [stop, name = c.spec.name](caf::error& err) {
+        [self, stop, name = c.spec.name](caf::error& err) {
           CDB_ERROR("supervisor", name << " flush failed: "
                                        << caf::to_string(err));
+          self->state.shutdown_error = err;
           stop();
         });
   } else {

@@ -17,6 +17,7 @@
 #include <caf/fwd.hpp>
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
 
 #include "runtime/clock.hpp"
@@ -58,6 +59,7 @@ struct supervisor_state {
   std::vector<child> children;
   bool shutting_down = false;
   std::size_t next_to_stop = 0;
+  caf::error shutdown_error; ///< Set when a shutdown flush failed.
 };
 
 caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,

@@ -13,10 +13,10 @@ void persistence_config::validate(std::vector<std::string>& errors) const {
   config_check c{"persistence", errors};
   c.require(!dsn.empty(), "dsn", "\"\"",
             "must be a libpq connection string (or set CDB_PERSISTENCE_DSN)");
-  c.require(flush_interval > 0, "flush_interval", flush_interval,
+  c.require_span(flush_interval > 0, "flush_interval", flush_interval,
             "must be > 0");
   c.require(batch_size >= 1, "batch_size", batch_size, "must be >= 1");
-  c.require(retry_max > 0, "retry_max", retry_max, "must be > 0");
+  c.require_span(retry_max > 0, "retry_max", retry_max, "must be > 0");
 }
 
 namespace {
@@ -102,10 +102,13 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
       flush(self, cfg, ctx);
       self->delayed_send(self, interval, timer_atom::value);
     },
-    [=](flush_atom) -> std::uint64_t {
+    [=](flush_atom) -> caf::result<std::uint64_t> {
       // A shutdown flush ignores the retry schedule but not the outcome.
       self->state.retry_at = 0;
       flush(self, cfg, ctx);
+      if (auto left = self->state.pending.size(); left > 0)
+        return caf::make_error(caf::sec::runtime_error,
+                               std::to_string(left) + " events not written");
       return self->state.written;
     },
   };

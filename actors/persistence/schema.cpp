@@ -129,7 +129,7 @@ int migrate(pqxx::connection& conn) {
   for (auto& m : migrations()) {
     pqxx::work w{conn};
     // Serialises concurrent starters; released at commit.
-    w.exec0("SELECT pg_advisory_xact_lock(7243110)");
+    w.exec("SELECT pg_advisory_xact_lock(7243110)");
     auto done = w.exec_params("SELECT 1 FROM schema_migrations WHERE version=$1",
                               m.version);
     if (done.empty()) {
