@@ -15,6 +15,20 @@ std::string range_rule(const char* open, double lo, double hi,
 
 } // namespace
 
+std::string config_check::format_span(std::int64_t ns) {
+  struct unit {
+    std::int64_t size;
+    const char* name;
+  };
+  static constexpr unit units[] = {{1'000'000'000, "s"},
+                                   {1'000'000, "ms"},
+                                   {1'000, "us"}};
+  for (auto& u : units)
+    if (ns != 0 && ns % u.size == 0)
+      return std::to_string(ns / u.size) + u.name;
+  return std::to_string(ns) + "ns";
+}
+
 void config_check::in_range_open_closed(const char* key, double value,
                                         double lo, double hi) {
   auto rule = range_rule("(", lo, hi, "]");

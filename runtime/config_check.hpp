@@ -2,6 +2,7 @@
 // once. Each error names the key, the value and the rule it broke.
 #pragma once
 
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -25,6 +26,16 @@ public:
     out << group_ << '.' << key << " = " << value << ": " << rule;
     errors_.push_back(out.str());
   }
+
+  /// Like require(), for a duration in nanoseconds: the message shows it in
+  /// the unit of the config file ("1s", "250ms"), not as a raw count.
+  void require_span(bool ok, const char* key, std::int64_t ns,
+                    const char* rule) {
+    require(ok, key, format_span(ns), rule);
+  }
+
+  /// "1s", "250ms", "3us" or "7ns": the largest unit that divides `ns`.
+  static std::string format_span(std::int64_t ns);
 
   /// Requires lo < value <= hi (a percentage or fraction with a ceiling).
   void in_range_open_closed(const char* key, double value, double lo,

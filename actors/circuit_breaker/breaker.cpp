@@ -10,7 +10,7 @@ namespace cdb {
 void breaker_config::validate(std::vector<std::string>& errors) const {
   config_check c{"circuit_breaker", errors};
   c.in_range_open_closed("drawdown_pct", circuit_breaker_drawdown_pct, 0, 100);
-  c.require(reset_after >= 0, "reset_after", reset_after, "must be >= 0");
+  c.require_span(reset_after >= 0, "reset_after", reset_after, "must be >= 0");
 }
 
 double breaker::drawdown_pct() const noexcept {

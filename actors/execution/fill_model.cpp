@@ -11,7 +11,7 @@ void execution_config::validate(std::vector<std::string>& errors) const {
   c.positive("initial_cash", initial_cash);
   c.in_range("taker_fee_pct", taker_fee_pct, 0, 5);
   c.in_range("maker_fee_pct", maker_fee_pct, -1, 5);
-  c.require(snapshot_interval > 0, "snapshot_interval", snapshot_interval,
+  c.require_span(snapshot_interval > 0, "snapshot_interval", snapshot_interval,
             "must be > 0");
 }
 

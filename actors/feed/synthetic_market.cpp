@@ -15,7 +15,7 @@ void synthetic_config::validate(std::vector<std::string>& errors) const {
             "must have one price per entry of market.instruments");
   for (auto p : start_prices)
     c.positive("start_prices", p);
-  c.require(step > 0, "step", step, "must be > 0");
+  c.require_span(step > 0, "step", step, "must be > 0");
   c.in_range("volatility", volatility, 0, 0.1);
   c.in_range("trend", trend, 0, 0.1);
   c.positive("regime_seconds", regime_seconds);

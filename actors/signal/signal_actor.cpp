@@ -9,7 +9,7 @@ namespace cdb {
 
 void signal_config::validate(std::vector<std::string>& errors) const {
   config_check c{"signal", errors};
-  c.require(bar_interval > 0, "bar_interval", bar_interval, "must be > 0");
+  c.require_span(bar_interval > 0, "bar_interval", bar_interval, "must be > 0");
   ema.validate(errors);
 }
 
