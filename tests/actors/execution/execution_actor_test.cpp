@@ -1,0 +1,122 @@
+#define CAF_SUITE execution_actor
+#include "tests/support/fixtures.hpp"
+
+#include "actors/execution/execution_actor.hpp"
+
+using namespace cdb;
+
+namespace {
+
+/// Records what execution sends to persistence.
+struct recorder_state {
+  std::vector<fill> fills;
+  std::vector<order_event> events;
+};
+
+persistence_actor::behavior_type
+recorder(persistence_actor::stateful_pointer<recorder_state> self) {
+  return {
+    [](const signal&) {},
+    [](const risk_decision&) {},
+    [](const order&) {},
+    [self](const order_event& e) { self->state.events.push_back(e); },
+    [self](const fill& f) { self->state.fills.push_back(f); },
+    [](const portfolio_snapshot&) {},
+    [](const trading_state&) {},
+    [](timer_atom) {},
+    [](flush_atom) { return std::uint64_t{0}; },
+  };
+}
+
+using forward_atom = caf::atom_constant<caf::atom("forward")>;
+
+/// Stands in for risk: forwards orders to execution, takes snapshots.
+caf::behavior fake_risk(caf::event_based_actor* self) {
+  return {
+    [self](forward_atom, execution_actor exec, const order& o) {
+      self->send(exec, submit_order{o});
+    },
+    [](const portfolio_snapshot&) {},
+  };
+}
+
+struct fixture : test::coordinator_fixture {
+  execution_actor exec = sys.spawn(spawn_execution, execution_config{},
+                                   context());
+  persistence_actor db = sys.spawn(recorder);
+  caf::actor risk = sys.spawn(fake_risk);
+
+  fixture() {
+    execution_wiring w;
+    w.risk = caf::actor_cast<portfolio_sink>(risk);
+    w.persistence = db;
+    anon_send(exec, w);
+    anon_send(exec, test::make_quote("BTC", 29999, 30001, clock->now()));
+    sched.run();
+  }
+
+  ~fixture() override {
+    // Dead actors drop their timers, so the base fixture's final run() ends.
+    for (auto h : {caf::actor_cast<caf::actor>(exec),
+                   caf::actor_cast<caf::actor>(db), risk})
+      anon_send_exit(h, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  recorder_state& recorded() {
+    return deref<persistence_actor::stateful_base<recorder_state>>(db).state;
+  }
+
+  order make_order() {
+    order o;
+    o.id = "ord-1";
+    o.decision_id = "dec-1";
+    o.instrument = "BTC";
+    o.direction = side::buy;
+    o.qty = 0.1;
+    return o;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(execution_actor_tests, fixture)
+
+CAF_TEST(order from risk is filled at the ask) {
+  anon_send(risk, forward_atom::value, exec, make_order());
+  sched.run();
+  CAF_REQUIRE_EQUAL(recorded().fills.size(), 1u);
+  CAF_CHECK_EQUAL(recorded().fills[0].order_id, "ord-1");
+  CAF_CHECK_EQUAL(recorded().fills[0].price, 30001.0);
+  CAF_CHECK_EQUAL(metrics->fills.load(), 1u);
+  CAF_CHECK_EQUAL(metrics->refused_orders.load(), 0u);
+}
+
+CAF_TEST(order sent to execution by any actor but risk is refused) {
+  // An impostor with a dynamically typed handle gets past the compiler...
+  auto impostor = sys.spawn(fake_risk);
+  anon_send(impostor, forward_atom::value, exec, make_order());
+  sched.run();
+  // ...but not past execution's sender check.
+  CAF_CHECK_EQUAL(metrics->refused_orders.load(), 1u);
+  CAF_CHECK(recorded().fills.empty());
+  CAF_CHECK(recorded().events.empty());
+  // Anonymous senders are refused too.
+  anon_send(exec, submit_order{make_order()});
+  sched.run();
+  CAF_CHECK_EQUAL(metrics->refused_orders.load(), 2u);
+  CAF_CHECK_EQUAL(metrics->fills.load(), 0u);
+}
+
+CAF_TEST(order without a quote is rejected with a reason) {
+  auto o = make_order();
+  o.instrument = "ETH";
+  anon_send(risk, forward_atom::value, exec, o);
+  sched.run();
+  CAF_CHECK(recorded().fills.empty());
+  CAF_REQUIRE_EQUAL(recorded().events.size(), 1u);
+  CAF_CHECK(recorded().events[0].kind == order_event_kind::rejected);
+  CAF_CHECK_EQUAL(recorded().events[0].reason, "no_quote");
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

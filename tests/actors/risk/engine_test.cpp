@@ -1,0 +1,98 @@
+#define CAF_SUITE risk_engine
+#include <caf/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "actors/risk/engine.hpp"
+
+using namespace cdb;
+
+namespace {
+
+constexpr timestamp t0 = 1'700'000'000'000'000'000;
+
+struct fixture {
+  risk_engine engine{risk_config{}, id_source{"dec", "t", 1},
+                     id_source{"ord", "t", 1}};
+
+  fixture() {
+    quote_tick q;
+    q.instrument = "BTC";
+    q.bid = 29999;
+    q.ask = 30001;
+    q.event_time = t0;
+    engine.on_quote(q);
+    portfolio_snapshot s;
+    s.equity = 100000;
+    s.event_time = t0;
+    engine.on_portfolio(s);
+  }
+
+  signal make(signal_side d) {
+    signal s;
+    s.id = "sig-1";
+    s.instrument = "BTC";
+    s.direction = d;
+    s.ref_price = 30000;
+    s.stop_hint = 300;
+    s.event_time = t0;
+    return s;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(risk_engine_tests, fixture)
+
+CAF_TEST(buy signal yields one approved order with stop and target) {
+  auto out = engine.on_signal(make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_REQUIRE(out[0].approved);
+  auto& o = *out[0].approved;
+  CAF_CHECK_EQUAL(o.decision_id, out[0].decision.id);
+  CAF_CHECK_EQUAL(out[0].decision.order_id, o.id);
+  CAF_CHECK(o.direction == side::buy);
+  CAF_CHECK(std::fabs(o.stop_loss - (30001 - 300)) < 1e-9);
+  CAF_CHECK(std::fabs(o.take_profit - (30001 + 600)) < 1e-9);
+  CAF_CHECK(!o.reduce_only);
+}
+
+CAF_TEST(reversal closes the position first then opens the other side) {
+  engine.on_signal(make(signal_side::buy), t0);
+  auto out = engine.on_signal(make(signal_side::sell), t0);
+  CAF_REQUIRE_EQUAL(out.size(), 2u);
+  CAF_REQUIRE(out[0].approved);
+  CAF_CHECK(out[0].approved->reduce_only);
+  CAF_CHECK(out[0].approved->direction == side::sell);
+  CAF_REQUIRE(out[1].approved);
+  CAF_CHECK(!out[1].approved->reduce_only);
+}
+
+CAF_TEST(signal while halted is rejected and names the layer) {
+  engine.on_state(trading_state{"s", trading_mode::halted, "test", t0});
+  auto out = engine.on_signal(make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_CHECK(!out[0].approved);
+  CAF_CHECK_EQUAL(out[0].decision.layer, "trading_state");
+  CAF_CHECK_EQUAL(out[0].decision.order_id, "");
+}
+
+CAF_TEST(flatten closes every position even while halted) {
+  engine.on_signal(make(signal_side::buy), t0);
+  engine.on_state(trading_state{"s", trading_mode::halted, "test", t0});
+  auto out = engine.flatten("drill", t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_REQUIRE(out[0].approved);
+  CAF_CHECK(out[0].approved->reduce_only);
+  CAF_CHECK_EQUAL(out[0].decision.layer, "flatten");
+  CAF_CHECK_EQUAL(engine.position_qty("BTC"), 0.0);
+}
+
+CAF_TEST(ids are unique across decisions and orders) {
+  auto a = engine.on_signal(make(signal_side::buy), t0);
+  auto b = engine.on_signal(make(signal_side::sell), t0);
+  CAF_CHECK_NOT_EQUAL(a[0].decision.id, b[0].decision.id);
+  CAF_CHECK_NOT_EQUAL(b[0].decision.id, b[1].decision.id);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

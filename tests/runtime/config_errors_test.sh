@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Every class of bad configuration exits with status 2 and a message naming
+# the key (and the rule). The node must not start: no DSN is reachable here.
+set -uo pipefail
+cdb=${1:?usage: config_errors_test.sh CDB_BINARY}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export CDB_PERSISTENCE_DSN="host=/nonexistent dbname=none"
+passed=0
+failed=0
+
+expect_error() { # expect_error "what must appear" cdb-args...
+  local want=$1
+  shift
+  local out status
+  # A valid configuration would start the node: the timeout turns that into
+  # a failure (status 124) instead of a hang.
+  out=$(timeout 20 "$@" 2>&1 </dev/null)
+  status=$?
+  if [ "$status" -eq 2 ] && grep -qF -- "$want" <<<"$out"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $* -> status $status, wanted '$want' in:"
+    echo "$out" | head -n 5
+  fi
+}
+
+expect_error "risk.max_position_pct = 150: must be in (0, 100]" \
+  "$cdb" run --risk.max_position_pct=150
+expect_error "risk.max_position_pct = 40: must be <= risk.max_exposure_pct" \
+  "$cdb" run --risk.max_position_pct=40 --risk.max_exposure_pct=30
+expect_error 'risk.max_spread_bps = "wide": expected a value of type' \
+  "$cdb" run --risk.max_spread_bps=wide
+expect_error "unknown key risk.bogus" "$cdb" run --risk.bogus=1
+expect_error 'run.duration = "5": expected a value of type timespan' \
+  "$cdb" run --run.duration=5
+expect_error "signal.slow = 15: must be > signal.fast" \
+  "$cdb" run --signal.fast=20
+expect_error "market.start_prices" "$cdb" run '--market.instruments=["A"]'
+expect_error "supervisor.backoff_max = 1s: must be >= supervisor.backoff_initial" \
+  "$cdb" run --supervisor.backoff_initial=10s --supervisor.backoff_max=1s
+expect_error "run.log_level = loud" "$cdb" run --run.log_level=loud
+expect_error "risk.max_daily_drawdown_pct = 0" \
+  env CDB_RISK_MAX_DAILY_DRAWDOWN_PCT=0 "$cdb" run
+expect_error "persistence.dsn" env CDB_PERSISTENCE_DSN= "$cdb" run
+printf '[risk]\nmax_spread_bps="wide"\n[nope]\nx=1\n' >"$tmp/bad.conf"
+expect_error "$tmp/bad.conf: unknown key nope.x" "$cdb" run --config "$tmp/bad.conf"
+expect_error 'risk.max_spread_bps = "wide"' "$cdb" run --config "$tmp/bad.conf"
+printf '[risk\nx=1\n' >"$tmp/syntax.conf"
+expect_error "syntax error" "$cdb" run --config "$tmp/syntax.conf"
+expect_error "cannot open" "$cdb" run --config "$tmp/missing.conf"
+expect_error "unknown mode 'bogus'" "$cdb" bogus
+expect_error "expected --group.key=value" "$cdb" run stray
+
+# Help is not an error and lists keys with defaults.
+if "$cdb" run --help | grep -q -- "--risk.max_position_pct=<real64>  (default: 10"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  echo "FAIL: cdb run --help does not list risk.max_position_pct with its default"
+fi
+echo "config_errors: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,85 @@
+#define CAF_SUITE options
+#include <caf/test/unit_test.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <map>
+
+#include "runtime/options.hpp"
+
+using namespace cdb;
+
+namespace {
+
+struct fixture {
+  cdb_options cfg;
+  std::map<std::string, std::string> env;
+  bool help = false;
+
+  std::vector<std::string> load(std::vector<std::string> args) {
+    auto getenv = [this](const char* name) -> const char* {
+      auto i = env.find(name);
+      return i == env.end() ? nullptr : i->second.c_str();
+    };
+    auto errors = load_options(cfg, args, getenv, help);
+    cfg.node.validate(errors);
+    return errors;
+  }
+
+  static bool names(const std::vector<std::string>& errors,
+                    const std::string& key) {
+    for (auto& e : errors)
+      if (e.find(key) != std::string::npos)
+        return true;
+    return false;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(options_tests, fixture)
+
+CAF_TEST(flags set values and later sources win) {
+  env["CDB_RISK_MAX_SPREAD_BPS"] = "7";
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  auto errors = load({"--risk.max_spread_bps=9", "--signal.bar_interval=2s"});
+  CAF_CHECK(errors.empty());
+  CAF_CHECK_EQUAL(cfg.node.risk.max_spread_bps, 9.0);
+  CAF_CHECK_EQUAL(cfg.node.signal.bar_interval, 2'000'000'000);
+  CAF_CHECK_EQUAL(cfg.node.persistence.dsn, "host=/tmp");
+}
+
+CAF_TEST(config file values are typed and integers widen to reals) {
+  auto path = std::string{"/tmp/cdb-options-test.conf"};
+  std::ofstream{path} << "[risk]\nmax_position_pct=8\n[market]\nseed=7\n"
+                      << "[persistence]\ndsn=\"x\"\n";
+  auto errors = load({"--config", path});
+  std::remove(path.c_str());
+  CAF_CHECK(errors.empty());
+  CAF_CHECK_EQUAL(cfg.node.risk.max_position_pct, 8.0);
+  CAF_CHECK_EQUAL(cfg.node.feed.synthetic.seed, 7u);
+}
+
+CAF_TEST(every bad value class names its key) {
+  env["CDB_RISK_MAX_DAILY_DRAWDOWN_PCT"] = "0";
+  auto errors = load({"--risk.max_spread_bps=wide", "--risk.nope=1",
+                      "--signal.fast=50", "--supervisor.max_restarts=0"});
+  CAF_CHECK(names(errors, "risk.max_spread_bps = \"wide\""));
+  CAF_CHECK(names(errors, "unknown key risk.nope"));
+  CAF_CHECK(names(errors, "signal.slow = 15: must be > signal.fast"));
+  CAF_CHECK(names(errors, "supervisor.max_restarts = 0"));
+  CAF_CHECK(names(errors, "risk.max_daily_drawdown_pct = 0"));
+  CAF_CHECK(names(errors, "persistence.dsn"));
+}
+
+CAF_TEST(help lists every group with defaults and env names) {
+  load({"--help"});
+  CAF_CHECK(help);
+  auto text = cfg.help();
+  for (auto key : {"--risk.max_position_pct", "--market.seed",
+                   "--persistence.dsn", "--supervisor.window",
+                   "CDB_RISK_MAX_EXPOSURE_PCT", "(default: 10"})
+    CAF_CHECK(text.find(key) != std::string::npos);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,42 @@
+// Shared test builders. They use the production constructors.
+#pragma once
+
+#include <caf/test/dsl.hpp>
+
+#include "messages/register.hpp"
+#include "runtime/context.hpp"
+
+namespace cdb::test {
+
+/// An actor system config with every cdb message type registered.
+struct test_config : caf::actor_system_config {
+  test_config() {
+    register_messages(*this);
+  }
+};
+
+/// A deterministic actor system plus a manual clock and metrics. Tests call
+/// sched.run() (messages only), not run(): run() also fires timers, and the
+/// actors' periodic timers would never let it return.
+struct coordinator_fixture : test_coordinator_fixture<test_config> {
+  std::shared_ptr<manual_clock> clock
+    = std::make_shared<manual_clock>(1'700'000'000'000'000'000);
+  metrics_ptr metrics = std::make_shared<node_metrics>();
+
+  actor_context context(std::uint32_t incarnation = 1) {
+    return actor_context{"test", incarnation, clock, metrics};
+  }
+};
+
+inline quote_tick make_quote(const std::string& instrument, double bid,
+                             double ask, timestamp t) {
+  quote_tick q;
+  q.instrument = instrument;
+  q.bid = bid;
+  q.ask = ask;
+  q.bid_qty = q.ask_qty = 1;
+  q.event_time = q.recv_time = t;
+  return q;
+}
+
+} // namespace cdb::test
