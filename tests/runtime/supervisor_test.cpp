@@ -11,7 +11,7 @@ using crash_atom = caf::atom_constant<caf::atom("crash")>;
 using peer_atom = caf::atom_constant<caf::atom("peer")>;
 
 /// A child that fails on demand.
-caf::behavior worker(caf::event_based_actor* self) {
+caf::behavior worker(caf::event_based_actor* self, test::no_args) {
   return {
     [self](crash_atom) {
       self->quit(caf::make_error(caf::sec::runtime_error, "boom"));
@@ -25,7 +25,7 @@ struct peer_state {
   int wirings = 0;
 };
 
-caf::behavior peer(caf::stateful_actor<peer_state>* self) {
+caf::behavior peer(caf::stateful_actor<peer_state>* self, test::no_args) {
   return {
     [self](peer_atom, caf::actor h) {
       self->state.current = std::move(h);
@@ -35,7 +35,7 @@ caf::behavior peer(caf::stateful_actor<peer_state>* self) {
 }
 
 struct fixture : test::coordinator_fixture {
-  caf::actor peer_handle = sys.spawn(peer);
+  caf::actor peer_handle = sys.spawn(peer, test::no_args{});
   std::vector<std::string> escalated;
 
   caf::actor start_supervisor(std::size_t max_restarts, bool critical) {
@@ -44,7 +44,7 @@ struct fixture : test::coordinator_fixture {
     cfg.window = 60'000'000'000;
     std::vector<child_spec> specs{
       {"worker",
-       [](caf::actor_system& s, std::uint32_t) { return s.spawn(worker); },
+       [](caf::actor_system& s, std::uint32_t) { return s.spawn(worker, test::no_args{}); },
        critical, false}};
     supervisor_hooks hooks;
     auto p = peer_handle;

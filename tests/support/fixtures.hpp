@@ -8,6 +8,12 @@
 
 namespace cdb::test {
 
+/// CAF 0.17.6 dereferences a null std::shared_ptr<std::tuple<>> when a
+/// function-based actor is spawned without arguments
+/// (caf/detail/init_fun_factory.hpp), which UBSan rejects. Test actors that
+/// need no arguments take this tag instead: sys.spawn(fake, no_args{}).
+struct no_args {};
+
 /// An actor system config with every cdb message type registered.
 struct test_config : caf::actor_system_config {
   test_config() {

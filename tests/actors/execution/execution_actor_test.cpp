@@ -14,7 +14,8 @@ struct recorder_state {
 };
 
 persistence_actor::behavior_type
-recorder(persistence_actor::stateful_pointer<recorder_state> self) {
+recorder(persistence_actor::stateful_pointer<recorder_state> self,
+         test::no_args) {
   return {
     [](const signal&) {},
     [](const risk_decision&) {},
@@ -31,7 +32,7 @@ recorder(persistence_actor::stateful_pointer<recorder_state> self) {
 using forward_atom = caf::atom_constant<caf::atom("forward")>;
 
 /// Stands in for risk: forwards orders to execution, takes snapshots.
-caf::behavior fake_risk(caf::event_based_actor* self) {
+caf::behavior fake_risk(caf::event_based_actor* self, test::no_args) {
   return {
     [self](forward_atom, execution_actor exec, const order& o) {
       self->send(exec, submit_order{o});
@@ -43,8 +44,8 @@ caf::behavior fake_risk(caf::event_based_actor* self) {
 struct fixture : test::coordinator_fixture {
   execution_actor exec = sys.spawn(spawn_execution, execution_config{},
                                    context());
-  persistence_actor db = sys.spawn(recorder);
-  caf::actor risk = sys.spawn(fake_risk);
+  persistence_actor db = sys.spawn(recorder, test::no_args{});
+  caf::actor risk = sys.spawn(fake_risk, test::no_args{});
 
   fixture() {
     execution_wiring w;
@@ -94,7 +95,7 @@ CAF_TEST(order from risk is filled at the ask) {
 
 CAF_TEST(order sent to execution by any actor but risk is refused) {
   // An impostor with a dynamically typed handle gets past the compiler...
-  auto impostor = sys.spawn(fake_risk);
+  auto impostor = sys.spawn(fake_risk, test::no_args{});
   anon_send(impostor, forward_atom::value, exec, make_order());
   sched.run();
   // ...but not past execution's sender check.
