@@ -23,8 +23,10 @@ std::string config_check::format_span(std::int64_t ns) {
   static constexpr unit units[] = {{1'000'000'000, "s"},
                                    {1'000'000, "ms"},
                                    {1'000, "us"}};
+  if (ns == 0)
+    return "0s";
   for (auto& u : units)
-    if (ns != 0 && ns % u.size == 0)
+    if (ns % u.size == 0)
       return std::to_string(ns / u.size) + u.name;
   return std::to_string(ns) + "ns";
 }

@@ -57,16 +57,14 @@ int main(int argc, char** argv) {
     std::cerr << "cdb: no mode given\n" << usage;
     return 2;
   }
-  cdb::log::level lvl;
-  if (!cdb::log::parse_level(cfg.log_level, lvl))
-    errors.push_back("run.log_level = " + cfg.log_level
-                     + ": must be debug, info, warning or error");
-  cfg.node.validate(errors);
+  cfg.validate(errors);
   if (!errors.empty()) {
     for (auto& e : errors)
       std::cerr << "cdb: config error: " << e << '\n';
     return 2;
   }
+  cdb::log::level lvl = cdb::log::level::info;
+  cdb::log::parse_level(cfg.log_level, lvl);
   cdb::log::set_level(lvl);
   return cdb::run_node(cfg);
 }

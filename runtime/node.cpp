@@ -17,8 +17,6 @@ void node_config::validate(std::vector<std::string>& errors) const {
   execution.validate(errors);
   persistence.validate(errors);
   supervisor.validate(errors);
-  if (drain_timeout < 0)
-    errors.push_back("run.drain_timeout: must be >= 0");
 }
 
 std::vector<child_spec> node_children(const node_config& cfg,

@@ -1,10 +1,16 @@
 #include "runtime/options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <stdexcept>
 
 #include <caf/all.hpp>
+
+#include "runtime/config_check.hpp"
+#include "runtime/log.hpp"
 
 namespace cdb {
 
@@ -17,6 +23,8 @@ std::string str(caf::string_view x) {
 } // namespace
 
 caf::timespan* cdb_options::span(nanoseconds* target) {
+  if (spans_used_ == std::size(span_storage_))
+    throw std::logic_error("cdb_options: raise span_storage_ capacity");
   auto* s = &span_storage_[spans_used_++];
   *s = caf::timespan{*target};
   spans_.emplace_back(s, target);
@@ -106,6 +114,30 @@ cdb_options::cdb_options() {
   caf::put(content, "scheduler.max-threads", 2);
 }
 
+void cdb_options::validate(std::vector<std::string>& errors) const {
+  config_check c{"run", errors};
+  log::level lvl;
+  c.require(log::parse_level(log_level, lvl), "log_level", log_level,
+            "must be debug, info, warning or error");
+  c.require_span(duration.count() >= 0, "duration", duration.count(),
+                 "must be >= 0 (0 runs until signalled)");
+  c.require_span(status_interval.count() > 0, "status_interval",
+                 status_interval.count(), "must be > 0");
+  c.require_span(node.drain_timeout >= 0, "drain_timeout", node.drain_timeout,
+                 "must be >= 0");
+  static const std::vector<std::string> actors{
+    "",     "feed",      "signal",     "risk",
+    "circuit_breaker", "execution", "persistence"};
+  c.require(std::find(actors.begin(), actors.end(), chaos_kill_actor)
+              != actors.end(),
+            "chaos_kill_actor", chaos_kill_actor,
+            "must be empty or one of feed, signal, risk, circuit_breaker, "
+            "execution, persistence");
+  c.require_span(chaos_kill_after.count() >= 0, "chaos_kill_after",
+                 chaos_kill_after.count(), "must be >= 0");
+  node.validate(errors);
+}
+
 void cdb_options::sync() {
   for (auto& kvp : spans_)
     *kvp.second = kvp.first->count();
@@ -121,23 +153,41 @@ std::string cdb_options::env_name(const std::string& key) {
 }
 
 std::string cdb_options::help() const {
+  // cdb's own groups first, in the order of the config file; CAF's runtime
+  // options (scheduler, middleman, openssl, ...) after them.
+  static const std::vector<std::string> own{
+    "run",       "market",    "feed",        "signal",    "risk",
+    "circuit_breaker", "execution", "persistence", "supervisor"};
+  auto is_own = [](const std::string& cat) {
+    return std::find(own.begin(), own.end(), cat) != own.end();
+  };
   std::ostringstream out;
-  std::string group;
+  auto print_group = [&](const std::string& group) {
+    out << "\n[" << group << "]\n";
+    for (auto& opt : custom_options_) {
+      if (str(opt.category()) != group)
+        continue;
+      auto name = str(opt.full_name());
+      out << "  --" << name << "=<" << str(opt.type_name()) << ">";
+      if (auto v = opt.get())
+        out << "  (default: " << caf::to_string(*v) << ")";
+      out << "\n      " << str(opt.description()) << "  [env "
+          << env_name(name) << "]\n";
+    }
+  };
+  for (auto& group : own)
+    print_group(group);
+  out << "\nCAF runtime options (same sources, same precedence):\n";
+  std::vector<std::string> others;
   for (auto& opt : custom_options_) {
     auto cat = str(opt.category());
-    if (cat == "global" || cat == "caf-global")
+    if (cat == "global" || cat == "caf-global" || is_own(cat)
+        || std::find(others.begin(), others.end(), cat) != others.end())
       continue;
-    if (cat != group) {
-      group = cat;
-      out << "\n[" << group << "]\n";
-    }
-    auto name = str(opt.full_name());
-    out << "  --" << name << "=<" << str(opt.type_name()) << ">";
-    if (auto v = opt.get())
-      out << "  (default: " << caf::to_string(*v) << ")";
-    out << "\n      " << str(opt.description())
-        << "  [env " << env_name(name) << "]\n";
+    others.push_back(cat);
   }
+  for (auto& group : others)
+    print_group(group);
   return out.str();
 }
 

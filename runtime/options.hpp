@@ -30,6 +30,10 @@ public:
   /// Copies the duration options into the node config's nanosecond fields.
   void sync();
 
+  /// Checks the [run] group and then every section of the node config;
+  /// appends one message per broken rule, each naming key, value and rule.
+  void validate(std::vector<std::string>& errors) const;
+
   /// Lists every option with its type, default and description.
   std::string help() const;
 

@@ -40,6 +40,10 @@ expect_error "signal.slow = 15: must be > signal.fast" \
 expect_error "market.start_prices" "$cdb" run '--market.instruments=["A"]'
 expect_error "supervisor.backoff_max = 1s: must be >= supervisor.backoff_initial" \
   "$cdb" run --supervisor.backoff_initial=10s --supervisor.backoff_max=1s
+expect_error "run.status_interval = 0s: must be > 0" \
+  "$cdb" run --run.status_interval=0s
+expect_error "run.chaos_kill_actor = bogus: must be empty or one of" \
+  "$cdb" run --run.chaos_kill_actor=bogus
 expect_error "run.log_level = loud" "$cdb" run --run.log_level=loud
 expect_error "risk.max_daily_drawdown_pct = 0" \
   env CDB_RISK_MAX_DAILY_DRAWDOWN_PCT=0 "$cdb" run

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "runtime/config_check.hpp"
 #include "runtime/options.hpp"
 
 using namespace cdb;
@@ -22,7 +23,7 @@ struct fixture {
       return i == env.end() ? nullptr : i->second.c_str();
     };
     auto errors = load_options(cfg, args, getenv, help);
-    cfg.node.validate(errors);
+    cfg.validate(errors);
     return errors;
   }
 
@@ -70,6 +71,23 @@ CAF_TEST(every bad value class names its key) {
   CAF_CHECK(names(errors, "supervisor.max_restarts = 0"));
   CAF_CHECK(names(errors, "risk.max_daily_drawdown_pct = 0"));
   CAF_CHECK(names(errors, "persistence.dsn"));
+}
+
+CAF_TEST(run group rules name key value and rule) {
+  auto errors = load({"--run.duration=-1s", "--run.chaos_kill_actor=db",
+                      "--run.log_level=loud"});
+  CAF_CHECK(names(errors, "run.duration = -1s: must be >= 0"));
+  CAF_CHECK(names(errors, "run.chaos_kill_actor = db: must be empty or one"));
+  CAF_CHECK(names(errors, "run.log_level = loud"));
+}
+
+CAF_TEST(durations in messages use config file units) {
+  CAF_CHECK_EQUAL(config_check::format_span(0), "0s");
+  CAF_CHECK_EQUAL(config_check::format_span(2'000'000'000), "2s");
+  CAF_CHECK_EQUAL(config_check::format_span(250'000'000), "250ms");
+  CAF_CHECK_EQUAL(config_check::format_span(1'500'000), "1500us");
+  CAF_CHECK_EQUAL(config_check::format_span(-1'000'000'000), "-1s");
+  CAF_CHECK_EQUAL(config_check::format_span(7), "7ns");
 }
 
 CAF_TEST(help lists every group with defaults and env names) {
