@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcaf-dev libboost-dev libssl-dev libpqxx-dev nlohmann-json3-dev
-  prometheus-cpp-dev postgresql
+  prometheus-cpp-dev postgresql libbenchmark-dev
 )
 
 missing=()
