@@ -60,6 +60,13 @@ std::optional<transition> breaker::halt(const std::string& reason,
   return set(trading_mode::halted, "manual: " + reason, t);
 }
 
+std::optional<transition> breaker::restarted(timestamp t) {
+  timed_ = false;
+  return set(trading_mode::halted,
+             "breaker restarted: peak and trip state unknown, resume manually",
+             t);
+}
+
 std::optional<transition> breaker::resume(const std::string& reason,
                                           timestamp t) {
   peak_ = equity_;

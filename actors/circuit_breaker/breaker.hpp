@@ -37,6 +37,10 @@ public:
   std::optional<transition> on_time(timestamp t);
 
   std::optional<transition> halt(const std::string& reason, timestamp t);
+
+  /// A restarted breaker does not know its peak or whether it had tripped:
+  /// it starts HALTED and only a manual resume ends that (never a timer).
+  std::optional<transition> restarted(timestamp t);
   std::optional<transition> resume(const std::string& reason, timestamp t);
 
   trading_mode mode() const noexcept {

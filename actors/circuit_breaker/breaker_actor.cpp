@@ -39,8 +39,14 @@ spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
   auto& st = self->state;
   st.rules = std::make_unique<breaker>(cfg);
   st.ids = std::make_unique<id_source>(ctx.ids("st"));
+  auto now = ctx.clock->now();
   st.current = trading_state{st.ids->next(), trading_mode::active, "start",
-                             ctx.clock->now()};
+                             now};
+  if (ctx.incarnation > 1) {
+    auto tr = st.rules->restarted(now);
+    st.current = trading_state{st.ids->next(), tr->mode, tr->reason, now};
+    CDB_WARN("circuit_breaker", "trading halted: " << tr->reason);
+  }
   auto tick = std::chrono::seconds{1};
   self->delayed_send(self, tick, timer_atom::value);
   return {

@@ -42,6 +42,11 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
            actor_context ctx) {
   self->state.engine = std::make_unique<risk_engine>(cfg, ctx.ids("dec"),
                                                      ctx.ids("ord"));
+  // Until the circuit breaker has said otherwise, nothing trades: a new or
+  // restarted risk must not approve on a state it has not been told.
+  self->state.engine->on_state(trading_state{
+    "", trading_mode::halted, "awaiting trading state from circuit breaker",
+    ctx.clock->now()});
   return {
     [self, ctx](const signal& s) {
       auto outs = self->state.engine->on_signal(s, ctx.clock->now());

@@ -55,3 +55,18 @@ CAF_TEST(non finite equity halts) {
   CAF_REQUIRE(tr);
   CAF_CHECK(tr->mode == trading_mode::halted);
 }
+
+CAF_TEST(a restarted breaker is halted until a manual resume) {
+  breaker_config cfg;
+  cfg.reset_after = 1;
+  breaker b{cfg};
+  auto tr = b.restarted(1);
+  CAF_REQUIRE(tr);
+  CAF_CHECK(tr->mode == trading_mode::halted);
+  CAF_CHECK(!b.on_equity(100000, 2));
+  CAF_CHECK(!b.on_time(1'000'000'000'000)); // no timed reset
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  auto back = b.resume("operator", 3);
+  CAF_REQUIRE(back);
+  CAF_CHECK(back->mode == trading_mode::active);
+}

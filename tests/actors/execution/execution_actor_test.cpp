@@ -1,33 +1,11 @@
 #define CAF_SUITE execution_actor
-#include "tests/support/fixtures.hpp"
+#include "tests/support/fakes.hpp"
 
 #include "actors/execution/execution_actor.hpp"
 
 using namespace cdb;
 
 namespace {
-
-/// Records what execution sends to persistence.
-struct recorder_state {
-  std::vector<fill> fills;
-  std::vector<order_event> events;
-};
-
-persistence_actor::behavior_type
-recorder(persistence_actor::stateful_pointer<recorder_state> self,
-         test::no_args) {
-  return {
-    [](const signal&) {},
-    [](const risk_decision&) {},
-    [](const order&) {},
-    [self](const order_event& e) { self->state.events.push_back(e); },
-    [self](const fill& f) { self->state.fills.push_back(f); },
-    [](const portfolio_snapshot&) {},
-    [](const trading_state&) {},
-    [](timer_atom) {},
-    [](flush_atom) { return std::uint64_t{0}; },
-  };
-}
 
 using forward_atom = caf::atom_constant<caf::atom("forward")>;
 
@@ -44,7 +22,7 @@ caf::behavior fake_risk(caf::event_based_actor* self, test::no_args) {
 struct fixture : test::coordinator_fixture {
   execution_actor exec = sys.spawn(spawn_execution, execution_config{},
                                    context());
-  persistence_actor db = sys.spawn(recorder, test::no_args{});
+  persistence_actor db = sys.spawn(test::recording_persistence, test::no_args{});
   caf::actor risk = sys.spawn(fake_risk, test::no_args{});
 
   fixture() {
@@ -64,8 +42,8 @@ struct fixture : test::coordinator_fixture {
     sched.run();
   }
 
-  recorder_state& recorded() {
-    return deref<persistence_actor::stateful_base<recorder_state>>(db).state;
+  test::persistence_record& recorded() {
+    return test::record_of(*this, db);
   }
 
   order make_order() {
