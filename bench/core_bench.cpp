@@ -82,8 +82,7 @@ void risk_on_signal_rejected(benchmark::State& st) {
   auto late = t0 + 60'000'000'000;
   std::uint64_t n = 0;
   for (auto _ : st) {
-    auto out = engine.on_signal(make_signal(signal_side::buy, ++n, late),
-                                late);
+    auto out = engine.on_signal(make_signal(signal_side::buy, ++n, late), late);
     benchmark::DoNotOptimize(out);
   }
 }

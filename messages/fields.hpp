@@ -8,8 +8,12 @@
 
 /// Declares the fields of a message struct, in wire order.
 #define CDB_FIELDS(...)                                                        \
-  auto tie() { return std::tie(__VA_ARGS__); }                                 \
-  auto tie() const { return std::tie(__VA_ARGS__); }
+  auto tie() {                                                                 \
+    return std::tie(__VA_ARGS__);                                              \
+  }                                                                            \
+  auto tie() const {                                                           \
+    return std::tie(__VA_ARGS__);                                              \
+  }
 
 namespace cdb {
 

@@ -8,14 +8,14 @@
 // express "place an order" (tests/compile_fail proves it). Execution also
 // checks the sender of each order at run time and refuses anyone but risk.
 //
-//   feed ──market_sink──► signal ──signal_sink──► risk ──submit_order──► execution
-//   execution ──portfolio_sink──► risk, circuit_breaker
+//   feed ──market_sink──► signal ──signal_sink──► risk ──submit_order──►
+//   execution execution ──portfolio_sink──► risk, circuit_breaker
 //   circuit_breaker ──risk_control (trading_state, flatten)──► risk
 //   everyone ──persistence_actor──► persistence
 #pragma once
 
-#include <caf/typed_actor.hpp>
 #include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
 #include "messages/atoms.hpp"
 #include "messages/control.hpp"
@@ -25,17 +25,16 @@
 namespace cdb {
 
 /// What the feed publishes to its subscribers.
-using market_sink =
-  caf::typed_actor<caf::reacts_to<trade_tick>, caf::reacts_to<quote_tick>,
-                   caf::reacts_to<feed_status>>;
+using market_sink = caf::typed_actor<caf::reacts_to<trade_tick>,
+                                     caf::reacts_to<quote_tick>,
+                                     caf::reacts_to<feed_status>>;
 
 /// The system of record. `flush` replies once everything received is durable.
 using persistence_actor = caf::typed_actor<
   caf::reacts_to<signal>, caf::reacts_to<risk_decision>, caf::reacts_to<order>,
   caf::reacts_to<order_event>, caf::reacts_to<fill>,
   caf::reacts_to<portfolio_snapshot>, caf::reacts_to<trading_state>,
-  caf::reacts_to<timer_atom>,
-  caf::replies_to<flush_atom>::with<std::uint64_t>>;
+  caf::reacts_to<timer_atom>, caf::replies_to<flush_atom>::with<std::uint64_t>>;
 
 /// Receives the account after every change.
 using portfolio_sink = caf::typed_actor<caf::reacts_to<portfolio_snapshot>>;
@@ -47,10 +46,9 @@ using signal_sink = caf::typed_actor<caf::reacts_to<signal>>;
 using risk_control = caf::typed_actor<caf::reacts_to<trading_state>,
                                       caf::reacts_to<flatten_positions>>;
 
-using feed_actor =
-  caf::typed_actor<caf::reacts_to<subscribe_atom, market_sink>,
-                   caf::reacts_to<unsubscribe_atom, market_sink>,
-                   caf::reacts_to<timer_atom>>;
+using feed_actor = caf::typed_actor<
+  caf::reacts_to<subscribe_atom, market_sink>,
+  caf::reacts_to<unsubscribe_atom, market_sink>, caf::reacts_to<timer_atom>>;
 
 struct execution_wiring {
   static constexpr const char* type_name = "cdb::execution_wiring";
@@ -76,8 +74,7 @@ struct breaker_wiring {
 using circuit_breaker_actor = caf::typed_actor<
   caf::reacts_to<portfolio_snapshot>, caf::reacts_to<halt_trading>,
   caf::reacts_to<resume_trading>, caf::reacts_to<breaker_wiring>,
-  caf::reacts_to<timer_atom>,
-  caf::replies_to<state_atom>::with<trading_state>>;
+  caf::reacts_to<timer_atom>, caf::replies_to<state_atom>::with<trading_state>>;
 
 struct risk_wiring {
   static constexpr const char* type_name = "cdb::risk_wiring";

@@ -23,8 +23,7 @@ struct trade_tick {
   std::string trade_id;
   timestamp event_time = 0;
   timestamp recv_time = 0;
-  CDB_FIELDS(instrument, price, qty, aggressor, trade_id, event_time,
-             recv_time)
+  CDB_FIELDS(instrument, price, qty, aggressor, trade_id, event_time, recv_time)
 };
 
 /// Best bid and offer.

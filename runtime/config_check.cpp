@@ -20,9 +20,8 @@ std::string config_check::format_span(std::int64_t ns) {
     std::int64_t size;
     const char* name;
   };
-  static constexpr unit units[] = {{1'000'000'000, "s"},
-                                   {1'000'000, "ms"},
-                                   {1'000, "us"}};
+  static constexpr unit units[] = {
+    {1'000'000'000, "s"}, {1'000'000, "ms"}, {1'000, "us"}};
   if (ns == 0)
     return "0s";
   for (auto& u : units)

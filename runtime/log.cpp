@@ -15,14 +15,10 @@ std::mutex out_mtx;
 
 const char* name(level lvl) {
   switch (lvl) {
-    case level::debug:
-      return "DEBUG";
-    case level::info:
-      return "INFO ";
-    case level::warning:
-      return "WARN ";
-    default:
-      return "ERROR";
+    case level::debug: return "DEBUG";
+    case level::info: return "INFO ";
+    case level::warning: return "WARN ";
+    default: return "ERROR";
   }
 }
 
@@ -47,8 +43,8 @@ bool enabled(level lvl) {
 }
 
 void write(level lvl, const char* who, const std::string& msg) {
-  auto line = format_time(wall_clock{}.now()) + ' ' + name(lvl) + " ["
-              + who + "] " + msg + '\n';
+  auto line = format_time(wall_clock{}.now()) + ' ' + name(lvl) + " [" + who
+              + "] " + msg + '\n';
   std::lock_guard<std::mutex> guard{out_mtx};
   std::fputs(line.c_str(), stderr);
 }

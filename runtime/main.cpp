@@ -17,7 +17,8 @@
 
 namespace {
 
-constexpr const char* usage = R"(usage: cdb <mode> [--config FILE] [--group.key=value ...]
+constexpr const char* usage
+  = R"(usage: cdb <mode> [--config FILE] [--group.key=value ...]
 
 modes:
   run     single-node paper trading on the built-in synthetic market

@@ -19,10 +19,9 @@ void node_config::validate(std::vector<std::string>& errors) const {
   supervisor.validate(errors);
 }
 
-std::vector<child_spec> node_children(const node_config& cfg,
-                                      const std::string& run_id,
-                                      clock_ptr clock, metrics_ptr metrics,
-                                      run_info run) {
+std::vector<child_spec>
+node_children(const node_config& cfg, const std::string& run_id,
+              clock_ptr clock, metrics_ptr metrics, run_info run) {
   auto ctx = [=](std::uint32_t n) {
     return actor_context{run_id, n, clock, metrics};
   };
@@ -60,9 +59,8 @@ std::vector<child_spec> node_children(const node_config& cfg,
                  true, false});
   out.push_back({"persistence",
                  [=](caf::actor_system& sys, std::uint32_t n) {
-                   return caf::actor_cast<caf::actor>(
-                     sys.spawn<caf::detached>(spawn_persistence,
-                                              cfg.persistence, ctx(n), run));
+                   return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(
+                     spawn_persistence, cfg.persistence, ctx(n), run));
                  },
                  true, true});
   return out;
@@ -99,8 +97,8 @@ void escalate(caf::event_based_actor* self, const child_map& m,
     self->send(breaker, halt_trading{reason});
   } else if (auto risk = get<risk_actor>(m, "risk")) {
     // No breaker to decide: tell risk directly.
-    self->send(risk, trading_state{"escalation", trading_mode::halted, reason,
-                                   0});
+    self->send(risk,
+               trading_state{"escalation", trading_mode::halted, reason, 0});
   }
 }
 

@@ -30,10 +30,9 @@ struct node_config {
 
 /// The six actors in start (and shutdown) order: feed first, persistence
 /// last.
-std::vector<child_spec> node_children(const node_config& cfg,
-                                      const std::string& run_id,
-                                      clock_ptr clock, metrics_ptr metrics,
-                                      run_info run);
+std::vector<child_spec>
+node_children(const node_config& cfg, const std::string& run_id,
+              clock_ptr clock, metrics_ptr metrics, run_info run);
 
 /// Wiring and escalation for the six actors.
 supervisor_hooks node_hooks();

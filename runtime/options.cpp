@@ -126,8 +126,8 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
   c.require_span(node.drain_timeout >= 0, "drain_timeout", node.drain_timeout,
                  "must be >= 0");
   static const std::vector<std::string> actors{
-    "",     "feed",      "signal",     "risk",
-    "circuit_breaker", "execution", "persistence"};
+    "",          "feed",       "signal", "risk", "circuit_breaker",
+    "execution", "persistence"};
   c.require(std::find(actors.begin(), actors.end(), chaos_kill_actor)
               != actors.end(),
             "chaos_kill_actor", chaos_kill_actor,
@@ -155,9 +155,11 @@ std::string cdb_options::env_name(const std::string& key) {
 std::string cdb_options::help() const {
   // cdb's own groups first, in the order of the config file; CAF's runtime
   // options (scheduler, middleman, openssl, ...) after them.
-  static const std::vector<std::string> own{
-    "run",       "market",    "feed",        "signal",    "risk",
-    "circuit_breaker", "execution", "persistence", "supervisor"};
+  static const std::vector<std::string> own{"run",       "market",
+                                            "feed",      "signal",
+                                            "risk",      "circuit_breaker",
+                                            "execution", "persistence",
+                                            "supervisor"};
   auto is_own = [](const std::string& cat) {
     return std::find(own.begin(), own.end(), cat) != own.end();
   };
@@ -171,8 +173,8 @@ std::string cdb_options::help() const {
       out << "  --" << name << "=<" << str(opt.type_name()) << ">";
       if (auto v = opt.get())
         out << "  (default: " << caf::to_string(*v) << ")";
-      out << "\n      " << str(opt.description()) << "  [env "
-          << env_name(name) << "]\n";
+      out << "\n      " << str(opt.description()) << "  [env " << env_name(name)
+          << "]\n";
     }
   };
   for (auto& group : own)
@@ -207,8 +209,8 @@ void flatten(const caf::settings& xs, const std::string& prefix,
 
 /// Checks and stores one value; returns an error text or "".
 std::string store_value(cdb_options& cfg, const caf::config_option_set& opts,
-                  const std::string& key, caf::config_value value,
-                  const std::string& origin) {
+                        const std::string& key, caf::config_value value,
+                        const std::string& origin) {
   auto* opt = opts.qualified_name_lookup(key);
   if (opt == nullptr)
     return origin + ": unknown key " + key;
@@ -219,8 +221,7 @@ std::string store_value(cdb_options& cfg, const caf::config_option_set& opts,
   }
   if (auto err = opt->check(value))
     return origin + ": " + key + " = " + caf::to_string(value)
-           + ": expected a value of type "
-           + str(opt->type_name());
+           + ": expected a value of type " + str(opt->type_name());
   opt->store(value);
   caf::put(cfg.content, key, value);
   return {};
@@ -235,8 +236,7 @@ std::string store_text(cdb_options& cfg, const caf::config_option_set& opts,
   auto parsed = opt->parse(text);
   if (!parsed)
     return origin + ": " + key + " = \"" + text
-           + "\": expected a value of type "
-           + str(opt->type_name());
+           + "\": expected a value of type " + str(opt->type_name());
   return store_value(cfg, opts, key, std::move(*parsed), origin);
 }
 
@@ -274,7 +274,8 @@ load_options(cdb_options& cfg, const std::vector<std::string>& args,
       std::vector<std::pair<std::string, caf::config_value>> kvs;
       flatten(*parsed, "", kvs);
       for (auto& kv : kvs)
-        if (auto err = store_value(cfg, opts, kv.first, kv.second, cfg.config_file);
+        if (auto err = store_value(cfg, opts, kv.first, kv.second,
+                                   cfg.config_file);
             !err.empty())
           errors.push_back(err);
     } else {

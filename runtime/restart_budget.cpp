@@ -9,9 +9,9 @@ void supervisor_config::validate(std::vector<std::string>& errors) const {
   c.require(max_restarts >= 1, "max_restarts", max_restarts, "must be >= 1");
   c.require_span(window > 0, "window", window, "must be > 0");
   c.require_span(backoff_initial > 0, "backoff_initial", backoff_initial,
-            "must be > 0");
+                 "must be > 0");
   c.require_span(backoff_max >= backoff_initial, "backoff_max", backoff_max,
-            "must be >= supervisor.backoff_initial");
+                 "must be >= supervisor.backoff_initial");
 }
 
 bool restart_budget::admit(timestamp t) {

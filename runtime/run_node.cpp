@@ -6,8 +6,9 @@
 #include <functional>
 #include <iostream>
 
-#include <caf/all.hpp>
 #include <unistd.h>
+
+#include <caf/all.hpp>
 
 #include "messages/register.hpp"
 #include "runtime/log.hpp"
@@ -44,10 +45,10 @@ int run_node(cdb_options& cfg) {
   auto metrics = std::make_shared<node_metrics>();
   auto started = clock->now();
   auto run_id = make_run_id(started);
-  run_info run{run_id, "paper", "0.1.0",
-               std::to_string(std::hash<std::string>{}(
-                 caf::deep_to_string(cfg.content))),
-               started};
+  run_info run{
+    run_id, "paper", "0.1.0",
+    std::to_string(std::hash<std::string>{}(caf::deep_to_string(cfg.content))),
+    started};
   auto& n = cfg.node;
   CDB_INFO("main", "run " << run_id << " starting on node " << n.node_name);
   auto sup = sys.spawn(supervisor, n.supervisor,
@@ -77,25 +78,25 @@ int run_node(cdb_options& cfg) {
         done = true;
         exit_reason = dm.reason;
       },
-      caf::after(std::chrono::milliseconds{100}) >> [&] {
-        if (stop_signal != 0)
-          request_stop(stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
-        auto now = clock->now();
-        if (cfg.duration.count() > 0
-            && now - started >= cfg.duration.count())
-          request_stop("run.duration reached");
-        if (n.feed.max_ticks > 0 && metrics->ticks >= n.feed.max_ticks)
-          request_stop("feed.max_ticks reached");
-        if (now - last_status >= cfg.status_interval.count()) {
-          last_status = now;
-          auto line = status_line(*metrics, n.execution.initial_cash,
-                                  elapsed());
-          if (tty)
-            std::cout << '\r' << line << "\033[K" << std::flush;
-          else
-            std::cout << line << std::endl;
-        }
-      });
+      caf::after(std::chrono::milliseconds{100}) >>
+        [&] {
+          if (stop_signal != 0)
+            request_stop(stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+          auto now = clock->now();
+          if (cfg.duration.count() > 0 && now - started >= cfg.duration.count())
+            request_stop("run.duration reached");
+          if (n.feed.max_ticks > 0 && metrics->ticks >= n.feed.max_ticks)
+            request_stop("feed.max_ticks reached");
+          if (now - last_status >= cfg.status_interval.count()) {
+            last_status = now;
+            auto line = status_line(*metrics, n.execution.initial_cash,
+                                    elapsed());
+            if (tty)
+              std::cout << '\r' << line << "\033[K" << std::flush;
+            else
+              std::cout << line << std::endl;
+          }
+        });
   }
   if (tty)
     std::cout << '\n';

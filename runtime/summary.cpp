@@ -9,9 +9,12 @@
 namespace cdb {
 
 std::string database_counts(const std::string& dsn, const std::string& run_id) {
-  static const char* tables[] = {"signals",          "risk_decisions",
-                                 "orders",           "order_events",
-                                 "fills",            "equity_snapshots",
+  static const char* tables[] = {"signals",
+                                 "risk_decisions",
+                                 "orders",
+                                 "order_events",
+                                 "fills",
+                                 "equity_snapshots",
                                  "trading_state_changes"};
   try {
     pqxx::connection c{dsn};

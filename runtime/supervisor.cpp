@@ -66,8 +66,8 @@ void stop_next(self_ptr self, nanoseconds drain) {
           stop();
         },
         [self, stop, name = c.spec.name](caf::error& err) {
-          CDB_ERROR("supervisor", name << " flush failed: "
-                                       << caf::to_string(err));
+          CDB_ERROR("supervisor",
+                    name << " flush failed: " << caf::to_string(err));
           self->state.shutdown_error = err;
           stop();
         });
@@ -88,13 +88,13 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
                          clock_ptr clock, metrics_ptr metrics,
                          nanoseconds drain) {
   for (auto& s : specs)
-    self->state.children.push_back(child{std::move(s), {}, 0,
-                                         restart_budget{cfg}});
+    self->state.children.push_back(
+      child{std::move(s), {}, 0, restart_budget{cfg}});
   for (auto& c : self->state.children)
     start(self, c);
   hooks.wire(self, running(self));
-  CDB_INFO("supervisor", "started " << self->state.children.size()
-                                    << " actors");
+  CDB_INFO("supervisor",
+           "started " << self->state.children.size() << " actors");
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
     auto* c = find(self, dm.source);
@@ -112,10 +112,9 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
     metrics->failures++;
     auto why = caf::to_string(dm.reason);
     if (!c->budget.admit(clock->now())) {
-      CDB_ERROR("supervisor", c->spec.name << " failed (" << why
-                                           << "): restart budget of "
-                                           << cfg.max_restarts
-                                           << " exhausted; escalating");
+      CDB_ERROR("supervisor",
+                c->spec.name << " failed (" << why << "): restart budget of "
+                             << cfg.max_restarts << " exhausted; escalating");
       hooks.escalate(self, running(self), c->spec.name);
       hooks.wire(self, running(self));
       if (c->spec.critical)
@@ -125,8 +124,8 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
     }
     auto delay = c->budget.backoff();
     CDB_WARN("supervisor", c->spec.name << " failed (" << why
-                                        << "); restart in "
-                                        << delay / 1000000 << " ms");
+                                        << "); restart in " << delay / 1000000
+                                        << " ms");
     self->delayed_send(self, std::chrono::nanoseconds{delay},
                        restart_atom::value, c->spec.name);
   });

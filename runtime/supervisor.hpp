@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include <caf/fwd.hpp>
 #include <caf/actor.hpp>
-#include <caf/stateful_actor.hpp>
 #include <caf/error.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/fwd.hpp>
+#include <caf/stateful_actor.hpp>
 
 #include "runtime/clock.hpp"
 #include "runtime/metrics.hpp"

@@ -34,7 +34,8 @@ std::optional<transition> breaker::on_equity(double equity, timestamp t) {
   if (equity > peak_)
     peak_ = equity;
   auto dd = drawdown_pct();
-  if (mode_ != trading_mode::halted && dd >= cfg_.circuit_breaker_drawdown_pct) {
+  if (mode_ != trading_mode::halted
+      && dd >= cfg_.circuit_breaker_drawdown_pct) {
     char buf[96];
     std::snprintf(buf, sizeof(buf), "drawdown %.2f%% >= %.2f%% from peak %.2f",
                   dd, cfg_.circuit_breaker_drawdown_pct, peak_);

@@ -34,8 +34,7 @@ void publish(self_ptr self, const actor_context& ctx, timestamp t) {
 
 order_event event(self_ptr self, const order& o, order_event_kind kind,
                   std::string reason, timestamp t, timestamp now) {
-  return {self->state.event_ids->next(), o.id, kind, std::move(reason), t,
-          now};
+  return {self->state.event_ids->next(), o.id, kind, std::move(reason), t, now};
 }
 
 /// Fills `o` against the instrument's quote; returns false if it cannot.
@@ -50,14 +49,13 @@ bool execute(self_ptr self, const execution_config& cfg,
   auto t = q == st.quotes.end() ? o.event_time : q->second.event_time;
   if (!priced.ok) {
     CDB_WARN("execution", "rejected " << o.id << ": " << priced.reason);
-    record(self, event(self, o, order_event_kind::rejected, priced.reason, t,
-                       now));
+    record(self,
+           event(self, o, order_event_kind::rejected, priced.reason, t, now));
     return false;
   }
   record(self, event(self, o, order_event_kind::accepted, "", t, now));
-  fill f{st.fill_ids->next(), o.id,       o.instrument,     o.direction,
-         o.qty,               priced.price, priced.fee, liquidity::taker,
-         t,                   now};
+  fill f{st.fill_ids->next(), o.id,       o.instrument,     o.direction, o.qty,
+         priced.price,        priced.fee, liquidity::taker, t,           now};
   st.book->apply(f);
   if (!o.reduce_only && (o.stop_loss > 0 || o.take_profit > 0)) {
     st.book->set_exits(o.instrument, o.stop_loss, o.take_profit);
@@ -124,8 +122,8 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
           || sender->address() != st.peers.risk.address()) {
         ++st.refused;
         ctx.metrics->refused_orders++;
-        CDB_ERROR("execution", "refused order " << cmd.value.id
-                                                << ": sender is not risk");
+        CDB_ERROR("execution",
+                  "refused order " << cmd.value.id << ": sender is not risk");
         return;
       }
       execute(self, cfg, ctx, cmd.value);

@@ -12,7 +12,7 @@ void execution_config::validate(std::vector<std::string>& errors) const {
   c.in_range("taker_fee_pct", taker_fee_pct, 0, 5);
   c.in_range("maker_fee_pct", maker_fee_pct, -1, 5);
   c.require_span(snapshot_interval > 0, "snapshot_interval", snapshot_interval,
-            "must be > 0");
+                 "must be > 0");
 }
 
 fill_quote price_market_order(const execution_config& cfg, side direction,

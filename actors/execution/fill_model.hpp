@@ -34,7 +34,6 @@ fill_quote price_market_order(const execution_config& cfg, side direction,
 
 /// Returns "stop_loss" or "take_profit" when the quote triggers the
 /// position's protective exit, else nullopt.
-std::optional<std::string> exit_trigger(const position& p,
-                                        const quote_tick& q);
+std::optional<std::string> exit_trigger(const position& p, const quote_tick& q);
 
 } // namespace cdb

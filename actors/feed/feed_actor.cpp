@@ -13,7 +13,6 @@ void feed_config::validate(std::vector<std::string>& errors) const {
   synthetic.validate(errors);
 }
 
-
 feed_actor::behavior_type
 spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
            actor_context ctx, timestamp market_start) {
@@ -26,7 +25,8 @@ spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
     st.quotes.clear();
     st.trades.clear();
   }
-  CDB_INFO("feed", "synthetic market seed=" << cfg.synthetic.seed
+  CDB_INFO("feed", "synthetic market seed="
+                     << cfg.synthetic.seed
                      << " instruments=" << cfg.synthetic.instruments.size()
                      << " incarnation=" << ctx.incarnation);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -77,9 +77,9 @@ spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
                                            << " reached; feed stopped");
         for (auto& sink : st.subscribers)
           for (auto& name : st.market->config().instruments)
-            self->send(sink, feed_status{name, feed_health::disconnected, 0,
-                                         "tick budget reached",
-                                         st.market->time()});
+            self->send(sink,
+                       feed_status{name, feed_health::disconnected, 0,
+                                   "tick budget reached", st.market->time()});
         return;
       }
       // Pace in real time: aim at the next step's event time.

@@ -32,7 +32,7 @@ struct feed_state {
 /// Spawns with the market's start time (the node's start, shared by every
 /// incarnation of the feed).
 feed_actor::behavior_type
-spawn_feed(feed_actor::stateful_pointer<feed_state> self,
-           feed_config cfg, actor_context ctx, timestamp market_start);
+spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
+           actor_context ctx, timestamp market_start);
 
 } // namespace cdb

@@ -70,8 +70,8 @@ void synthetic_market::step(std::vector<quote_tick>& quotes,
       auto u = rng_.uniform();
       st.drift = u < 0.4 ? cfg_.trend : (u < 0.8 ? -cfg_.trend : 0.0);
     }
-    st.log_price += st.drift * dt + cfg_.volatility * std::sqrt(dt) *
-                                      rng_.normal();
+    st.log_price += st.drift * dt
+                    + cfg_.volatility * std::sqrt(dt) * rng_.normal();
     auto mid = std::exp(st.log_price);
     auto half = std::max(mid * cfg_.spread_bps * 1e-4 / 2, cfg_.tick_size);
     quote_tick q;

@@ -14,7 +14,7 @@ void persistence_config::validate(std::vector<std::string>& errors) const {
   c.require(!dsn.empty(), "dsn", "\"\"",
             "must be a libpq connection string (or set CDB_PERSISTENCE_DSN)");
   c.require_span(flush_interval > 0, "flush_interval", flush_interval,
-            "must be > 0");
+                 "must be > 0");
   c.require(batch_size >= 1, "batch_size", batch_size, "must be >= 1");
   c.require_span(retry_max > 0, "retry_max", retry_max, "must be > 0");
 }
@@ -57,8 +57,8 @@ void flush(self_ptr self, const persistence_config& cfg,
 }
 
 template <class T>
-void add(self_ptr self, const persistence_config& cfg,
-         const actor_context& ctx, std::vector<T>& to, T x) {
+void add(self_ptr self, const persistence_config& cfg, const actor_context& ctx,
+         std::vector<T>& to, T x) {
   to.push_back(std::move(x));
   ctx.metrics->persist_backlog = self->state.pending.size();
   if (self->state.pending.size() >= cfg.batch_size)

@@ -130,8 +130,8 @@ int migrate(pqxx::connection& conn) {
     pqxx::work w{conn};
     // Serialises concurrent starters; released at commit.
     w.exec("SELECT pg_advisory_xact_lock(7243110)");
-    auto done = w.exec_params("SELECT 1 FROM schema_migrations WHERE version=$1",
-                              m.version);
+    auto done = w.exec_params(
+      "SELECT 1 FROM schema_migrations WHERE version=$1", m.version);
     if (done.empty()) {
       w.exec0(m.sql);
       w.exec_params("INSERT INTO schema_migrations (version, name) "

@@ -48,10 +48,9 @@ void prepare_all(pqxx::connection& c) {
             "realized_pnl, unrealized_pnl, fees, open_positions, event_time) "
             "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
               + at(9) + ") ON CONFLICT (id) DO NOTHING");
-  c.prepare("state",
-            "INSERT INTO trading_state_changes (id, state, reason, "
-            "event_time) VALUES ($1,$2,$3,"
-              + at(4) + ") ON CONFLICT (id) DO NOTHING");
+  c.prepare("state", "INSERT INTO trading_state_changes (id, state, reason, "
+                     "event_time) VALUES ($1,$2,$3,"
+                       + at(4) + ") ON CONFLICT (id) DO NOTHING");
   c.prepare("run",
             "INSERT INTO runs (id, mode, version, config_hash, started_at) "
             "VALUES ($1,$2,$3,$4,"
@@ -61,9 +60,8 @@ void prepare_all(pqxx::connection& c) {
 } // namespace
 
 std::size_t event_batch::size() const {
-  return signals.size() + decisions.size() + orders.size()
-         + order_events.size() + fills.size() + snapshots.size()
-         + states.size();
+  return signals.size() + decisions.size() + orders.size() + order_events.size()
+         + fills.size() + snapshots.size() + states.size();
 }
 
 void event_batch::clear() {
@@ -144,9 +142,8 @@ void store::write(const event_batch& b) {
                     e.init_time);
   for (auto& f : b.fills)
     w.exec_prepared("fill", f.id, f.order_id, f.instrument,
-                    std::string{to_string(f.direction)}, f.qty, f.price,
-                    f.fee, std::string{to_string(f.role)}, f.event_time,
-                    f.init_time);
+                    std::string{to_string(f.direction)}, f.qty, f.price, f.fee,
+                    std::string{to_string(f.role)}, f.event_time, f.init_time);
   for (auto& s : b.snapshots)
     w.exec_prepared("snapshot", s.id, s.equity, s.cash, s.exposure,
                     s.realized_pnl, s.unrealized_pnl, s.fees,
@@ -160,8 +157,7 @@ void store::write(const event_batch& b) {
 void store::write(const run_info& r) {
   connect();
   pqxx::work w{*conn_};
-  w.exec_prepared("run", r.id, r.mode, r.version, r.config_hash,
-                  r.started_at);
+  w.exec_prepared("run", r.id, r.mode, r.version, r.config_hash, r.started_at);
   w.commit();
 }
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "messages/trading.hpp"
-
 #include <pqxx/connection>
+
+#include "messages/trading.hpp"
 
 namespace cdb {
 

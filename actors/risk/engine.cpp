@@ -16,8 +16,7 @@ side to_side(signal_side x) {
 
 risk_engine::risk_engine(risk_config cfg, id_source decision_ids,
                          id_source order_ids)
-  : cfg_(cfg),
-    decision_ids_(std::move(decision_ids)),
+  : cfg_(cfg), decision_ids_(std::move(decision_ids)),
     order_ids_(std::move(order_ids)) {
   // nop
 }
@@ -76,8 +75,7 @@ std::vector<decision_out> risk_engine::on_signal(const signal& s,
   auto entry = s.direction == signal_side::buy ? m.ask : m.bid;
   if (!m.known)
     entry = s.ref_price;
-  auto sized = size_fixed_fractional(cfg_, account_.equity, entry,
-                                     s.stop_hint);
+  auto sized = size_fixed_fractional(cfg_, account_.equity, entry, s.stop_hint);
   if (!sized.ok) {
     out.push_back(
       reject(s, risk_layer::sizing, sized.reason, 0, sized.audit, now));
@@ -93,8 +91,8 @@ std::vector<decision_out> risk_engine::on_signal(const signal& s,
 }
 
 decision_out risk_engine::decide(const signal& s, const order_intent& intent,
-                                 const std::string& audit,
-                                 double stop_distance, timestamp now) {
+                                 const std::string& audit, double stop_distance,
+                                 timestamp now) {
   layer_result cap;
   cap.outcome = layer_outcome::pass;
   auto a = account_;

@@ -6,22 +6,14 @@ namespace cdb {
 
 const char* to_string(risk_layer x) {
   switch (x) {
-    case risk_layer::trading_state:
-      return "trading_state";
-    case risk_layer::signal_timeout:
-      return "signal_timeout";
-    case risk_layer::data_quality:
-      return "data_quality";
-    case risk_layer::spread:
-      return "spread";
-    case risk_layer::daily_drawdown:
-      return "daily_drawdown";
-    case risk_layer::position_limit:
-      return "position_limit";
-    case risk_layer::exposure:
-      return "exposure";
-    default:
-      return "sizing";
+    case risk_layer::trading_state: return "trading_state";
+    case risk_layer::signal_timeout: return "signal_timeout";
+    case risk_layer::data_quality: return "data_quality";
+    case risk_layer::spread: return "spread";
+    case risk_layer::daily_drawdown: return "daily_drawdown";
+    case risk_layer::position_limit: return "position_limit";
+    case risk_layer::exposure: return "exposure";
+    default: return "sizing";
   }
 }
 
@@ -87,8 +79,8 @@ layer_result check_spread(const risk_config& cfg, const market_view& m,
   return pass(risk_layer::spread, qty);
 }
 
-layer_result check_daily_drawdown(const risk_config& cfg,
-                                  const account_view& a, double qty) {
+layer_result check_daily_drawdown(const risk_config& cfg, const account_view& a,
+                                  double qty) {
   auto sod = a.start_of_day_equity;
   auto loss_pct = sod > 0 ? (sod - a.equity) / sod * 100 : 0.0;
   if (!std::isfinite(a.equity) || a.equity <= 0)
@@ -99,8 +91,7 @@ layer_result check_daily_drawdown(const risk_config& cfg,
   return pass(risk_layer::daily_drawdown, qty);
 }
 
-layer_result check_position_limit(const risk_config& cfg,
-                                  const account_view& a,
+layer_result check_position_limit(const risk_config& cfg, const account_view& a,
                                   const order_intent& o) {
   auto layer = risk_layer::position_limit;
   auto limit = cfg.max_position_pct / 100 * a.equity;
@@ -141,8 +132,7 @@ layer_result evaluate(const risk_config& cfg, trading_mode mode,
     return r;
   if (o.reduces)
     return r;
-  if (r = check_daily_drawdown(cfg, a, o.qty);
-      r.outcome != layer_outcome::pass)
+  if (r = check_daily_drawdown(cfg, a, o.qty); r.outcome != layer_outcome::pass)
     return r;
   r = check_position_limit(cfg, a, o);
   if (r.outcome == layer_outcome::reject)

@@ -73,10 +73,10 @@ layer_result check_data_quality(const risk_config& cfg, const market_view& m,
                                 timestamp now, double qty);
 layer_result check_spread(const risk_config& cfg, const market_view& m,
                           double qty);
-layer_result check_daily_drawdown(const risk_config& cfg,
-                                  const account_view& a, double qty);
-layer_result check_position_limit(const risk_config& cfg,
-                                  const account_view& a, const order_intent& o);
+layer_result check_daily_drawdown(const risk_config& cfg, const account_view& a,
+                                  double qty);
+layer_result check_position_limit(const risk_config& cfg, const account_view& a,
+                                  const order_intent& o);
 layer_result check_exposure(const risk_config& cfg, const account_view& a,
                             const order_intent& o);
 

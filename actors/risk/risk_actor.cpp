@@ -64,8 +64,8 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
     },
     [self](const trading_state& s) {
       if (s.mode != self->state.engine->mode())
-        CDB_WARN("risk", "trading state " << to_string(s.mode) << ": "
-                                          << s.reason);
+        CDB_WARN("risk",
+                 "trading state " << to_string(s.mode) << ": " << s.reason);
       self->state.engine->on_state(s);
     },
     [self, ctx](const flatten_positions& f) {

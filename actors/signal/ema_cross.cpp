@@ -43,8 +43,8 @@ std::optional<signal_intent> ema_cross::on_bar(const bar& b) {
   out.ref_price = b.close;
   out.stop_hint = cfg_.atr_stop_multiple * atr_.value();
   char buf[128];
-  std::snprintf(buf, sizeof(buf), "EMA%zu crossed %s EMA%zu at %.2f",
-                cfg_.fast, sign > 0 ? "above" : "below", cfg_.slow, b.close);
+  std::snprintf(buf, sizeof(buf), "EMA%zu crossed %s EMA%zu at %.2f", cfg_.fast,
+                sign > 0 ? "above" : "below", cfg_.slow, b.close);
   out.reason = buf;
   return out;
 }

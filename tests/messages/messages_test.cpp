@@ -21,7 +21,6 @@ template <class... Sigs, class... In>
 struct accepts<caf::typed_actor<Sigs...>, In...>
   : std::disjunction<takes<caf::detail::type_list<In...>, Sigs>...> {};
 
-
 static_assert(accepts<execution_actor, submit_order>::value,
               "execution takes orders");
 static_assert(!accepts<risk_actor, submit_order>::value);
@@ -40,8 +39,8 @@ struct wiring_holds_execution<std::tuple<Fields&...>>
   : std::disjunction<accepts<Fields, submit_order>...> {};
 
 template <class W>
-constexpr bool can_order
-  = wiring_holds_execution<decltype(std::declval<W&>().tie())>::value;
+constexpr bool can_order = wiring_holds_execution<
+  decltype(std::declval<W&>().tie())>::value;
 
 static_assert(!can_order<signal_wiring>, "signal never holds execution");
 static_assert(!can_order<breaker_wiring>, "breaker never holds execution");

@@ -1,9 +1,9 @@
 #define CAF_SUITE options
-#include <caf/test/unit_test.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <map>
+
+#include <caf/test/unit_test.hpp>
 
 #include "runtime/config_check.hpp"
 #include "runtime/options.hpp"
@@ -94,9 +94,9 @@ CAF_TEST(help lists every group with defaults and env names) {
   load({"--help"});
   CAF_CHECK(help);
   auto text = cfg.help();
-  for (auto key : {"--risk.max_position_pct", "--market.seed",
-                   "--persistence.dsn", "--supervisor.window",
-                   "CDB_RISK_MAX_EXPOSURE_PCT", "(default: 10"})
+  for (auto key :
+       {"--risk.max_position_pct", "--market.seed", "--persistence.dsn",
+        "--supervisor.window", "CDB_RISK_MAX_EXPOSURE_PCT", "(default: 10"})
     CAF_CHECK(text.find(key) != std::string::npos);
 }
 

@@ -1,7 +1,6 @@
 #define CAF_SUITE supervisor
-#include "tests/support/fixtures.hpp"
-
 #include "runtime/supervisor.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace cdb;
 
@@ -42,16 +41,16 @@ struct fixture : test::coordinator_fixture {
     supervisor_config cfg;
     cfg.max_restarts = max_restarts;
     cfg.window = 60'000'000'000;
-    std::vector<child_spec> specs{
-      {"worker",
-       [](caf::actor_system& s, std::uint32_t) { return s.spawn(worker, test::no_args{}); },
-       critical, false}};
+    std::vector<child_spec> specs{{"worker",
+                                   [](caf::actor_system& s, std::uint32_t) {
+                                     return s.spawn(worker, test::no_args{});
+                                   },
+                                   critical, false}};
     supervisor_hooks hooks;
     auto p = peer_handle;
     hooks.wire = [p](caf::event_based_actor* self, const child_map& m) {
       auto i = m.find("worker");
-      self->send(p, peer_atom::value,
-                 i == m.end() ? caf::actor{} : i->second);
+      self->send(p, peer_atom::value, i == m.end() ? caf::actor{} : i->second);
     };
     hooks.escalate = [this](caf::event_based_actor*, const child_map&,
                             const std::string& name) {
@@ -140,7 +139,7 @@ CAF_TEST(exhausted budget of a non critical child keeps the node up) {
                               std::string{"worker"});
   sched.run();
   answer.receive([](caf::actor& h) { CAF_CHECK(h == nullptr); },
-             [](caf::error& err) { CAF_FAIL(caf::to_string(err)); });
+                 [](caf::error& err) { CAF_FAIL(caf::to_string(err)); });
   anon_send_exit(sup, caf::exit_reason::user_shutdown);
   sched.run();
 }

@@ -20,8 +20,7 @@ struct persistence_record {
   std::vector<trading_state> states;
 };
 
-inline persistence_actor::behavior_type
-recording_persistence(
+inline persistence_actor::behavior_type recording_persistence(
   persistence_actor::stateful_pointer<persistence_record> self, no_args) {
   return {
     [self](const signal& x) { self->state.signals.push_back(x); },
@@ -29,9 +28,7 @@ recording_persistence(
     [self](const order& x) { self->state.orders.push_back(x); },
     [self](const order_event& x) { self->state.events.push_back(x); },
     [self](const fill& x) { self->state.fills.push_back(x); },
-    [self](const portfolio_snapshot& x) {
-      self->state.snapshots.push_back(x);
-    },
+    [self](const portfolio_snapshot& x) { self->state.snapshots.push_back(x); },
     [self](const trading_state& x) { self->state.states.push_back(x); },
     [](timer_atom) {},
     [](flush_atom) { return std::uint64_t{0}; },
@@ -41,8 +38,8 @@ recording_persistence(
 /// Reads the record of a recording_persistence actor.
 template <class Fixture>
 persistence_record& record_of(Fixture& f, const persistence_actor& h) {
-  return f.template deref<persistence_actor::stateful_base<persistence_record>>(
-            h)
+  return f
+    .template deref<persistence_actor::stateful_base<persistence_record>>(h)
     .state;
 }
 

@@ -25,8 +25,8 @@ struct test_config : caf::actor_system_config {
 /// sched.run() (messages only), not run(): run() also fires timers, and the
 /// actors' periodic timers would never let it return.
 struct coordinator_fixture : test_coordinator_fixture<test_config> {
-  std::shared_ptr<manual_clock> clock
-    = std::make_shared<manual_clock>(1'700'000'000'000'000'000);
+  std::shared_ptr<manual_clock> clock = std::make_shared<manual_clock>(
+    1'700'000'000'000'000'000);
   metrics_ptr metrics = std::make_shared<node_metrics>();
 
   actor_context context(std::uint32_t incarnation = 1) {

@@ -1,7 +1,6 @@
 #define CAF_SUITE execution_actor
-#include "tests/support/fakes.hpp"
-
 #include "actors/execution/execution_actor.hpp"
+#include "tests/support/fakes.hpp"
 
 using namespace cdb;
 
@@ -22,7 +21,8 @@ caf::behavior fake_risk(caf::event_based_actor* self, test::no_args) {
 struct fixture : test::coordinator_fixture {
   execution_actor exec = sys.spawn(spawn_execution, execution_config{},
                                    context());
-  persistence_actor db = sys.spawn(test::recording_persistence, test::no_args{});
+  persistence_actor db = sys.spawn(test::recording_persistence,
+                                   test::no_args{});
   caf::actor risk = sys.spawn(fake_risk, test::no_args{});
 
   fixture() {

@@ -1,7 +1,7 @@
 #define CAF_SUITE portfolio
-#include <caf/test/unit_test.hpp>
-
 #include <cmath>
+
+#include <caf/test/unit_test.hpp>
 
 #include "actors/execution/fill_model.hpp"
 #include "actors/execution/portfolio.hpp"

@@ -1,7 +1,7 @@
 #define CAF_SUITE risk_engine
-#include <caf/test/unit_test.hpp>
-
 #include <cmath>
+
+#include <caf/test/unit_test.hpp>
 
 #include "actors/risk/engine.hpp"
 

@@ -1,7 +1,7 @@
 #define CAF_SUITE risk_layers
-#include <caf/test/unit_test.hpp>
-
 #include <cmath>
+
+#include <caf/test/unit_test.hpp>
 
 #include "actors/risk/engine.hpp"
 #include "actors/risk/layers.hpp"

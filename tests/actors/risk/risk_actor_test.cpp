@@ -1,8 +1,7 @@
 #define CAF_SUITE risk_actor
-#include "tests/support/fakes.hpp"
-
 #include "actors/circuit_breaker/breaker_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
+#include "tests/support/fakes.hpp"
 
 using namespace cdb;
 
@@ -44,9 +43,9 @@ struct fixture : test::coordinator_fixture {
   }
 
   ~fixture() override {
-    for (auto h : {caf::actor_cast<caf::actor>(risk),
-                   caf::actor_cast<caf::actor>(db),
-                   caf::actor_cast<caf::actor>(exec)})
+    for (auto h :
+         {caf::actor_cast<caf::actor>(risk), caf::actor_cast<caf::actor>(db),
+          caf::actor_cast<caf::actor>(exec)})
       anon_send_exit(h, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -83,8 +82,8 @@ CAF_TEST(nothing is approved before the breaker announces the state) {
 }
 
 CAF_TEST(an approved order goes to execution and persistence) {
-  anon_send(risk, trading_state{"st-1", trading_mode::active, "start",
-                                clock->now()});
+  anon_send(risk,
+            trading_state{"st-1", trading_mode::active, "start", clock->now()});
   anon_send(risk, make_signal("sig-2"));
   sched.run();
   auto& rec = test::record_of(*this, db);
@@ -98,8 +97,8 @@ CAF_TEST(an approved order goes to execution and persistence) {
 }
 
 CAF_TEST(a restarted breaker halts risk when it is wired) {
-  anon_send(risk, trading_state{"st-1", trading_mode::active, "start",
-                                clock->now()});
+  anon_send(risk,
+            trading_state{"st-1", trading_mode::active, "start", clock->now()});
   auto breaker = sys.spawn(spawn_breaker, breaker_config{}, context(2));
   anon_send(breaker, breaker_wiring{risk, db});
   sched.run();

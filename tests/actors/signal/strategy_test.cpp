@@ -1,7 +1,7 @@
 #define CAF_SUITE signal_strategy
-#include <caf/test/unit_test.hpp>
-
 #include <cmath>
+
+#include <caf/test/unit_test.hpp>
 
 #include "actors/signal/bar_builder.hpp"
 #include "actors/signal/ema_cross.hpp"
@@ -14,13 +14,13 @@ CAF_TEST(ema matches hand computed values) {
     e.update(x);
   CAF_REQUIRE(e.ready());
   CAF_CHECK(std::fabs(e.value() - 2.0) < 1e-12); // seed: mean
-  e.update(6.0);                                  // 2 + 0.5 * (6 - 2)
+  e.update(6.0);                                 // 2 + 0.5 * (6 - 2)
   CAF_CHECK(std::fabs(e.value() - 4.0) < 1e-12);
 }
 
 CAF_TEST(atr uses the true range across gaps) {
   atr a{2};
-  a.update(10, 8, 9);  // tr 2
+  a.update(10, 8, 9);   // tr 2
   a.update(15, 12, 14); // tr max(3, |15-9|, |12-9|) = 6
   CAF_REQUIRE(a.ready());
   CAF_CHECK(std::fabs(a.value() - 4.0) < 1e-12);
