@@ -27,23 +27,25 @@ run_with_kill() { # run_with_kill ACTOR -> sets $run
   fi
 }
 
+expect_rows() { # expect_rows WHAT SQL: the count query must be > 0
+  local n
+  n=$(q "$2")
+  if [ "$n" -gt 0 ]; then
+    echo "ok   $1 ($n)"
+  else
+    echo "FAIL $1: none"; failed=$((failed + 1))
+  fi
+}
+
 run_with_kill signal
-n=$(q "SELECT count(*) FROM orders o JOIN fills f ON f.order_id = o.id
-       WHERE o.signal_id LIKE 'sig-$run-2-%'")
-if [ "$n" -gt 0 ]; then
-  echo "ok   signals of the restarted signal actor were filled ($n)"
-else
-  echo "FAIL no fill from the restarted signal actor"; failed=$((failed + 1))
-fi
+expect_rows "signals of the restarted signal actor were filled" \
+  "SELECT count(*) FROM orders o JOIN fills f ON f.order_id = o.id
+   WHERE o.signal_id LIKE 'sig-$run-2-%'"
 
 run_with_kill risk
-n=$(q "SELECT count(*) FROM fills f JOIN orders o ON o.id = f.order_id
-       WHERE o.id LIKE 'ord-$run-2-%'")
-if [ "$n" -gt 0 ]; then
-  echo "ok   the restarted risk actor's orders were filled ($n)"
-else
-  echo "FAIL no fill from the restarted risk actor"; failed=$((failed + 1))
-fi
+expect_rows "the restarted risk actor's orders were filled" \
+  "SELECT count(*) FROM fills f JOIN orders o ON o.id = f.order_id
+   WHERE o.id LIKE 'ord-$run-2-%'"
 refused=$(sed -n 's/.*refused orders \([0-9]*\).*/\1/p' "$tmp/out")
 if [ "$refused" = 0 ]; then
   echo "ok   execution refused no order of the new risk actor"

@@ -4,21 +4,15 @@
 
 #include <vector>
 
+#include "actors/persistence/store.hpp"
 #include "messages/interfaces.hpp"
 #include "tests/support/fixtures.hpp"
 
 namespace cdb::test {
 
-/// What an actor under test sent to persistence.
-struct persistence_record {
-  std::vector<signal> signals;
-  std::vector<risk_decision> decisions;
-  std::vector<order> orders;
-  std::vector<order_event> events;
-  std::vector<fill> fills;
-  std::vector<portfolio_snapshot> snapshots;
-  std::vector<trading_state> states;
-};
+/// What an actor under test sent to persistence: the batch type the real
+/// persistence actor buffers.
+using persistence_record = event_batch;
 
 inline persistence_actor::behavior_type recording_persistence(
   persistence_actor::stateful_pointer<persistence_record> self, no_args) {
@@ -26,7 +20,7 @@ inline persistence_actor::behavior_type recording_persistence(
     [self](const signal& x) { self->state.signals.push_back(x); },
     [self](const risk_decision& x) { self->state.decisions.push_back(x); },
     [self](const order& x) { self->state.orders.push_back(x); },
-    [self](const order_event& x) { self->state.events.push_back(x); },
+    [self](const order_event& x) { self->state.order_events.push_back(x); },
     [self](const fill& x) { self->state.fills.push_back(x); },
     [self](const portfolio_snapshot& x) { self->state.snapshots.push_back(x); },
     [self](const trading_state& x) { self->state.states.push_back(x); },

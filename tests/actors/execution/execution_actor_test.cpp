@@ -79,7 +79,7 @@ CAF_TEST(order sent to execution by any actor but risk is refused) {
   // ...but not past execution's sender check.
   CAF_CHECK_EQUAL(metrics->refused_orders.load(), 1u);
   CAF_CHECK(recorded().fills.empty());
-  CAF_CHECK(recorded().events.empty());
+  CAF_CHECK(recorded().order_events.empty());
   // Anonymous senders are refused too.
   anon_send(exec, submit_order{make_order()});
   sched.run();
@@ -93,9 +93,9 @@ CAF_TEST(order without a quote is rejected with a reason) {
   anon_send(risk, forward_atom::value, exec, o);
   sched.run();
   CAF_CHECK(recorded().fills.empty());
-  CAF_REQUIRE_EQUAL(recorded().events.size(), 1u);
-  CAF_CHECK(recorded().events[0].kind == order_event_kind::rejected);
-  CAF_CHECK_EQUAL(recorded().events[0].reason, "no_quote");
+  CAF_REQUIRE_EQUAL(recorded().order_events.size(), 1u);
+  CAF_CHECK(recorded().order_events[0].kind == order_event_kind::rejected);
+  CAF_CHECK_EQUAL(recorded().order_events[0].reason, "no_quote");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
