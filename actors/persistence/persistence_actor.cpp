@@ -28,13 +28,18 @@ void flush(self_ptr self, const persistence_config& cfg,
            const actor_context& ctx) {
   auto& st = self->state;
   auto n = st.pending.size();
-  if (n == 0)
+  if (n == 0 && !st.pending_run)
     return;
   auto now = ctx.clock->now();
   if (now < st.retry_at)
     return;
   try {
-    st.db->write(st.pending);
+    if (st.pending_run) {
+      st.db->write(*st.pending_run);
+      st.pending_run.reset();
+    }
+    if (n > 0)
+      st.db->write(st.pending);
     st.pending.clear();
     st.written += n;
     ctx.metrics->persisted += n;
@@ -72,14 +77,19 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
                   run_info run) {
   auto& st = self->state;
   st.db = std::make_unique<store>(cfg.dsn);
+  st.pending_run = run;
   try {
     st.db->connect();
     st.db->write(run);
+    st.pending_run.reset();
     CDB_INFO("persistence", "connected; schema migrated; run " << run.id);
   } catch (const std::exception& e) {
-    // Keep going: events are buffered and the write is retried.
+    // Keep going: the run row and the events are kept and retried.
     st.db->reset();
-    CDB_ERROR("persistence", "database unavailable at start: " << e.what());
+    ctx.metrics->persist_errors++;
+    st.retry_delay = cfg.flush_interval;
+    CDB_ERROR("persistence",
+              "database unavailable at start (kept, retrying): " << e.what());
   }
   auto interval = std::chrono::nanoseconds{cfg.flush_interval};
   self->delayed_send(self, interval, timer_atom::value);
@@ -106,7 +116,9 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
       // A shutdown flush ignores the retry schedule but not the outcome.
       self->state.retry_at = 0;
       flush(self, cfg, ctx);
-      if (auto left = self->state.pending.size(); left > 0)
+      auto left = self->state.pending.size()
+                  + (self->state.pending_run ? 1 : 0);
+      if (left > 0)
         return caf::make_error(caf::sec::runtime_error,
                                std::to_string(left) + " events not written");
       return self->state.written;

@@ -9,6 +9,8 @@
 // Runs detached: database calls block its own thread, nobody else's.
 #pragma once
 
+#include <optional>
+
 #include "actors/persistence/store.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
@@ -28,6 +30,8 @@ struct persistence_state {
   static inline const char* name = "persistence";
   std::unique_ptr<store> db;
   event_batch pending;
+  /// The run row until it is written (with the first batch that succeeds).
+  std::optional<run_info> pending_run;
   std::uint64_t written = 0;
   nanoseconds retry_delay = 0;
   timestamp retry_at = 0;

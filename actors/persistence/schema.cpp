@@ -118,18 +118,16 @@ const std::vector<migration>& migrations() {
 }
 
 int migrate(pqxx::connection& conn) {
-  {
-    pqxx::work w{conn};
-    w.exec0("CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version integer PRIMARY KEY, name text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())");
-    w.commit();
-  }
   int current = 0;
   for (auto& m : migrations()) {
     pqxx::work w{conn};
-    // Serialises concurrent starters; released at commit.
+    // Serialises concurrent starters (two nodes, or two tests, on one
+    // database); released at commit. Even CREATE TABLE IF NOT EXISTS races
+    // without it (a unique violation in pg_type).
     w.exec("SELECT pg_advisory_xact_lock(7243110)");
+    w.exec0("CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version integer PRIMARY KEY, name text NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())");
     auto done = w.exec_params(
       "SELECT 1 FROM schema_migrations WHERE version=$1", m.version);
     if (done.empty()) {

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A database outage loses no event: the node starts while its PostgreSQL is
+# down, the database comes up, goes down again mid-run and comes back. At the
+# end every signal, decision, fill and the run row the node counted must be
+# in the database exactly once. Uses its own throw-away cluster.
+set -euo pipefail
+cdb=${1:?usage: outage_test.sh CDB_BINARY}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+pg="bash $src/scripts/pg.sh"
+tmp=$(mktemp -d /tmp/cdb-outage.XXXXXX)
+cleanup() {
+  [ -n "${node:-}" ] && kill "$node" 2>/dev/null || true
+  $pg stop "$tmp/pg" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+dsn=$($pg start "$tmp/pg")
+$pg stop "$tmp/pg"
+
+CDB_PERSISTENCE_DSN=$dsn "$cdb" run --config "$src/config/paper.conf" \
+  --feed.max_ticks=20000 --market.step=2ms --signal.bar_interval=40ms \
+  --signal.fast=3 --signal.slow=8 --signal.atr_period=5 \
+  --signal.cooldown_bars=1 --persistence.retry_max=500ms \
+  >"$tmp/out" 2>"$tmp/err" &
+node=$!
+sleep 2
+$pg start "$tmp/pg" >/dev/null
+sleep 2
+$pg stop "$tmp/pg"
+sleep 2
+$pg start "$tmp/pg" >/dev/null
+status=0
+wait "$node" || status=$?
+node=
+failed=0
+if [ "$status" -ne 0 ]; then
+  echo "FAIL cdb exited with status $status"
+  tail -n 30 "$tmp/err"
+  exit 1
+fi
+for want in "database unavailable at start" "failed (kept, retry" \
+            "database reachable again"; do
+  if grep -qF "$want" "$tmp/err"; then
+    echo "ok   log: $want"
+  else
+    echo "FAIL log lacks: $want"; failed=$((failed + 1))
+  fi
+done
+run=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/out")
+last=$(grep '| fills ' "$tmp/out" | tail -n 1)
+q() { psql "$dsn" -v ON_ERROR_STOP=1 -tAc "$1"; }
+expect() { # expect WHAT NODE_COUNT SQL
+  local n
+  n=$(q "$3")
+  if [ "$n" = "$2" ] && [ "$n" -gt 0 ]; then
+    echo "ok   $1: $n"
+  else
+    echo "FAIL $1: node counted $2, database has $n"; failed=$((failed + 1))
+  fi
+}
+like="'%-$run-%'"
+expect "run row" 1 "SELECT count(*) FROM runs WHERE id = '$run'"
+expect "signals" "$(sed -n 's/.*| signals \([0-9]*\) |.*/\1/p' <<<"$last")" \
+  "SELECT count(*) FROM signals WHERE id LIKE $like"
+expect "fills" "$(sed -n 's/.*| fills \([0-9]*\) |.*/\1/p' <<<"$last")" \
+  "SELECT count(*) FROM fills WHERE id LIKE $like"
+approved=$(sed -n 's/.*| approved \([0-9]*\) rejected \([0-9]*\) |.*/\1 \2/p' <<<"$last")
+expect "risk decisions" "$(( ${approved% *} + ${approved#* } ))" \
+  "SELECT count(*) FROM risk_decisions WHERE id LIKE $like"
+echo "outage: run $run, $failed failed"
+[ "$failed" -eq 0 ]
