@@ -132,10 +132,13 @@ struct portfolio_snapshot {
   double realized_pnl = 0;
   double unrealized_pnl = 0;
   double fees = 0;
+  /// Equity at the first snapshot of the UTC day: the base of the daily
+  /// drawdown. Kept by execution so a restarted risk does not reset it.
+  double start_of_day_equity = 0;
   std::vector<position> positions;
   timestamp event_time = 0;
   CDB_FIELDS(id, equity, cash, exposure, realized_pnl, unrealized_pnl, fees,
-             positions, event_time)
+             start_of_day_equity, positions, event_time)
 };
 
 /// Risk's verdict on one order intent, approved or rejected.

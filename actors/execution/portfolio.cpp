@@ -61,7 +61,12 @@ double portfolio::equity() const {
   return e;
 }
 
-portfolio_snapshot portfolio::snapshot(std::string id, timestamp t) const {
+portfolio_snapshot portfolio::snapshot(std::string id, timestamp t) {
+  constexpr std::int64_t ns_per_day = 86'400'000'000'000;
+  if (auto day = t / ns_per_day; day != day_) {
+    day_ = day;
+    start_of_day_equity_ = equity();
+  }
   portfolio_snapshot s;
   s.id = std::move(id);
   s.cash = cash_;
@@ -76,6 +81,7 @@ portfolio_snapshot portfolio::snapshot(std::string id, timestamp t) const {
       s.positions.push_back(p);
   }
   s.equity = equity();
+  s.start_of_day_equity = start_of_day_equity_;
   return s;
 }
 

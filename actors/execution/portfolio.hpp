@@ -35,12 +35,16 @@ public:
 
   double equity() const;
 
-  portfolio_snapshot snapshot(std::string id, timestamp t) const;
+  /// Returns the account at `t`. The first snapshot of a UTC day fixes
+  /// that day's start-of-day equity.
+  portfolio_snapshot snapshot(std::string id, timestamp t);
 
 private:
   double cash_;
   double fees_ = 0;
   double realized_ = 0;
+  std::int64_t day_ = -1;
+  double start_of_day_equity_ = 0;
   std::map<std::string, position> positions_;
 };
 

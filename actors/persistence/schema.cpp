@@ -110,10 +110,17 @@ CREATE TABLE trading_state_changes (
 );
 )sql";
 
+// The base of the daily drawdown, as execution computed it.
+constexpr const char* v2 = R"sql(
+ALTER TABLE equity_snapshots
+  ADD COLUMN start_of_day_equity double precision NOT NULL DEFAULT 0;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
-  static const std::vector<migration> all{{1, "initial schema", v1}};
+  static const std::vector<migration> all{{1, "initial schema", v1},
+                                          {2, "start-of-day equity", v2}};
   return all;
 }
 

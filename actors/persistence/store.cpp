@@ -45,9 +45,9 @@ void prepare_all(pqxx::connection& c) {
               + at(9) + "," + at(10) + ") ON CONFLICT (id) DO NOTHING");
   c.prepare("snapshot",
             "INSERT INTO equity_snapshots (id, equity, cash, exposure, "
-            "realized_pnl, unrealized_pnl, fees, open_positions, event_time) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
-              + at(9) + ") ON CONFLICT (id) DO NOTHING");
+            "realized_pnl, unrealized_pnl, fees, open_positions, event_time, "
+            "start_of_day_equity) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
+              + at(9) + ",$10) ON CONFLICT (id) DO NOTHING");
   c.prepare("state", "INSERT INTO trading_state_changes (id, state, reason, "
                      "event_time) VALUES ($1,$2,$3,"
                        + at(4) + ") ON CONFLICT (id) DO NOTHING");
@@ -147,7 +147,8 @@ void store::write(const event_batch& b) {
   for (auto& s : b.snapshots)
     w.exec_prepared("snapshot", s.id, s.equity, s.cash, s.exposure,
                     s.realized_pnl, s.unrealized_pnl, s.fees,
-                    static_cast<int>(s.positions.size()), s.event_time);
+                    static_cast<int>(s.positions.size()), s.event_time,
+                    s.start_of_day_equity);
   for (auto& s : b.states)
     w.exec_prepared("state", s.id, std::string{to_string(s.mode)}, s.reason,
                     s.since);

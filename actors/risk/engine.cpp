@@ -32,9 +32,13 @@ void risk_engine::on_quote(const quote_tick& q) {
 void risk_engine::on_portfolio(const portfolio_snapshot& s) {
   account_.equity = s.equity;
   account_.exposure = s.exposure;
-  // The trading day starts at UTC midnight; its first equity is the base.
+  // The trading day starts at UTC midnight. Execution keeps the day's base
+  // (it outlives a restart of risk); without it, the first equity seen today.
   auto day = s.event_time / ns_per_day;
-  if (day != day_) {
+  if (s.start_of_day_equity > 0) {
+    day_ = day;
+    account_.start_of_day_equity = s.start_of_day_equity;
+  } else if (day != day_) {
     day_ = day;
     account_.start_of_day_equity = s.equity;
   }

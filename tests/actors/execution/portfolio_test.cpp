@@ -115,3 +115,16 @@ CAF_TEST(stop loss and take profit trigger on the exit side of the quote) {
   q.ask = 105;
   CAF_CHECK_EQUAL(exit_trigger(p, q).value_or("none"), "stop_loss");
 }
+
+CAF_TEST(start of day equity is fixed by the first snapshot of a UTC day) {
+  constexpr timestamp day = 86'400'000'000'000;
+  portfolio p{1000};
+  p.apply(make_fill(side::buy, 1, 100));
+  p.mark("BTC", 100);
+  CAF_CHECK(near(p.snapshot("s1", 3 * day + 5).start_of_day_equity, 1000));
+  p.mark("BTC", 50); // equity 950 later the same day
+  auto same_day = p.snapshot("s2", 4 * day - 1);
+  CAF_CHECK(near(same_day.equity, 950));
+  CAF_CHECK(near(same_day.start_of_day_equity, 1000));
+  CAF_CHECK(near(p.snapshot("s3", 4 * day).start_of_day_equity, 950));
+}

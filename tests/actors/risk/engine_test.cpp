@@ -95,4 +95,27 @@ CAF_TEST(ids are unique across decisions and orders) {
   CAF_CHECK_NOT_EQUAL(b[0].decision.id, b[1].decision.id);
 }
 
+CAF_TEST(a restarted engine keeps the daily drawdown base execution reports) {
+  // Today began at 100k; equity is now 94.9k (5.1 % down). A fresh engine
+  // (risk restarted) must measure from 100k, not from 94.9k.
+  risk_engine fresh{risk_config{}, id_source{"dec", "t", 2},
+                    id_source{"ord", "t", 2}};
+  fresh.on_state(trading_state{"s", trading_mode::active, "test", t0});
+  quote_tick q;
+  q.instrument = "BTC";
+  q.bid = 29999;
+  q.ask = 30001;
+  q.event_time = t0;
+  fresh.on_quote(q);
+  portfolio_snapshot s;
+  s.equity = 94'900; // 5.1 % below the start of the day
+  s.start_of_day_equity = 100'000;
+  s.event_time = t0;
+  fresh.on_portfolio(s);
+  auto out = fresh.on_signal(make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_CHECK(!out[0].approved);
+  CAF_CHECK_EQUAL(out[0].decision.layer, "daily_drawdown");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
