@@ -21,5 +21,6 @@ trap cleanup EXIT
 CDB_TEST_DSN=$(bash scripts/pg.sh start "$pgdir")
 export CDB_TEST_DSN
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$dir" --output-on-failure -j "$(nproc)" --timeout 600

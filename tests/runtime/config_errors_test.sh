@@ -58,7 +58,10 @@ expect_error "unknown mode 'bogus'" "$cdb" bogus
 expect_error "expected --group.key=value" "$cdb" run stray
 
 # Help is not an error and lists keys with defaults.
-if "$cdb" run --help | grep -q -- "--risk.max_position_pct=<real64>  (default: 10"; then
+# (Captured first: grep -q would close the pipe early and, with pipefail,
+# a slow writer's SIGPIPE would count as a failure.)
+help=$("$cdb" run --help)
+if grep -q -- "--risk.max_position_pct=<real64>  (default: 10" <<<"$help"; then
   passed=$((passed + 1))
 else
   failed=$((failed + 1))
