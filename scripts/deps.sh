@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcaf-dev libboost-dev libssl-dev libpqxx-dev nlohmann-json3-dev
-  prometheus-cpp-dev postgresql libbenchmark-dev
+  prometheus-cpp-dev postgresql libbenchmark-dev libsimdjson-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()

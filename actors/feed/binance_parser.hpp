@@ -1,0 +1,81 @@
+// Parses Binance public WebSocket messages (spot and USD-M futures) into
+// typed market data: trade, aggTrade, bookTicker, partial depth, kline and
+// markPrice, raw or wrapped in the combined-stream envelope
+// {"stream":"btcusdt@trade","data":{...}}. Messages without a symbol or event
+// type (spot bookTicker and partial depth) are routed by the stream name.
+// Malformed, truncated, oversized or unknown messages yield an error reason
+// and leave nothing half-parsed behind; the parser keeps working. Hot path:
+// simdjson's DOM parser (full validation, SIMD kernels chosen at run time)
+// over a reused padded buffer, numbers via from_chars.
+// No CAF include.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "messages/market_data.hpp"
+
+namespace cdb {
+
+enum class market_kind : std::uint8_t { none, trade, quote, book, bar, mark };
+
+/// One parsed message. Only the member named by `kind` is meaningful.
+struct market_message {
+  market_kind kind = market_kind::none;
+  /// The venue's sequence for gap and duplicate detection: trade id,
+  /// aggregate trade id or book update id; 0 when the message has none.
+  std::uint64_t sequence = 0;
+  trade_tick trade;
+  quote_tick quote;
+  book_snapshot book;
+  bar kline;
+  mark_price mark;
+};
+
+enum class parse_error : std::uint8_t {
+  none,
+  oversized,       ///< Longer than the configured maximum.
+  truncated,       ///< Does not end the object it starts.
+  not_json,        ///< simdjson rejected it.
+  unknown_message, ///< Valid JSON, but no stream or event type we parse.
+  missing_field,   ///< A required field is absent or of the wrong type.
+  bad_number,      ///< A price or quantity that is not a finite number.
+  open_kline,      ///< A kline that is not closed yet (not an error to log).
+};
+
+inline constexpr std::size_t parse_error_count = 8;
+
+const char* to_string(parse_error x);
+
+class binance_parser {
+public:
+  explicit binance_parser(std::size_t max_message_bytes = 64 * 1024);
+  ~binance_parser();
+  binance_parser(const binance_parser&) = delete;
+  binance_parser& operator=(const binance_parser&) = delete;
+
+  /// Parses one text message received at `recv_time`. On success returns
+  /// parse_error::none and fills `out`; otherwise counts the reason.
+  parse_error parse(std::string_view message, timestamp recv_time,
+                    market_message& out);
+
+  /// Messages rejected per reason, indexed by parse_error.
+  const std::array<std::uint64_t, parse_error_count>& errors() const noexcept {
+    return errors_;
+  }
+
+  std::uint64_t parsed() const noexcept {
+    return parsed_;
+  }
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+  std::array<std::uint64_t, parse_error_count> errors_{};
+  std::uint64_t parsed_ = 0;
+};
+
+} // namespace cdb
