@@ -1,0 +1,133 @@
+#include "actors/feed/replay_text.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace cdb {
+
+void split_csv(std::string_view line, std::vector<std::string_view>& out) {
+  out.clear();
+  if (!line.empty() && line.back() == '\r')
+    line.remove_suffix(1);
+  std::size_t start = 0;
+  for (;;) {
+    auto comma = line.find(',', start);
+    auto field = line.substr(start, comma == std::string_view::npos
+                                      ? std::string_view::npos
+                                      : comma - start);
+    if (field.size() >= 2 && field.front() == '"' && field.back() == '"')
+      field = field.substr(1, field.size() - 2);
+    out.push_back(field);
+    if (comma == std::string_view::npos)
+      return;
+    start = comma + 1;
+  }
+}
+
+bool read_number(std::string_view s, double& out) {
+  if (s.empty())
+    return false;
+  auto end = s.data() + s.size();
+  auto r = std::from_chars(s.data(), end, out);
+  return r.ec == std::errc{} && r.ptr == end && std::isfinite(out);
+}
+
+bool read_uint(std::string_view s, std::uint64_t& out) {
+  if (s.empty())
+    return false;
+  auto end = s.data() + s.size();
+  auto r = std::from_chars(s.data(), end, out);
+  return r.ec == std::errc{} && r.ptr == end;
+}
+
+bool read_epoch(std::string_view s, timestamp& out) {
+  auto dot = s.find('.');
+  auto digits = s.substr(0, dot);
+  std::uint64_t n = 0;
+  if (!read_uint(digits, n))
+    return false;
+  auto len = digits.size();
+  if (dot != std::string_view::npos) {
+    // Only seconds may carry a fraction.
+    double x = 0;
+    if (len > 11 || !read_number(s, x))
+      return false;
+    out = static_cast<timestamp>(std::llround(x * 1e9));
+    return true;
+  }
+  std::uint64_t scale = len <= 11   ? 1'000'000'000
+                        : len <= 14 ? 1'000'000
+                        : len <= 17 ? 1'000
+                                    : 1;
+  if (len > 19 || n > static_cast<std::uint64_t>(INT64_MAX) / scale)
+    return false;
+  out = static_cast<timestamp>(n * scale);
+  return true;
+}
+
+namespace {
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  auto era = (y >= 0 ? y : y - 399) / 400;
+  auto yoe = static_cast<unsigned>(y - era * 400);
+  auto doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  auto doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+bool fixed(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
+  std::uint64_t x = 0;
+  if (pos + n > s.size() || !read_uint(s.substr(pos, n), x))
+    return false;
+  out = static_cast<unsigned>(x);
+  return true;
+}
+
+} // namespace
+
+bool read_iso_time(std::string_view s, timestamp& out) {
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (!s.empty() && s.back() == 'Z')
+    s.remove_suffix(1);
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !fixed(s, 0, 4, y)
+      || !fixed(s, 5, 2, mo) || !fixed(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1
+      || d > 31)
+    return false;
+  std::int64_t frac_ns = 0;
+  if (s.size() > 10) {
+    if ((s[10] != ' ' && s[10] != 'T') || s.size() < 19 || s[13] != ':'
+        || s[16] != ':' || !fixed(s, 11, 2, h) || !fixed(s, 14, 2, mi)
+        || !fixed(s, 17, 2, sec) || h > 23 || mi > 59 || sec > 60)
+      return false;
+    if (s.size() > 19) {
+      auto frac = s.substr(20);
+      std::uint64_t f = 0;
+      if (s[19] != '.' || frac.empty() || frac.size() > 9
+          || !read_uint(frac, f))
+        return false;
+      for (auto i = frac.size(); i < 9; ++i)
+        f *= 10;
+      frac_ns = static_cast<std::int64_t>(f);
+    }
+  }
+  auto days = days_from_civil(y, mo, d);
+  out = ((days * 24 + h) * 60 + mi) * 60 * 1'000'000'000LL
+        + static_cast<std::int64_t>(sec) * 1'000'000'000LL + frac_ns;
+  return true;
+}
+
+bool read_any_time(std::string_view s, timestamp& out) {
+  return read_epoch(s, out) || read_iso_time(s, out);
+}
+
+std::string lower(std::string_view s) {
+  std::string out{s};
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+} // namespace cdb

@@ -1,0 +1,245 @@
+#define CAF_SUITE replay_reader
+#include <cstdio>
+#include <fstream>
+
+#include <caf/test/unit_test.hpp>
+
+#include "actors/feed/replay_reader.hpp"
+#include "actors/feed/replay_text.hpp"
+
+using namespace cdb;
+
+namespace {
+
+constexpr timestamp us = 1'000;
+constexpr timestamp sec = 1'000'000'000;
+
+std::string data(const char* name) {
+  return std::string{CDB_SHARED_DATA} + "/" + name;
+}
+
+/// Reads a whole file; returns the records, first and last.
+struct read_all {
+  std::unique_ptr<replay_file> file;
+  std::string error;
+  std::size_t count = 0;
+  market_message first;
+  market_message last;
+
+  explicit read_all(const std::string& path, replay_options opts = {}) {
+    file = replay_file::open(path, opts, error);
+    if (!file)
+      return;
+    market_message m;
+    while (file->next(m)) {
+      if (count++ == 0)
+        first = m;
+      last = m;
+    }
+  }
+};
+
+/// A temporary file with the given content.
+struct temp_file {
+  std::string path;
+  explicit temp_file(const std::string& content) {
+    char name[] = "/tmp/cdb-replay-XXXXXX";
+    auto fd = mkstemp(name);
+    path = name;
+    std::FILE* f = fdopen(fd, "w");
+    std::fputs(content.c_str(), f);
+    std::fclose(f);
+  }
+  ~temp_file() {
+    std::remove(path.c_str());
+  }
+};
+
+} // namespace
+
+CAF_TEST(time text in every recorded form) {
+  timestamp t = 0;
+  CAF_CHECK(read_any_time("1582329602111000", t)); // µs
+  CAF_CHECK_EQUAL(t, 1582329602111000 * us);
+  CAF_CHECK(read_any_time("1570752011620", t)); // ms
+  CAF_CHECK_EQUAL(t, 1570752011620'000'000);
+  CAF_CHECK(read_any_time("1640991660", t)); // s
+  CAF_CHECK_EQUAL(t, 1640991660 * sec);
+  CAF_CHECK(read_any_time("1640991660.5", t));
+  CAF_CHECK_EQUAL(t, 1640991660 * sec + 500'000'000);
+  CAF_CHECK(read_any_time("1640991660123456789", t)); // ns
+  CAF_CHECK_EQUAL(t, 1640991660123456789);
+  CAF_CHECK(read_any_time("2021-12-31 23:01:00.000000", t));
+  CAF_CHECK_EQUAL(t, 1640991660 * sec);
+  CAF_CHECK(read_any_time("2021-12-31T23:01:00.25Z", t));
+  CAF_CHECK_EQUAL(t, 1640991660 * sec + 250'000'000);
+  CAF_CHECK(read_any_time("2024-02-29", t));
+  CAF_CHECK_EQUAL(t, 1709164800 * sec);
+  for (auto bad : {"", "yesterday", "2021-13-01", "2021-12-31 25:00:00",
+                   "2021-12-31 23:01:00+02:00", "12.5.2021", "-5"})
+    CAF_CHECK(!read_any_time(bad, t));
+}
+
+CAF_TEST(tardis trades file) {
+  read_all r{data("binance-futures-btcusdt-trades-2020-02-22.csv")};
+  CAF_REQUIRE(r.file);
+  CAF_CHECK(r.file->format() == record_format::tardis_trades);
+  CAF_CHECK_EQUAL(r.count, 9999u);
+  CAF_CHECK_EQUAL(r.file->bad_rows(), 0u);
+  CAF_REQUIRE(r.first.kind == market_kind::trade);
+  CAF_CHECK_EQUAL(r.first.trade.instrument, "BTCUSDT");
+  CAF_CHECK_EQUAL(r.first.trade.trade_id, "42377944");
+  CAF_CHECK_EQUAL(r.first.sequence, 42377944u);
+  CAF_CHECK(r.first.trade.aggressor == side::buy);
+  CAF_CHECK_EQUAL(r.first.trade.price, 9682.0);
+  CAF_CHECK_EQUAL(r.first.trade.qty, 0.132);
+  CAF_CHECK_EQUAL(r.first.trade.event_time, 1582329602111000 * us);
+  CAF_CHECK_EQUAL(r.first.trade.recv_time, 1582329602418379 * us);
+  CAF_CHECK_EQUAL(r.last.sequence, 42387942u);
+  CAF_CHECK(r.last.trade.aggressor == side::sell);
+  CAF_CHECK_EQUAL(r.last.trade.price, 9666.84);
+  CAF_CHECK_EQUAL(r.last.trade.qty, 0.07);
+}
+
+CAF_TEST(tardis quotes file) {
+  read_all r{data("binance-futures-btcusdt-quotes-2020-02-22.csv")};
+  CAF_REQUIRE(r.file);
+  CAF_CHECK(r.file->format() == record_format::tardis_quotes);
+  CAF_CHECK_EQUAL(r.count, 9999u);
+  CAF_CHECK_EQUAL(r.first.quote.bid, 9681.92);
+  CAF_CHECK_EQUAL(r.first.quote.bid_qty, 0.67);
+  CAF_CHECK_EQUAL(r.first.quote.ask, 9682.0);
+  CAF_CHECK_EQUAL(r.first.quote.ask_qty, 0.84);
+  CAF_CHECK_EQUAL(r.first.quote.event_time, 1582329601096000 * us);
+  CAF_CHECK_EQUAL(r.last.quote.bid, 9671.19);
+  CAF_CHECK_EQUAL(r.last.quote.ask, 9672.09);
+  CAF_CHECK_EQUAL(r.last.quote.ask_qty, 0.031);
+}
+
+CAF_TEST(tardis book snapshots with 25 levels) {
+  read_all r{data("binance-futures-btcusdt-book25-2020-09-01.csv")};
+  CAF_REQUIRE(r.file);
+  CAF_CHECK(r.file->format() == record_format::tardis_book);
+  CAF_CHECK_EQUAL(r.count, 10u);
+  CAF_REQUIRE_EQUAL(r.first.book.asks.size(), 25u);
+  CAF_REQUIRE_EQUAL(r.first.book.bids.size(), 25u);
+  CAF_CHECK_EQUAL(r.first.book.asks[0].price, 11657.08);
+  CAF_CHECK_EQUAL(r.first.book.asks[0].qty, 1.714);
+  CAF_CHECK_EQUAL(r.first.book.bids[0].price, 11657.07);
+  CAF_CHECK_EQUAL(r.first.book.bids[0].qty, 10.896);
+  CAF_CHECK_EQUAL(r.last.book.asks[0].qty, 1.475);
+  CAF_CHECK_EQUAL(r.last.book.bids[0].qty, 10.881);
+  CAF_CHECK_EQUAL(r.first.book.event_time, 1598918403696000 * us);
+  CAF_CHECK_EQUAL(r.last.book.event_time, 1598918404005000 * us);
+  CAF_CHECK_EQUAL(r.last.book.asks[24].price, 11659.28);
+  CAF_CHECK_EQUAL(r.last.book.bids[24].qty, 1.003);
+}
+
+CAF_TEST(ohlcv bars with iso timestamps) {
+  replay_options opts;
+  opts.instrument = "BTC-PERP";
+  read_all r{data("ftx-btcperp-1m-2022-01.csv"), opts};
+  CAF_REQUIRE(r.file);
+  CAF_CHECK(r.file->format() == record_format::ohlcv_bars);
+  CAF_CHECK_EQUAL(r.count, 45031u);
+  CAF_CHECK_EQUAL(r.file->bad_rows(), 0u);
+  CAF_CHECK_EQUAL(r.first.kline.instrument, "BTC-PERP");
+  CAF_CHECK_EQUAL(r.first.kline.start_time, 1640991660 * sec);
+  CAF_CHECK_EQUAL(r.first.kline.end_time, 1640991720 * sec);
+  CAF_CHECK_EQUAL(r.first.kline.open, 46319.0);
+  CAF_CHECK_EQUAL(r.first.kline.high, 46385.0);
+  CAF_CHECK_EQUAL(r.first.kline.volume, 2300413.7295);
+  CAF_CHECK_EQUAL(r.last.kline.start_time, 1643693460 * sec);
+  CAF_CHECK_EQUAL(r.last.kline.close, 38544.0);
+}
+
+CAF_TEST(websocket jsonl recording) {
+  read_all r{data("binance-spot-xrpeth-aggtrade-ws-2019-10.jsonl")};
+  CAF_REQUIRE(r.file);
+  CAF_CHECK(r.file->format() == record_format::ws_jsonl);
+  CAF_CHECK_EQUAL(r.count, 12477u);
+  CAF_CHECK_EQUAL(r.first.sequence, 13519807u);
+  CAF_CHECK_EQUAL(r.last.trade.price, 0.00152787);
+  // Without a recorded receive time the exchange time stands in.
+  CAF_CHECK_EQUAL(r.last.trade.recv_time, r.last.trade.event_time);
+}
+
+CAF_TEST(binance kline csv without a header) {
+  temp_file f{"1640991660000,46319.0,46385.0,46319.0,46377.0,12.5,"
+              "1640991719999,579000.1,100,6.1,282000.2,0\n"
+              "1640991720000,46377.0,46411.0,46377.0,46411.0,10.1,"
+              "1640991779999,468000.1,90,5.1,236000.2,0\n"};
+  read_all r{f.path};
+  CAF_REQUIRE(r.file);
+  CAF_CHECK(r.file->format() == record_format::binance_klines);
+  CAF_CHECK_EQUAL(r.count, 2u);
+  CAF_CHECK_EQUAL(r.first.kline.interval, 60 * sec);
+  CAF_CHECK_EQUAL(r.last.kline.end_time, 1640991780 * sec);
+  CAF_CHECK_EQUAL(r.last.kline.volume, 10.1);
+}
+
+CAF_TEST(bad rows are counted with file and line and skipped) {
+  temp_file f{"exchange,symbol,timestamp,local_timestamp,id,side,price,"
+              "amount\n"
+              "x,BTCUSDT,1582329602111000,1582329602418379,1,buy,9682,0.1\n"
+              "x,BTCUSDT,1582329602111000,1582329602418379,2,buy,abc,0.1\n"
+              "x,BTCUSDT,1582329602111000\n"
+              "x,BTCUSDT,1582329602111000,1582329602418379,3,hold,9682,1\n"
+              "x,BTCUSDT,1582329602111000,1582329602418379,4,buy,-1,1\n"
+              "\n"
+              "x,BTCUSDT,1582329602112000,1582329602418379,5,sell,9681,2\n"};
+  read_all r{f.path};
+  CAF_REQUIRE(r.file);
+  CAF_CHECK_EQUAL(r.count, 2u);
+  CAF_CHECK_EQUAL(r.last.sequence, 5u);
+  CAF_CHECK_EQUAL(r.file->bad_rows(), 4u);
+  auto& ex = r.file->bad_examples();
+  CAF_REQUIRE_EQUAL(ex.size(), 4u);
+  CAF_CHECK_EQUAL(ex[0], f.path + ":3: bad price \"abc\"");
+  CAF_CHECK_EQUAL(ex[1], f.path + ":4: expected 8 fields, got 3");
+  CAF_CHECK_EQUAL(ex[2], f.path + ":5: side must be buy or sell, not \"hold\"");
+  CAF_CHECK_EQUAL(ex[3], f.path + ":6: price must be > 0");
+}
+
+CAF_TEST(a file that is not the format it claims fails clearly) {
+  replay_options opts;
+  opts.format = record_format::tardis_quotes;
+  std::string error;
+  auto f = replay_file::open(
+    data("binance-futures-btcusdt-trades-2020-02-22.csv"), opts, error);
+  CAF_CHECK(!f);
+  CAF_CHECK(error.find("trades-2020-02-22.csv: is not tardis_quotes (first "
+                       "line: \"exchange,symbol,timestamp")
+            != std::string::npos);
+  temp_file junk{"hello world\nmore\n"};
+  f = replay_file::open(junk.path, replay_options{}, error);
+  CAF_CHECK(!f);
+  CAF_CHECK_EQUAL(error, junk.path
+                           + ": cannot tell the format (first line: "
+                             "\"hello world\")");
+  f = replay_file::open("/nonexistent/x.csv", replay_options{}, error);
+  CAF_CHECK_EQUAL(error, "/nonexistent/x.csv: cannot open");
+}
+
+CAF_TEST(several files merge in event time order) {
+  std::vector<std::unique_ptr<replay_file>> files;
+  std::string error;
+  for (auto name : {"binance-futures-btcusdt-trades-2020-02-22.csv",
+                    "binance-futures-btcusdt-quotes-2020-02-22.csv"})
+    files.push_back(replay_file::open(data(name), replay_options{}, error));
+  CAF_REQUIRE(files[0] && files[1]);
+  replay_merge merge{std::move(files)};
+  market_message m;
+  std::size_t trades = 0;
+  std::size_t quotes = 0;
+  timestamp previous = 0;
+  bool ordered = true;
+  while (merge.next(m)) {
+    ordered = ordered && event_time_of(m) >= previous;
+    previous = event_time_of(m);
+    (m.kind == market_kind::trade ? trades : quotes)++;
+  }
+  CAF_CHECK(ordered);
+  CAF_CHECK_EQUAL(trades, 9999u);
+  CAF_CHECK_EQUAL(quotes, 9999u);
+}
