@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "messages/fields.hpp"
 
@@ -47,6 +48,32 @@ private:
 };
 
 using clock_ptr = std::shared_ptr<const clock>;
+
+/// Market time of a replay: starts at `origin` (the first recorded event)
+/// and runs `speed` times as fast as `base` from the moment it is made.
+class scaled_clock : public clock {
+public:
+  scaled_clock(timestamp origin, double speed, clock_ptr base)
+    : origin_(origin), speed_(speed), base_(std::move(base)),
+      base_start_(base_->now()) {
+    // nop
+  }
+
+  timestamp now() const override {
+    auto elapsed = static_cast<double>(base_->now() - base_start_);
+    return origin_ + static_cast<timestamp>(elapsed * speed_);
+  }
+
+  double speed() const noexcept {
+    return speed_;
+  }
+
+private:
+  timestamp origin_;
+  double speed_;
+  clock_ptr base_;
+  timestamp base_start_;
+};
 
 /// Formats `t` as ISO-8601 UTC with milliseconds.
 std::string format_time(timestamp t);

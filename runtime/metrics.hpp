@@ -25,6 +25,9 @@ struct node_metrics {
   std::atomic<double> realized_pnl{0};
   std::atomic<double> fees{0};
   std::atomic<int> trading_mode{0};
+  /// The feed has published everything it will (replay finished, tick
+  /// budget reached): the node may stop.
+  std::atomic<bool> feed_done{false};
 };
 
 using metrics_ptr = std::shared_ptr<node_metrics>;

@@ -56,8 +56,16 @@ cdb_options::cdb_options() {
     .add(m.trades_per_step, "trades_per_step", "mean trades per step")
     .add(m.tick_size, "tick_size", "price increment")
     .add(m.lot_step, "lot_step", "quantity increment");
-  opt_group{custom_options_, "feed"}.add(
-    n.feed.max_ticks, "max_ticks", "stop the feed after N ticks; 0: never");
+  opt_group{custom_options_, "feed"}
+    .add(n.feed.source, "source", "synthetic or replay")
+    .add(n.feed.max_ticks, "max_ticks", "stop the feed after N ticks; 0: never")
+    .add(n.feed.files, "files", "recorded files to replay (source=replay)")
+    .add(n.feed.format, "format", "format of the files; detect: from line 1")
+    .add(n.feed.speed, "speed", "replay speed; 1: real time, 60: a minute/s")
+    .add(n.feed.bar_instrument, "bar_instrument",
+         "instrument of bar files that name none")
+    .add(*span(&n.feed.bar_interval), "bar_interval",
+         "bar length of OHLCV files");
   auto& s = n.signal;
   opt_group{custom_options_, "signal"}
     .add(*span(&s.bar_interval), "bar_interval", "bar length")

@@ -10,6 +10,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/feed/replay_reader.hpp"
 #include "messages/register.hpp"
 #include "runtime/log.hpp"
 #include "runtime/summary.hpp"
@@ -45,14 +46,30 @@ int run_node(cdb_options& cfg) {
   auto metrics = std::make_shared<node_metrics>();
   auto started = clock->now();
   auto run_id = make_run_id(started);
+  auto& n = cfg.node;
+  // Actors read market time: the wall clock, or for a replay the recorded
+  // time from the first event on, running at feed.speed.
+  clock_ptr market_clock = clock;
+  if (n.feed.replay()) {
+    std::string error;
+    auto probe = n.feed.open_replay(error);
+    market_message first;
+    if (!probe || !probe->next(first)) {
+      CDB_ERROR("main",
+                "feed.files: " << (error.empty() ? "no usable record to replay"
+                                                 : error));
+      return 2;
+    }
+    market_clock = std::make_shared<scaled_clock>(event_time_of(first),
+                                                  n.feed.speed, clock);
+  }
   run_info run{
-    run_id, "paper", "0.1.0",
+    run_id, n.feed.replay() ? "replay" : "paper", "0.1.0",
     std::to_string(std::hash<std::string>{}(caf::deep_to_string(cfg.content))),
     started};
-  auto& n = cfg.node;
   CDB_INFO("main", "run " << run_id << " starting on node " << n.node_name);
   auto sup = sys.spawn(supervisor, n.supervisor,
-                       node_children(n, run_id, clock, metrics, run),
+                       node_children(n, run_id, market_clock, metrics, run),
                        node_hooks(), clock, metrics, n.drain_timeout);
   caf::scoped_actor self{sys};
   self->monitor(sup);
@@ -85,8 +102,8 @@ int run_node(cdb_options& cfg) {
           auto now = clock->now();
           if (cfg.duration.count() > 0 && now - started >= cfg.duration.count())
             request_stop("run.duration reached");
-          if (n.feed.max_ticks > 0 && metrics->ticks >= n.feed.max_ticks)
-            request_stop("feed.max_ticks reached");
+          if (metrics->feed_done)
+            request_stop("the feed has finished");
           if (now - last_status >= cfg.status_interval.count()) {
             last_status = now;
             auto line = status_line(*metrics, n.execution.initial_cash,

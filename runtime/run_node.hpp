@@ -1,4 +1,4 @@
-// Runs a single node until a signal, the duration, the tick budget or an
+// Runs a single node until a signal, the duration, the end of the feed or an
 // unrecoverable failure; prints a live status line and a final summary.
 #pragma once
 

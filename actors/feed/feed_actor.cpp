@@ -2,22 +2,168 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <caf/all.hpp>
 
+#include "runtime/config_check.hpp"
 #include "runtime/log.hpp"
 
 namespace cdb {
 
-void feed_config::validate(std::vector<std::string>& errors) const {
-  synthetic.validate(errors);
+replay_options feed_config::replay_opts() const {
+  replay_options o;
+  from_string(format, o.format);
+  o.instrument = bar_instrument;
+  o.bar_interval = bar_interval;
+  return o;
 }
 
-feed_actor::behavior_type
-spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
-           actor_context ctx, timestamp market_start) {
+std::unique_ptr<replay_merge>
+feed_config::open_replay(std::string& error) const {
+  std::vector<std::unique_ptr<replay_file>> opened;
+  for (auto& path : files) {
+    auto f = replay_file::open(path, replay_opts(), error);
+    if (!f)
+      return nullptr;
+    opened.push_back(std::move(f));
+  }
+  return std::make_unique<replay_merge>(std::move(opened));
+}
+
+void feed_config::validate(std::vector<std::string>& errors) const {
+  config_check c{"feed", errors};
+  synthetic.validate(errors);
+  c.require(source == "synthetic" || source == "replay", "source", source,
+            "must be synthetic or replay");
+  record_format f;
+  c.require(from_string(format, f), "format", format,
+            "must be detect, tardis_trades, tardis_quotes, tardis_book, "
+            "ohlcv_bars, binance_klines or ws_jsonl");
+  c.require(std::isfinite(speed) && speed > 0 && speed <= 1e6, "speed", speed,
+            "must be in (0, 1e6]");
+  c.require_span(bar_interval > 0, "bar_interval", bar_interval, "must be > 0");
+  if (!replay())
+    return;
+  auto before = errors.size();
+  c.require(!files.empty(), "files", "[]",
+            "must name at least one file when feed.source = replay");
+  std::string error;
+  if (errors.size() == before && !open_replay(error))
+    errors.push_back("feed.files: " + error);
+}
+
+namespace {
+
+using self_ptr = feed_actor::stateful_pointer<feed_state>;
+
+void send_status(self_ptr self, feed_health health, const std::string& why,
+                 timestamp t) {
+  for (auto& sink : self->state.subscribers)
+    for (auto& name : self->state.instruments)
+      self->send(sink, feed_status{name, health, 0, why, t});
+}
+
+/// The feed has nothing more to say: subscribers hear it, the node may stop.
+void finish(self_ptr self, const actor_context& ctx, const std::string& why,
+            timestamp t) {
+  self->state.stopped = true;
+  ctx.metrics->feed_done = true;
+  CDB_INFO("feed",
+           why << "; feed stopped after " << self->state.published << " ticks");
+  send_status(self, feed_health::disconnected, why, t);
+}
+
+/// Publishes one replayed record. Subscribers take trades and quotes today;
+/// other kinds are counted (and named once in the log).
+void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
+  auto& st = self->state;
+  if (m.kind != market_kind::trade && m.kind != market_kind::quote) {
+    if (st.skipped++ == 0)
+      CDB_WARN("feed", "replay holds records no subscriber takes yet "
+                       "(books, bars, mark prices); counting and skipping");
+    return;
+  }
+  auto& name = m.kind == market_kind::trade ? m.trade.instrument
+                                            : m.quote.instrument;
+  if (st.instruments.insert(name).second)
+    for (auto& sink : st.subscribers)
+      self->send(sink, feed_status{name, feed_health::fresh, 0, "replay",
+                                   event_time_of(m)});
+  for (auto& sink : st.subscribers) {
+    if (m.kind == market_kind::trade)
+      self->send(sink, m.trade);
+    else
+      self->send(sink, m.quote);
+  }
+  ++st.published;
+  ++ctx.metrics->ticks;
+}
+
+void synthetic_step(self_ptr self, const feed_config& cfg,
+                    const actor_context& ctx) {
+  auto& st = self->state;
+  st.market->step(st.quotes, st.trades);
+  for (auto& sink : st.subscribers) {
+    for (auto& q : st.quotes)
+      self->send(sink, q);
+    for (auto& t : st.trades)
+      self->send(sink, t);
+  }
+  auto n = st.quotes.size() + st.trades.size();
+  st.published += n;
+  ctx.metrics->ticks += n;
+  st.quotes.clear();
+  st.trades.clear();
+  if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
+    finish(self, ctx, "tick budget reached", st.market->time());
+    return;
+  }
+  // Pace in real time: aim at the next step's event time.
+  auto step = std::chrono::nanoseconds{cfg.synthetic.step};
+  auto next = st.market->time() + cfg.synthetic.step - ctx.clock->now();
+  auto delay = std::chrono::nanoseconds{next > 0 ? next : 0};
+  self->delayed_send(self, std::min(delay, step), timer_atom::value);
+}
+
+void replay_step(self_ptr self, const feed_config& cfg,
+                 const actor_context& ctx) {
+  auto& st = self->state;
+  auto now = ctx.clock->now();
+  while (st.has_next && event_time_of(st.next) <= now) {
+    publish(self, ctx, st.next);
+    st.has_next = st.replay->next(st.next);
+    if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
+      finish(self, ctx, "tick budget reached", now);
+      return;
+    }
+  }
+  if (!st.has_next) {
+    std::uint64_t bad = 0;
+    for (auto& f : st.replay->files()) {
+      bad += f->bad_rows();
+      for (auto& ex : f->bad_examples())
+        CDB_WARN("feed", "bad row skipped: " << ex);
+    }
+    finish(self, ctx,
+           "replay finished (" + std::to_string(bad) + " bad rows, "
+             + std::to_string(st.skipped) + " records of other kinds)",
+           now);
+    return;
+  }
+  // Sleep until the next record is due on the market clock, at most 100 ms.
+  auto wait = static_cast<double>(event_time_of(st.next) - now) / cfg.speed;
+  auto delay = std::chrono::nanoseconds{
+    static_cast<std::int64_t>(std::clamp(wait, 0.0, 1e8))};
+  self->delayed_send(self, delay, timer_atom::value);
+}
+
+void start_synthetic(self_ptr self, const feed_config& cfg,
+                     const actor_context& ctx, timestamp market_start) {
   auto& st = self->state;
   st.market = std::make_unique<synthetic_market>(cfg.synthetic, market_start);
+  for (auto& name : cfg.synthetic.instruments)
+    st.instruments.insert(name);
   // Fast-forward silently to now: same seed, same path, no replayed ticks.
   auto now = ctx.clock->now();
   while (st.market->time() + cfg.synthetic.step <= now) {
@@ -29,6 +175,40 @@ spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
                      << cfg.synthetic.seed
                      << " instruments=" << cfg.synthetic.instruments.size()
                      << " incarnation=" << ctx.incarnation);
+}
+
+void start_replay(self_ptr self, const feed_config& cfg,
+                  const actor_context& ctx) {
+  auto& st = self->state;
+  std::string error;
+  st.replay = cfg.open_replay(error);
+  if (!st.replay) {
+    CDB_ERROR("feed", "cannot replay: " << error);
+    self->quit(caf::make_error(caf::sec::runtime_error, error));
+    return;
+  }
+  st.has_next = st.replay->next(st.next);
+  // A restarted feed skips what its predecessor already published.
+  if (ctx.incarnation > 1) {
+    auto now = ctx.clock->now();
+    while (st.has_next && event_time_of(st.next) < now)
+      st.has_next = st.replay->next(st.next);
+  }
+  CDB_INFO("feed", "replaying " << cfg.files.size() << " file(s) at x"
+                                << cfg.speed << " from "
+                                << format_time(ctx.clock->now())
+                                << " incarnation=" << ctx.incarnation);
+}
+
+} // namespace
+
+feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
+                                     actor_context ctx,
+                                     timestamp market_start) {
+  if (cfg.replay())
+    start_replay(self, cfg, ctx);
+  else
+    start_synthetic(self, cfg, ctx, market_start);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& subs = self->state.subscribers;
     subs.erase(std::remove_if(subs.begin(), subs.end(),
@@ -37,55 +217,34 @@ spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
                               }),
                subs.end());
   });
-  auto step = std::chrono::nanoseconds{cfg.synthetic.step};
-  self->delayed_send(self, step, timer_atom::value);
+  if (cfg.replay())
+    self->send(self, timer_atom::value);
+  else
+    self->delayed_send(self, std::chrono::nanoseconds{cfg.synthetic.step},
+                       timer_atom::value);
   return {
-    [self](subscribe_atom, market_sink sink) {
+    [self, ctx](subscribe_atom, market_sink sink) {
       auto& subs = self->state.subscribers;
       if (std::find(subs.begin(), subs.end(), sink) != subs.end())
         return;
       self->monitor(sink);
       subs.push_back(sink);
-      for (auto& name : self->state.market->config().instruments)
+      for (auto& name : self->state.instruments)
         self->send(sink, feed_status{name, feed_health::fresh, 0, "subscribed",
-                                     self->state.market->time()});
+                                     ctx.clock->now()});
     },
     [self](unsubscribe_atom, market_sink sink) {
       auto& subs = self->state.subscribers;
       subs.erase(std::remove(subs.begin(), subs.end(), sink), subs.end());
       self->demonitor(sink.address());
     },
-    [self, cfg, ctx, step](timer_atom) {
-      auto& st = self->state;
-      if (st.stopped)
+    [self, cfg, ctx](timer_atom) {
+      if (self->state.stopped)
         return;
-      st.market->step(st.quotes, st.trades);
-      for (auto& sink : st.subscribers) {
-        for (auto& q : st.quotes)
-          self->send(sink, q);
-        for (auto& t : st.trades)
-          self->send(sink, t);
-      }
-      auto n = st.quotes.size() + st.trades.size();
-      st.published += n;
-      ctx.metrics->ticks += n;
-      st.quotes.clear();
-      st.trades.clear();
-      if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
-        st.stopped = true;
-        CDB_INFO("feed", "tick budget of " << cfg.max_ticks
-                                           << " reached; feed stopped");
-        for (auto& sink : st.subscribers)
-          for (auto& name : st.market->config().instruments)
-            self->send(sink,
-                       feed_status{name, feed_health::disconnected, 0,
-                                   "tick budget reached", st.market->time()});
-        return;
-      }
-      // Pace in real time: aim at the next step's event time.
-      auto next = st.market->time() + cfg.synthetic.step - ctx.clock->now();
-      auto delay = std::chrono::nanoseconds{next > 0 ? next : 0};
-      self->delayed_send(self, std::min(delay, step), timer_atom::value);
+      if (cfg.replay())
+        replay_step(self, cfg, ctx);
+      else
+        synthetic_step(self, cfg, ctx);
     },
   };
 }

@@ -1,11 +1,15 @@
 // feed: publishes market data to its subscribers.
 // Takes:  (subscribe, market_sink), (unsub, market_sink), timer (own pacing).
 // Sends:  quote_tick, trade_tick, feed_status to every subscriber.
-// Source: the built-in seeded synthetic market, paced in real time. The
-// market is a pure function of (seed, start time, step), so a restarted feed
-// fast-forwards to the present and continues the same price path.
+// Sources: the built-in seeded synthetic market, paced in real time, or
+// recorded files replayed on the node's market clock (real time x speed).
+// Both are pure functions of their inputs and the clock, so a restarted feed
+// fast-forwards to the present and continues where its predecessor was.
 #pragma once
 
+#include <set>
+
+#include "actors/feed/replay_reader.hpp"
 #include "actors/feed/synthetic_market.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
@@ -13,15 +17,38 @@
 namespace cdb {
 
 struct feed_config {
+  std::string source = "synthetic"; ///< "synthetic" or "replay".
   synthetic_config synthetic;
-  std::uint64_t max_ticks = 0; ///< Stop after this many ticks; 0: never.
+  std::uint64_t max_ticks = 0;    ///< Stop after this many ticks; 0: never.
+  std::vector<std::string> files; ///< Recorded files for source=replay.
+  std::string format = "detect";  ///< record_format name for every file.
+  double speed = 1;               ///< Replay speed: 1 = real time.
+  std::string bar_instrument = "BTCUSDT";    ///< Of bar files without one.
+  nanoseconds bar_interval = 60'000'000'000; ///< Of OHLCV bar files.
 
+  bool replay() const {
+    return source == "replay";
+  }
+
+  replay_options replay_opts() const;
+
+  /// Opens every replay file; nullptr and `error` (naming the file) if one
+  /// cannot be read as the configured format.
+  std::unique_ptr<replay_merge> open_replay(std::string& error) const;
+
+  /// Checks every key; for a replay also opens each file and checks its
+  /// format, so a wrong path fails at start with the key's name.
   void validate(std::vector<std::string>& errors) const;
 };
 
 struct feed_state {
   static inline const char* name = "feed";
   std::unique_ptr<synthetic_market> market;
+  std::unique_ptr<replay_merge> replay;
+  market_message next; ///< The replay's next record, not yet due.
+  bool has_next = false;
+  std::set<std::string> instruments; ///< Seen so far (status messages).
+  std::uint64_t skipped = 0;         ///< Records no subscriber takes yet.
   std::vector<market_sink> subscribers;
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;

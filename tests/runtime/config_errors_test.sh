@@ -44,6 +44,13 @@ expect_error "run.status_interval = 0s: must be > 0" \
   "$cdb" run --run.status_interval=0s
 expect_error "run.chaos_kill_actor = bogus: must be empty or one of" \
   "$cdb" run --run.chaos_kill_actor=bogus
+expect_error "feed.files = []: must name at least one file" \
+  "$cdb" run --feed.source=replay
+expect_error "feed.files: /nonexistent.csv: cannot open" \
+  "$cdb" run --feed.source=replay '--feed.files=["/nonexistent.csv"]'
+expect_error "feed.source = live: must be synthetic or replay" \
+  "$cdb" run --feed.source=live
+expect_error "feed.speed = 0: must be in (0, 1e6]" "$cdb" run --feed.speed=0
 expect_error "run.log_level = loud" "$cdb" run --run.log_level=loud
 expect_error "risk.max_daily_drawdown_pct = 0" \
   env CDB_RISK_MAX_DAILY_DRAWDOWN_PCT=0 "$cdb" run
