@@ -49,19 +49,29 @@ private:
 
 using clock_ptr = std::shared_ptr<const clock>;
 
-/// Market time of a replay: starts at `origin` (the first recorded event)
-/// and runs `speed` times as fast as `base` from the moment it is made.
+/// Market time of a replay: stands at `origin` (the first recorded event)
+/// until started, then runs `speed` times as fast as `base`. The feed starts
+/// it once its subscribers are in, so no one misses the first records.
 class scaled_clock : public clock {
 public:
   scaled_clock(timestamp origin, double speed, clock_ptr base)
-    : origin_(origin), speed_(speed), base_(std::move(base)),
-      base_start_(base_->now()) {
+    : origin_(origin), speed_(speed), base_(std::move(base)) {
     // nop
   }
 
   timestamp now() const override {
-    auto elapsed = static_cast<double>(base_->now() - base_start_);
+    auto start = base_start_.load();
+    if (start == 0)
+      return origin_;
+    auto elapsed = static_cast<double>(base_->now() - start);
     return origin_ + static_cast<timestamp>(elapsed * speed_);
+  }
+
+  /// Starts the clock (later calls change nothing). Const: the clock is
+  /// shared read-only; starting it is the one change anyone may make.
+  void start() const {
+    timestamp expected = 0;
+    base_start_.compare_exchange_strong(expected, base_->now());
   }
 
   double speed() const noexcept {
@@ -72,7 +82,7 @@ private:
   timestamp origin_;
   double speed_;
   clock_ptr base_;
-  timestamp base_start_;
+  mutable std::atomic<timestamp> base_start_{0};
 };
 
 /// Formats `t` as ISO-8601 UTC with milliseconds.

@@ -27,10 +27,14 @@ node_children(const node_config& cfg, const std::string& run_id,
   };
   auto market_start = clock->now();
   std::vector<child_spec> out;
+  // signal, risk and execution subscribe to the feed: a replay waits for
+  // all three before its first record.
+  auto feed_cfg = cfg.feed;
+  feed_cfg.await_subscribers = 3;
   out.push_back({"feed",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(
-                     sys.spawn(spawn_feed, cfg.feed, ctx(n), market_start));
+                     sys.spawn(spawn_feed, feed_cfg, ctx(n), market_start));
                  },
                  false, false});
   out.push_back({"signal",

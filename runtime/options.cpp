@@ -65,7 +65,9 @@ cdb_options::cdb_options() {
     .add(n.feed.bar_instrument, "bar_instrument",
          "instrument of bar files that name none")
     .add(*span(&n.feed.bar_interval), "bar_interval",
-         "bar length of OHLCV files");
+         "bar length of OHLCV files")
+    .add(*span(&n.feed.stale_after), "stale_after",
+         "silence before an instrument is reported stale");
   auto& s = n.signal;
   opt_group{custom_options_, "signal"}
     .add(*span(&s.bar_interval), "bar_interval", "bar length")

@@ -43,6 +43,7 @@ void feed_config::validate(std::vector<std::string>& errors) const {
   c.require(std::isfinite(speed) && speed > 0 && speed <= 1e6, "speed", speed,
             "must be in (0, 1e6]");
   c.require_span(bar_interval > 0, "bar_interval", bar_interval, "must be > 0");
+  c.require_span(stale_after > 0, "stale_after", stale_after, "must be > 0");
   if (!replay())
     return;
   auto before = errors.size();
@@ -57,21 +58,35 @@ namespace {
 
 using self_ptr = feed_actor::stateful_pointer<feed_state>;
 
-void send_status(self_ptr self, feed_health health, const std::string& why,
-                 timestamp t) {
+void send_status(self_ptr self, const feed_status& s) {
+  if (s.state != feed_health::fresh)
+    CDB_WARN("feed", s.instrument << ' ' << to_string(s.state) << ": "
+                                  << s.reason << " (data age "
+                                  << s.data_age / 1'000'000 << " ms)");
   for (auto& sink : self->state.subscribers)
-    for (auto& name : self->state.instruments)
-      self->send(sink, feed_status{name, health, 0, why, t});
+    self->send(sink, s);
+}
+
+/// Data for `instrument` arrived: the watchdog may announce it fresh.
+void saw(self_ptr self, const actor_context& ctx,
+         const std::string& instrument) {
+  if (auto s = self->state.watchdog->on_data(instrument, ctx.clock->now()))
+    send_status(self, *s);
 }
 
 /// The feed has nothing more to say: subscribers hear it, the node may stop.
 void finish(self_ptr self, const actor_context& ctx, const std::string& why,
             timestamp t) {
-  self->state.stopped = true;
+  auto& st = self->state;
+  st.stopped = true;
   ctx.metrics->feed_done = true;
-  CDB_INFO("feed",
-           why << "; feed stopped after " << self->state.published << " ticks");
-  send_status(self, feed_health::disconnected, why, t);
+  CDB_INFO("feed", why << "; feed stopped after " << st.published << " ticks ("
+                       << st.sequences.stale()
+                       << " stale or duplicate records dropped, "
+                       << st.sequences.gaps() << " gaps, "
+                       << st.sequences.missing() << " trades missing)");
+  for (auto& s : st.watchdog->disconnect(why, t))
+    send_status(self, s);
 }
 
 /// Publishes one replayed record. Subscribers take trades and quotes today;
@@ -84,12 +99,19 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
                        "(books, bars, mark prices); counting and skipping");
     return;
   }
-  auto& name = m.kind == market_kind::trade ? m.trade.instrument
-                                            : m.quote.instrument;
-  if (st.instruments.insert(name).second)
-    for (auto& sink : st.subscribers)
-      self->send(sink, feed_status{name, feed_health::fresh, 0, "replay",
-                                   event_time_of(m)});
+  bool trade = m.kind == market_kind::trade;
+  auto& name = trade ? m.trade.instrument : m.quote.instrument;
+  if (m.sequence != 0) {
+    // Trade ids are contiguous; update ids are merely increasing.
+    auto v = st.sequences.check(name + (trade ? "/trade" : "/quote"),
+                                m.sequence, trade);
+    if (v == seq_verdict::stale)
+      return;
+    if (v == seq_verdict::gap && st.sequences.gaps() <= 10)
+      CDB_WARN("feed", name << " trade ids jump to " << m.sequence << ": gap "
+                            << st.sequences.gaps());
+  }
+  saw(self, ctx, name);
   for (auto& sink : st.subscribers) {
     if (m.kind == market_kind::trade)
       self->send(sink, m.trade);
@@ -104,6 +126,8 @@ void synthetic_step(self_ptr self, const feed_config& cfg,
                     const actor_context& ctx) {
   auto& st = self->state;
   st.market->step(st.quotes, st.trades);
+  for (auto& q : st.quotes)
+    saw(self, ctx, q.instrument);
   for (auto& sink : st.subscribers) {
     for (auto& q : st.quotes)
       self->send(sink, q);
@@ -126,9 +150,24 @@ void synthetic_step(self_ptr self, const feed_config& cfg,
   self->delayed_send(self, std::min(delay, step), timer_atom::value);
 }
 
+/// Starts a replay once the expected subscribers are in (and the market
+/// clock with it, when it is a replay clock).
+void maybe_release(self_ptr self, const feed_config& cfg,
+                   const actor_context& ctx) {
+  auto& st = self->state;
+  if (st.released || st.subscribers.size() < cfg.await_subscribers)
+    return;
+  st.released = true;
+  if (auto market = dynamic_cast<const scaled_clock*>(ctx.clock.get()))
+    market->start();
+  self->send(self, timer_atom::value);
+}
+
 void replay_step(self_ptr self, const feed_config& cfg,
                  const actor_context& ctx) {
   auto& st = self->state;
+  if (!st.released)
+    return; // maybe_release() sends the first timer
   auto now = ctx.clock->now();
   while (st.has_next && event_time_of(st.next) <= now) {
     publish(self, ctx, st.next);
@@ -162,8 +201,6 @@ void start_synthetic(self_ptr self, const feed_config& cfg,
                      const actor_context& ctx, timestamp market_start) {
   auto& st = self->state;
   st.market = std::make_unique<synthetic_market>(cfg.synthetic, market_start);
-  for (auto& name : cfg.synthetic.instruments)
-    st.instruments.insert(name);
   // Fast-forward silently to now: same seed, same path, no replayed ticks.
   auto now = ctx.clock->now();
   while (st.market->time() + cfg.synthetic.step <= now) {
@@ -188,8 +225,10 @@ void start_replay(self_ptr self, const feed_config& cfg,
     return;
   }
   st.has_next = st.replay->next(st.next);
-  // A restarted feed skips what its predecessor already published.
+  // A restarted feed skips what its predecessor already published; the
+  // clock already runs.
   if (ctx.incarnation > 1) {
+    st.released = true;
     auto now = ctx.clock->now();
     while (st.has_next && event_time_of(st.next) < now)
       st.has_next = st.replay->next(st.next);
@@ -205,6 +244,7 @@ void start_replay(self_ptr self, const feed_config& cfg,
 feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
                                      actor_context ctx,
                                      timestamp market_start) {
+  self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
   if (cfg.replay())
     start_replay(self, cfg, ctx);
   else
@@ -217,26 +257,43 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
                               }),
                subs.end());
   });
-  if (cfg.replay())
-    self->send(self, timer_atom::value);
+  // The watchdog looks four times per threshold of market time.
+  auto period = std::chrono::nanoseconds{std::max<std::int64_t>(
+    static_cast<std::int64_t>(static_cast<double>(cfg.stale_after) / 4
+                              / (cfg.replay() ? cfg.speed : 1.0)),
+    1'000'000)};
+  self->delayed_send(self, period, watchdog_atom::value);
+  if (cfg.replay() && self->state.released)
+    self->send(self, timer_atom::value); // a restart: carry on at once
+  else if (cfg.replay())
+    maybe_release(self, cfg, ctx);
   else
     self->delayed_send(self, std::chrono::nanoseconds{cfg.synthetic.step},
                        timer_atom::value);
   return {
-    [self, ctx](subscribe_atom, market_sink sink) {
+    [self, cfg, ctx](subscribe_atom, market_sink sink) {
       auto& subs = self->state.subscribers;
       if (std::find(subs.begin(), subs.end(), sink) != subs.end())
         return;
       self->monitor(sink);
       subs.push_back(sink);
-      for (auto& name : self->state.instruments)
-        self->send(sink, feed_status{name, feed_health::fresh, 0, "subscribed",
-                                     ctx.clock->now()});
+      // A subscriber learns the current health of every instrument.
+      for (auto& s : self->state.watchdog->current(ctx.clock->now()))
+        self->send(sink, s);
+      if (cfg.replay())
+        maybe_release(self, cfg, ctx);
     },
     [self](unsubscribe_atom, market_sink sink) {
       auto& subs = self->state.subscribers;
       subs.erase(std::remove(subs.begin(), subs.end(), sink), subs.end());
       self->demonitor(sink.address());
+    },
+    [self, ctx, period](watchdog_atom) {
+      if (self->state.stopped)
+        return;
+      for (auto& s : self->state.watchdog->poll(ctx.clock->now()))
+        send_status(self, s);
+      self->delayed_send(self, period, watchdog_atom::value);
     },
     [self, cfg, ctx](timer_atom) {
       if (self->state.stopped)

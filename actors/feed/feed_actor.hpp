@@ -1,15 +1,19 @@
 // feed: publishes market data to its subscribers.
 // Takes:  (subscribe, market_sink), (unsub, market_sink), timer (own pacing).
-// Sends:  quote_tick, trade_tick, feed_status to every subscriber.
+// Sends:  quote_tick, trade_tick, feed_status to every subscriber: fresh on
+//         first data, stale after feed.stale_after of silence (watchdog),
+//         fresh again on data, disconnected when the source ends. Records
+//         whose venue sequence is not newer than the last one are dropped;
+//         gaps in trade ids are counted.
 // Sources: the built-in seeded synthetic market, paced in real time, or
 // recorded files replayed on the node's market clock (real time x speed).
 // Both are pure functions of their inputs and the clock, so a restarted feed
 // fast-forwards to the present and continues where its predecessor was.
 #pragma once
 
-#include <set>
-
 #include "actors/feed/replay_reader.hpp"
+#include "actors/feed/sequence_tracker.hpp"
+#include "actors/feed/staleness.hpp"
 #include "actors/feed/synthetic_market.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
@@ -25,6 +29,10 @@ struct feed_config {
   double speed = 1;               ///< Replay speed: 1 = real time.
   std::string bar_instrument = "BTCUSDT";    ///< Of bar files without one.
   nanoseconds bar_interval = 60'000'000'000; ///< Of OHLCV bar files.
+  nanoseconds stale_after = 5'000'000'000;   ///< Silence before "stale".
+  /// A replay waits for this many subscribers before its first record
+  /// (set by the node to its topology, not a user option).
+  std::size_t await_subscribers = 0;
 
   bool replay() const {
     return source == "replay";
@@ -47,8 +55,10 @@ struct feed_state {
   std::unique_ptr<replay_merge> replay;
   market_message next; ///< The replay's next record, not yet due.
   bool has_next = false;
-  std::set<std::string> instruments; ///< Seen so far (status messages).
-  std::uint64_t skipped = 0;         ///< Records no subscriber takes yet.
+  std::unique_ptr<staleness_watchdog> watchdog;
+  sequence_tracker sequences;
+  bool released = false;     ///< A replay has started publishing.
+  std::uint64_t skipped = 0; ///< Records no subscriber takes yet.
   std::vector<market_sink> subscribers;
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;

@@ -1,0 +1,128 @@
+#define CAF_SUITE feed_actor
+#include <cstdio>
+
+#include <unistd.h>
+
+#include "actors/feed/feed_actor.hpp"
+#include "tests/support/fixtures.hpp"
+
+using namespace cdb;
+
+namespace {
+
+constexpr timestamp t0 = 1'582'329'600'000'000'000; // 2020-02-22 00:00 UTC
+constexpr nanoseconds sec = 1'000'000'000;
+
+/// What a subscriber of the feed received.
+struct sink_state {
+  std::vector<quote_tick> quotes;
+  std::vector<trade_tick> trades;
+  std::vector<feed_status> statuses;
+};
+
+market_sink::behavior_type
+recorder(market_sink::stateful_pointer<sink_state> self, test::no_args) {
+  return {
+    [self](const trade_tick& t) { self->state.trades.push_back(t); },
+    [self](const quote_tick& q) { self->state.quotes.push_back(q); },
+    [self](const feed_status& s) { self->state.statuses.push_back(s); },
+  };
+}
+
+std::string write_temp(const std::string& content) {
+  char name[] = "/tmp/cdb-feed-XXXXXX";
+  auto fd = mkstemp(name);
+  auto written = ::write(fd, content.data(), content.size());
+  ::close(fd);
+  if (written != static_cast<ssize_t>(content.size()))
+    return "";
+  return name;
+}
+
+std::string us(timestamp t) {
+  return std::to_string(t / 1000);
+}
+
+struct fixture : test::coordinator_fixture {
+  std::string quotes;
+  std::string trades;
+  feed_actor feed;
+  market_sink sink = sys.spawn(recorder, test::no_args{});
+
+  fixture() {
+    clock->set(t0);
+    // Quotes at 0 s, 1 s and 10 s: silence from 1 s to 10 s.
+    std::string q = "exchange,symbol,timestamp,local_timestamp,ask_amount,"
+                    "ask_price,bid_price,bid_amount\n";
+    for (auto t : {t0, t0 + sec, t0 + 10 * sec})
+      q += "x,BTCUSDT," + us(t) + "," + us(t) + ",1,101,100,1\n";
+    quotes = write_temp(q);
+    // Trade ids 1, 2, 2 (a duplicate), 5 (a gap of two).
+    std::string tr = "exchange,symbol,timestamp,local_timestamp,id,side,"
+                     "price,amount\n";
+    int i = 0;
+    for (auto id : {1, 2, 2, 5})
+      tr += "x,BTCUSDT," + us(t0 + (i++) * 100'000'000) + "," + us(t0) + ","
+            + std::to_string(id) + ",buy,100.5,0.1\n";
+    trades = write_temp(tr);
+    feed_config cfg;
+    cfg.source = "replay";
+    cfg.files = {quotes, trades};
+    cfg.speed = 1;
+    cfg.stale_after = 2 * sec;
+    cfg.await_subscribers = 1;
+    feed = sys.spawn(spawn_feed, cfg, context(), t0);
+    anon_send(feed, subscribe_atom::value, sink);
+    sched.run();
+  }
+
+  ~fixture() override {
+    anon_send_exit(feed, caf::exit_reason::user_shutdown);
+    anon_send_exit(sink, caf::exit_reason::user_shutdown);
+    sched.run();
+    std::remove(quotes.c_str());
+    std::remove(trades.c_str());
+  }
+
+  sink_state& got() {
+    return deref<market_sink::stateful_base<sink_state>>(sink).state;
+  }
+
+  /// Moves the market clock to `t` and fires every due timer.
+  void at(timestamp t) {
+    clock->set(t);
+    sched.trigger_timeouts();
+    sched.run();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(feed_actor_tests, fixture)
+
+CAF_TEST(replay publishes on the market clock and reports silence) {
+  // At t0: the first quote and the first trade are due.
+  CAF_CHECK_EQUAL(got().quotes.size(), 1u);
+  CAF_CHECK_EQUAL(got().trades.size(), 1u);
+  CAF_REQUIRE_EQUAL(got().statuses.size(), 1u);
+  CAF_CHECK(got().statuses[0].state == feed_health::fresh);
+  at(t0 + sec);
+  CAF_CHECK_EQUAL(got().quotes.size(), 2u);
+  // Trade 2 once; its duplicate dropped; 5 after a gap.
+  CAF_REQUIRE_EQUAL(got().trades.size(), 3u);
+  CAF_CHECK_EQUAL(got().trades[1].trade_id, "2");
+  CAF_CHECK_EQUAL(got().trades[2].trade_id, "5");
+  at(t0 + 4 * sec); // 3 s without data: stale
+  CAF_REQUIRE_EQUAL(got().statuses.size(), 2u);
+  CAF_CHECK(got().statuses[1].state == feed_health::stale);
+  CAF_CHECK_EQUAL(got().statuses[1].instrument, "BTCUSDT");
+  at(t0 + 10 * sec); // data again, then the files end
+  CAF_CHECK_EQUAL(got().quotes.size(), 3u);
+  CAF_REQUIRE_EQUAL(got().statuses.size(), 4u);
+  CAF_CHECK(got().statuses[2].state == feed_health::fresh);
+  CAF_CHECK(got().statuses[3].state == feed_health::disconnected);
+  CAF_CHECK(metrics->feed_done);
+  CAF_CHECK_EQUAL(metrics->ticks.load(), 6u);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
