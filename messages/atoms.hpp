@@ -13,6 +13,7 @@ using state_atom = caf::atom_constant<caf::atom("state")>;
 using step_atom = caf::atom_constant<caf::atom("step")>;
 using timer_atom = caf::atom_constant<caf::atom("timer")>;
 using watchdog_atom = caf::atom_constant<caf::atom("watchdog")>;
+using ws_atom = caf::atom_constant<caf::atom("ws")>;
 using kill_atom = caf::atom_constant<caf::atom("kill")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;

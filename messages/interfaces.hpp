@@ -49,7 +49,9 @@ using risk_control = caf::typed_actor<caf::reacts_to<trading_state>,
 using feed_actor = caf::typed_actor<
   caf::reacts_to<subscribe_atom, market_sink>,
   caf::reacts_to<unsubscribe_atom, market_sink>, caf::reacts_to<timer_atom>,
-  caf::reacts_to<watchdog_atom>>;
+  caf::reacts_to<watchdog_atom>,
+  caf::reacts_to<ws_atom, std::string, timestamp>, // a venue message
+  caf::reacts_to<ws_atom, bool, std::string>>;     // connection up/down
 
 struct execution_wiring {
   static constexpr const char* type_name = "cdb::execution_wiring";

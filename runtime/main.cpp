@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "runtime/exchange_sim.hpp"
 #include "runtime/log.hpp"
 #include "runtime/options.hpp"
 #include "runtime/run_node.hpp"
@@ -21,7 +22,10 @@ constexpr const char* usage
   = R"(usage: cdb <mode> [--config FILE] [--group.key=value ...]
 
 modes:
-  run     single-node paper trading on the built-in synthetic market
+  run           single-node paper trading (synthetic market, recorded
+                files, or a Binance-compatible stream)
+  exchange-sim  serve the synthetic market as Binance combined streams on
+                loopback, with faults on demand (the [sim] options)
   help    this text; 'cdb run --help' lists every option
 
 Options come from the config file, then CDB_<GROUP>_<KEY> environment
@@ -43,7 +47,7 @@ int main(int argc, char** argv) {
     std::cout << usage;
     return 0;
   }
-  if (mode != "run" && mode != "run-help-check") {
+  if (mode != "run" && mode != "exchange-sim" && mode != "run-help-check") {
     std::cerr << "cdb: unknown mode '" << mode << "'\n" << usage;
     return 2;
   }
@@ -58,7 +62,12 @@ int main(int argc, char** argv) {
     std::cerr << "cdb: no mode given\n" << usage;
     return 2;
   }
-  cfg.validate(errors);
+  if (mode == "exchange-sim") {
+    cfg.node.feed.synthetic.validate(errors);
+    cfg.sim.validate(errors);
+  } else {
+    cfg.validate(errors);
+  }
   if (!errors.empty()) {
     for (auto& e : errors)
       std::cerr << "cdb: config error: " << e << '\n';
@@ -67,5 +76,7 @@ int main(int argc, char** argv) {
   cdb::log::level lvl = cdb::log::level::info;
   cdb::log::parse_level(cfg.log_level, lvl);
   cdb::log::set_level(lvl);
+  if (mode == "exchange-sim")
+    return cdb::run_exchange_sim(cfg.sim, cfg.node.feed.synthetic);
   return cdb::run_node(cfg);
 }

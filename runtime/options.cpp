@@ -57,7 +57,8 @@ cdb_options::cdb_options() {
     .add(m.tick_size, "tick_size", "price increment")
     .add(m.lot_step, "lot_step", "quantity increment");
   opt_group{custom_options_, "feed"}
-    .add(n.feed.source, "source", "synthetic or replay")
+    .add(n.feed.source, "source", "synthetic, replay or binance")
+    .add(n.feed.url, "url", "ws:// combined-stream URL for source=binance")
     .add(n.feed.max_ticks, "max_ticks", "stop the feed after N ticks; 0: never")
     .add(n.feed.files, "files", "recorded files to replay (source=replay)")
     .add(n.feed.format, "format", "format of the files; detect: from line 1")
@@ -68,6 +69,18 @@ cdb_options::cdb_options() {
          "bar length of OHLCV files")
     .add(*span(&n.feed.stale_after), "stale_after",
          "silence before an instrument is reported stale");
+  opt_group{custom_options_, "sim"}
+    .add(sim.bind, "bind", "exchange-sim: address to listen on")
+    .add(sim.port, "port", "exchange-sim: TCP port")
+    .add(sim.drop_after, "drop_after",
+         "exchange-sim: drop each connection after N messages; 0: never")
+    .add(sim.duplicate_every, "duplicate_every",
+         "exchange-sim: send every Nth message twice; 0: never")
+    .add(sim.garbage_every, "garbage_every",
+         "exchange-sim: send garbage after every Nth message; 0: never")
+    .add(sim.stall_after, "stall_after",
+         "exchange-sim: go silent after N messages; 0: never")
+    .add(*span(&sim.stall_for), "stall_for", "exchange-sim: silence length");
   auto& s = n.signal;
   opt_group{custom_options_, "signal"}
     .add(*span(&s.bar_interval), "bar_interval", "bar length")
@@ -165,11 +178,11 @@ std::string cdb_options::env_name(const std::string& key) {
 std::string cdb_options::help() const {
   // cdb's own groups first, in the order of the config file; CAF's runtime
   // options (scheduler, middleman, openssl, ...) after them.
-  static const std::vector<std::string> own{"run",       "market",
-                                            "feed",      "signal",
-                                            "risk",      "circuit_breaker",
-                                            "execution", "persistence",
-                                            "supervisor"};
+  static const std::vector<std::string> own{"run",        "market",
+                                            "feed",       "signal",
+                                            "risk",       "circuit_breaker",
+                                            "execution",  "persistence",
+                                            "supervisor", "sim"};
   auto is_own = [](const std::string& cat) {
     return std::find(own.begin(), own.end(), cat) != own.end();
   };

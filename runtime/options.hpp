@@ -11,6 +11,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "runtime/exchange_sim.hpp"
 #include "runtime/node.hpp"
 
 namespace cdb {
@@ -20,6 +21,7 @@ public:
   cdb_options();
 
   node_config node;
+  sim_config sim; ///< cdb exchange-sim only.
   std::string log_level = "info";
   caf::timespan duration{0};
   caf::timespan status_interval{std::chrono::seconds{1}};

@@ -34,8 +34,11 @@ feed_config::open_replay(std::string& error) const {
 void feed_config::validate(std::vector<std::string>& errors) const {
   config_check c{"feed", errors};
   synthetic.validate(errors);
-  c.require(source == "synthetic" || source == "replay", "source", source,
-            "must be synthetic or replay");
+  c.require(source == "synthetic" || source == "replay" || source == "binance",
+            "source", source, "must be synthetic, replay or binance");
+  ws_url u;
+  c.require(!live() || ws_url::parse(url, u), "url", url,
+            "must be ws://host:port/path when feed.source = binance");
   record_format f;
   c.require(from_string(format, f), "format", format,
             "must be detect, tardis_trades, tardis_quotes, tardis_book, "
@@ -89,13 +92,13 @@ void finish(self_ptr self, const actor_context& ctx, const std::string& why,
     send_status(self, s);
 }
 
-/// Publishes one replayed record. Subscribers take trades and quotes today;
+/// Publishes one record. Subscribers take trades and quotes today;
 /// other kinds are counted (and named once in the log).
 void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
   auto& st = self->state;
   if (m.kind != market_kind::trade && m.kind != market_kind::quote) {
     if (st.skipped++ == 0)
-      CDB_WARN("feed", "replay holds records no subscriber takes yet "
+      CDB_WARN("feed", "the source sends records no subscriber takes yet "
                        "(books, bars, mark prices); counting and skipping");
     return;
   }
@@ -239,6 +242,57 @@ void start_replay(self_ptr self, const feed_config& cfg,
                                 << " incarnation=" << ctx.incarnation);
 }
 
+void start_live(self_ptr self, const feed_config& cfg,
+                const actor_context& ctx) {
+  auto& st = self->state;
+  st.parser = std::make_unique<binance_parser>();
+  ws_client_config wc;
+  ws_url::parse(cfg.url, wc.url);
+  // The client's thread talks to the actor by messages only; a weak
+  // address, so the client does not keep its actor alive.
+  auto addr = self->address();
+  auto to_actor = [addr](auto&&... xs) {
+    if (auto hdl = caf::actor_cast<feed_actor>(addr))
+      caf::anon_send(hdl, std::forward<decltype(xs)>(xs)...);
+  };
+  st.client = std::make_unique<ws_client>(
+    wc,
+    [to_actor](std::string msg, timestamp recv) {
+      to_actor(ws_atom::value, std::move(msg), recv);
+    },
+    [to_actor](bool up, std::string why) {
+      to_actor(ws_atom::value, up, std::move(why));
+    });
+  CDB_INFO("feed",
+           "connecting to " << cfg.url << " incarnation=" << ctx.incarnation);
+}
+
+/// One message from the venue: parsed, checked, published.
+void on_venue_message(self_ptr self, const feed_config& cfg,
+                      const actor_context& ctx, const std::string& msg,
+                      timestamp recv) {
+  auto& st = self->state;
+  if (st.stopped)
+    return;
+  market_message m;
+  auto e = st.parser->parse(msg, recv, m);
+  if (e == parse_error::open_kline)
+    return;
+  if (e != parse_error::none) {
+    // Counted always, logged at first and then every 1000th.
+    if (st.rejected++ % 1000 == 0)
+      CDB_WARN("feed", "venue message rejected ("
+                         << to_string(e) << ", " << st.rejected
+                         << " so far): " << msg.substr(0, 120));
+    return;
+  }
+  publish(self, ctx, m);
+  if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
+    finish(self, ctx, "tick budget reached", ctx.clock->now());
+    st.client->stop();
+  }
+}
+
 } // namespace
 
 feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
@@ -247,6 +301,8 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
   if (cfg.replay())
     start_replay(self, cfg, ctx);
+  else if (cfg.live())
+    start_live(self, cfg, ctx);
   else
     start_synthetic(self, cfg, ctx, market_start);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -267,7 +323,7 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
     self->send(self, timer_atom::value); // a restart: carry on at once
   else if (cfg.replay())
     maybe_release(self, cfg, ctx);
-  else
+  else if (!cfg.live())
     self->delayed_send(self, std::chrono::nanoseconds{cfg.synthetic.step},
                        timer_atom::value);
   return {
@@ -294,6 +350,22 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
       for (auto& s : self->state.watchdog->poll(ctx.clock->now()))
         send_status(self, s);
       self->delayed_send(self, period, watchdog_atom::value);
+    },
+    [self, cfg, ctx](ws_atom, std::string& msg, timestamp recv) {
+      on_venue_message(self, cfg, ctx, msg, recv);
+    },
+    [self, ctx](ws_atom, bool up, std::string& why) {
+      auto& st = self->state;
+      if (up) {
+        CDB_INFO("feed",
+                 why << " (connection " << st.client->connects() << ")");
+        return;
+      }
+      ++st.disconnects;
+      CDB_WARN("feed", "disconnected (" << why << "); reconnecting");
+      for (auto& s :
+           st.watchdog->disconnect("connection lost: " + why, ctx.clock->now()))
+        send_status(self, s);
     },
     [self, cfg, ctx](timer_atom) {
       if (self->state.stopped)

@@ -15,13 +15,15 @@
 #include "actors/feed/sequence_tracker.hpp"
 #include "actors/feed/staleness.hpp"
 #include "actors/feed/synthetic_market.hpp"
+#include "actors/feed/ws_client.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
 
 namespace cdb {
 
 struct feed_config {
-  std::string source = "synthetic"; ///< "synthetic" or "replay".
+  std::string source = "synthetic"; ///< "synthetic", "replay" or "binance".
+  std::string url; ///< ws:// URL of a Binance-compatible combined stream.
   synthetic_config synthetic;
   std::uint64_t max_ticks = 0;    ///< Stop after this many ticks; 0: never.
   std::vector<std::string> files; ///< Recorded files for source=replay.
@@ -36,6 +38,10 @@ struct feed_config {
 
   bool replay() const {
     return source == "replay";
+  }
+
+  bool live() const {
+    return source == "binance";
   }
 
   replay_options replay_opts() const;
@@ -57,8 +63,12 @@ struct feed_state {
   bool has_next = false;
   std::unique_ptr<staleness_watchdog> watchdog;
   sequence_tracker sequences;
-  bool released = false;     ///< A replay has started publishing.
-  std::uint64_t skipped = 0; ///< Records no subscriber takes yet.
+  bool released = false;                  ///< A replay has started publishing.
+  std::unique_ptr<binance_parser> parser; ///< Live source.
+  std::uint64_t rejected = 0;             ///< Live messages rejected.
+  std::uint64_t disconnects = 0;
+  std::unique_ptr<ws_client> client; ///< Last: stopped first on exit.
+  std::uint64_t skipped = 0;         ///< Records no subscriber takes yet.
   std::vector<market_sink> subscribers;
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;

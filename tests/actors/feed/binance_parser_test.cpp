@@ -4,7 +4,9 @@
 
 #include <caf/test/unit_test.hpp>
 
+#include "actors/feed/binance_format.hpp"
 #include "actors/feed/binance_parser.hpp"
+#include "actors/feed/ws_client.hpp"
 
 using namespace cdb;
 
@@ -224,3 +226,47 @@ CAF_TEST(every line of the recorded agg trade stream parses) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(what the exchange simulator writes the parser reads back) {
+  trade_tick t;
+  t.instrument = "BTCUSDT";
+  t.price = 30001.5;
+  t.qty = 0.25;
+  t.aggressor = side::sell;
+  t.event_time = 1'700'000'000'123'000'000;
+  binance_parser p;
+  market_message m;
+  CAF_REQUIRE_EQUAL(p.parse(binance_trade(t, 77), recv, m), parse_error::none);
+  CAF_CHECK_EQUAL(m.trade.instrument, "BTCUSDT");
+  CAF_CHECK_EQUAL(m.sequence, 77u);
+  CAF_CHECK_EQUAL(m.trade.price, 30001.5);
+  CAF_CHECK_EQUAL(m.trade.qty, 0.25);
+  CAF_CHECK(m.trade.aggressor == side::sell);
+  CAF_CHECK_EQUAL(m.trade.event_time, t.event_time);
+  quote_tick q;
+  q.instrument = "ETHUSDT";
+  q.bid = 1999.5;
+  q.ask = 2000.25;
+  q.bid_qty = 3;
+  q.ask_qty = 4;
+  CAF_REQUIRE_EQUAL(p.parse(binance_book_ticker(q, 9), recv, m),
+                    parse_error::none);
+  CAF_CHECK(m.kind == market_kind::quote);
+  CAF_CHECK_EQUAL(m.quote.ask, 2000.25);
+  CAF_CHECK_EQUAL(m.sequence, 9u);
+}
+
+CAF_TEST(websocket urls) {
+  ws_url u;
+  CAF_REQUIRE(ws_url::parse("ws://127.0.0.1:9443/stream?streams=a@trade", u));
+  CAF_CHECK_EQUAL(u.host, "127.0.0.1");
+  CAF_CHECK_EQUAL(u.port, "9443");
+  CAF_CHECK_EQUAL(u.target, "/stream?streams=a@trade");
+  CAF_REQUIRE(ws_url::parse("ws://localhost", u));
+  CAF_CHECK_EQUAL(u.port, "80");
+  CAF_CHECK_EQUAL(u.target, "/");
+  CAF_CHECK(!ws_url::parse("wss://stream.binance.com:9443/ws", u));
+  CAF_CHECK(!ws_url::parse("http://x:1/", u));
+  CAF_CHECK(!ws_url::parse("ws://:1/", u));
+  CAF_CHECK(!ws_url::parse("ws://x:port/", u));
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The live feed against real sockets: cdb exchange-sim serves Binance
+# combined streams on loopback and misbehaves on purpose (drops the
+# connection every 400 messages, stalls 2 s once per connection, sends every
+# 50th message twice and garbage after every 70th). The node must reconnect
+# and resubscribe, drop the duplicates, count the garbage and the gaps,
+# report the stall as stale, keep trading, and stop cleanly.
+set -euo pipefail
+cdb=${1:?usage: live_feed_test.sh CDB_BINARY}
+: "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
+export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
+src=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+sim=
+cleanup() {
+  [ -n "$sim" ] && kill "$sim" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+failed=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+
+# A free loopback port: try a few; the simulator prints "ready" once it
+# listens and exits non-zero if it cannot.
+for try in 1 2 3 4 5; do
+  port=$((20000 + (RANDOM % 20000)))
+  "$cdb" exchange-sim --sim.port=$port --sim.drop_after=400 \
+    --sim.duplicate_every=50 --sim.garbage_every=70 --sim.stall_after=250 \
+    --sim.stall_for=2s --market.step=5ms >"$tmp/sim.out" 2>"$tmp/sim.err" &
+  sim=$!
+  for _ in $(seq 50); do
+    grep -q ready "$tmp/sim.out" 2>/dev/null && break
+    kill -0 "$sim" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q ready "$tmp/sim.out" && break
+  sim=
+done
+[ -n "$sim" ] || { echo "exchange-sim did not start"; cat "$tmp/sim.err"; exit 1; }
+
+streams="btcusdt@trade/btcusdt@bookTicker/ethusdt@trade/ethusdt@bookTicker"
+status=0
+"$cdb" run --config "$src/config/paper.conf" --feed.source=binance \
+  --feed.url="ws://127.0.0.1:$port/stream?streams=$streams" \
+  --feed.max_ticks=2500 --feed.stale_after=500ms --run.duration=60s \
+  >"$tmp/out" 2>"$tmp/err" || status=$?
+[ "$status" -eq 0 ] && grep -q "clean stop" "$tmp/err" &&
+  ok "clean stop, exit 0" || bad "status $status"
+grep -q "stopping: the feed has finished" "$tmp/err" &&
+  ok "all 2500 ticks arrived" || bad "the tick budget was not reached"
+n=$(grep -c "connected to 127.0.0.1:$port (connection" "$tmp/err" || true)
+[ "$n" -ge 3 ] && ok "reconnected and resubscribed ($n connections)" ||
+  bad "only $n connections"
+grep -q "disconnected (" "$tmp/err" && ok "connection loss reported" ||
+  bad "no connection loss reported"
+grep -q "venue message rejected (truncated" "$tmp/err" &&
+  ok "garbage counted and skipped" || bad "garbage not reported"
+grep -q "stale: no data for longer than feed.stale_after" "$tmp/err" &&
+  ok "the stall was reported as stale" || bad "no stale status"
+line=$(grep "feed stopped after" "$tmp/err" | tail -n 1)
+dropped=$(sed -n 's/.*(\([0-9]*\) stale or duplicate.*/\1/p' <<<"$line")
+gaps=$(sed -n 's/.* \([0-9]*\) gaps.*/\1/p' <<<"$line")
+# The simulator sent one duplicate per 50 messages of each connection.
+sent=$(sed -n 's/.*client gone after \([0-9]*\) messages.*/\1/p' "$tmp/sim.err" |
+  awk '{ d += int($1 / 50) } END { print d + 0 }')
+last=$(grep -c "client subscribed" "$tmp/sim.err" || true)
+max=$((sent + 8 * last))
+[ "${dropped:-0}" -ge 1 ] && [ "$dropped" -le "$max" ] &&
+  ok "duplicates dropped ($dropped, simulator sent at most $max)" ||
+  bad "dropped '${dropped:-}' duplicates, simulator sent at most $max"
+[ "${gaps:-0}" -ge 1 ] && ok "gaps across reconnects counted ($gaps)" ||
+  bad "no gap counted"
+[ "$failed" -eq 0 ] || { tail -n 25 "$tmp/err"; tail -n 10 "$tmp/sim.err"; }
+echo "live_feed: $failed failed"
+[ "$failed" -eq 0 ]
