@@ -48,9 +48,13 @@ expect_error "feed.files = []: must name at least one file" \
   "$cdb" run --feed.source=replay
 expect_error "feed.files: /nonexistent.csv: cannot open" \
   "$cdb" run --feed.source=replay '--feed.files=["/nonexistent.csv"]'
-expect_error "feed.source = live: must be synthetic or replay" \
+expect_error "feed.source = live: must be synthetic, replay or binance" \
   "$cdb" run --feed.source=live
 expect_error "feed.speed = 0: must be in (0, 1e6]" "$cdb" run --feed.speed=0
+expect_error "feed.url = wss://x/y: must be ws://host:port/path" \
+  "$cdb" run --feed.source=binance --feed.url=wss://x/y
+expect_error "sim.port = 70000: must be in [1, 65535]" \
+  "$cdb" exchange-sim --sim.port=70000
 expect_error "run.log_level = loud" "$cdb" run --run.log_level=loud
 expect_error "risk.max_daily_drawdown_pct = 0" \
   env CDB_RISK_MAX_DAILY_DRAWDOWN_PCT=0 "$cdb" run
