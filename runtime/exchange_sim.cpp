@@ -7,9 +7,12 @@
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "actors/feed/binance_format.hpp"
 #include "runtime/clock.hpp"
@@ -30,6 +33,8 @@ void sim_config::validate(std::vector<std::string>& errors) const {
   asio::ip::make_address(bind, ec);
   c.require(!ec, "bind", bind, "must be an IP address");
   c.require_span(stall_for >= 0, "stall_for", stall_for, "must be >= 0");
+  c.require(tls_cert.empty() == tls_key.empty(), "tls_key", tls_key,
+            "must be given together with sim.tls_cert");
 }
 
 namespace {
@@ -60,14 +65,15 @@ struct sequences {
   std::uint64_t update_id = 1'000'000;
 };
 
-/// Serves one client until it leaves or a fault drops it.
-void serve(tcp::socket socket, const sim_config& sim, synthetic_market& market,
+/// Serves one client until it leaves or a fault drops it. `ws` has done
+/// its TLS handshake, if any; the HTTP upgrade happens here.
+template <class WebSocket>
+void serve(WebSocket& ws, const sim_config& sim, synthetic_market& market,
            sequences& seq) {
   beast::flat_buffer buffer;
   http::request<http::string_body> req;
-  http::read(socket, buffer, req);
+  http::read(ws.next_layer(), buffer, req);
   auto streams = requested_streams(std::string{req.target()});
-  beast::websocket::stream<tcp::socket> ws{std::move(socket)};
   ws.accept(req);
   ws.text(true);
   CDB_INFO("exchange-sim",
@@ -142,14 +148,29 @@ int run_exchange_sim(const sim_config& sim, const synthetic_config& market) {
     wall_clock clock;
     synthetic_market m{market, clock.now()};
     sequences seq;
-    CDB_INFO("exchange-sim",
-             "listening on ws://" << sim.bind << ':' << sim.port << "/stream");
+    bool tls = !sim.tls_cert.empty();
+    asio::ssl::context ctx{asio::ssl::context::tls_server};
+    if (tls) {
+      ctx.use_certificate_chain_file(sim.tls_cert);
+      ctx.use_private_key_file(sim.tls_key, asio::ssl::context::pem);
+    }
+    CDB_INFO("exchange-sim", "listening on " << (tls ? "wss://" : "ws://")
+                                             << sim.bind << ':' << sim.port
+                                             << "/stream");
     std::cout << "ready" << std::endl;
     for (;;) {
       tcp::socket socket{io};
       acceptor.accept(socket);
       try {
-        serve(std::move(socket), sim, m, seq);
+        if (tls) {
+          beast::websocket::stream<beast::ssl_stream<tcp::socket>> ws{
+            std::move(socket), ctx};
+          ws.next_layer().handshake(asio::ssl::stream_base::server);
+          serve(ws, sim, m, seq);
+        } else {
+          beast::websocket::stream<tcp::socket> ws{std::move(socket)};
+          serve(ws, sim, m, seq);
+        }
       } catch (const std::exception& e) {
         CDB_WARN("exchange-sim", "handshake failed: " << e.what());
       }

@@ -16,6 +16,8 @@ namespace cdb {
 struct sim_config {
   std::string bind = "127.0.0.1";
   std::uint64_t port = 9443;
+  std::string tls_cert; ///< With tls_key: serve wss:// instead of ws://.
+  std::string tls_key;
   std::uint64_t drop_after = 0;          ///< Close abruptly after N messages.
   std::uint64_t duplicate_every = 0;     ///< Send every Nth message twice.
   std::uint64_t garbage_every = 0;       ///< Send garbage after every Nth.

@@ -58,7 +58,8 @@ cdb_options::cdb_options() {
     .add(m.lot_step, "lot_step", "quantity increment");
   opt_group{custom_options_, "feed"}
     .add(n.feed.source, "source", "synthetic, replay or binance")
-    .add(n.feed.url, "url", "ws:// combined-stream URL for source=binance")
+    .add(n.feed.url, "url", "ws:// or wss:// stream URL for source=binance")
+    .add(n.feed.ca_file, "ca_file", "wss: trusted CAs (PEM); empty: system's")
     .add(n.feed.max_ticks, "max_ticks", "stop the feed after N ticks; 0: never")
     .add(n.feed.files, "files", "recorded files to replay (source=replay)")
     .add(n.feed.format, "format", "format of the files; detect: from line 1")
@@ -72,6 +73,8 @@ cdb_options::cdb_options() {
   opt_group{custom_options_, "sim"}
     .add(sim.bind, "bind", "exchange-sim: address to listen on")
     .add(sim.port, "port", "exchange-sim: TCP port")
+    .add(sim.tls_cert, "tls_cert", "exchange-sim: PEM certificate; serves wss")
+    .add(sim.tls_key, "tls_key", "exchange-sim: PEM private key")
     .add(sim.drop_after, "drop_after",
          "exchange-sim: drop each connection after N messages; 0: never")
     .add(sim.duplicate_every, "duplicate_every",

@@ -38,7 +38,8 @@ void feed_config::validate(std::vector<std::string>& errors) const {
             "source", source, "must be synthetic, replay or binance");
   ws_url u;
   c.require(!live() || ws_url::parse(url, u), "url", url,
-            "must be ws://host:port/path when feed.source = binance");
+            "must be ws:// or wss://host[:port]/path when feed.source = "
+            "binance");
   record_format f;
   c.require(from_string(format, f), "format", format,
             "must be detect, tardis_trades, tardis_quotes, tardis_book, "
@@ -248,6 +249,7 @@ void start_live(self_ptr self, const feed_config& cfg,
   st.parser = std::make_unique<binance_parser>();
   ws_client_config wc;
   ws_url::parse(cfg.url, wc.url);
+  wc.ca_file = cfg.ca_file;
   // The client's thread talks to the actor by messages only; a weak
   // address, so the client does not keep its actor alive.
   auto addr = self->address();

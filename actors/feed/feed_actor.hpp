@@ -23,7 +23,8 @@ namespace cdb {
 
 struct feed_config {
   std::string source = "synthetic"; ///< "synthetic", "replay" or "binance".
-  std::string url; ///< ws:// URL of a Binance-compatible combined stream.
+  std::string url;     ///< ws:// or wss:// URL of a Binance combined stream.
+  std::string ca_file; ///< wss: trusted CAs (PEM); empty: the system's.
   synthetic_config synthetic;
   std::uint64_t max_ticks = 0;    ///< Stop after this many ticks; 0: never.
   std::vector<std::string> files; ///< Recorded files for source=replay.

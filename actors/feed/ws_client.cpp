@@ -7,8 +7,11 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 namespace cdb {
 
@@ -28,17 +31,17 @@ timestamp wall_now() {
 } // namespace
 
 bool ws_url::parse(const std::string& url, ws_url& out) {
-  const std::string scheme = "ws://";
-  if (url.compare(0, scheme.size(), scheme) != 0)
+  out.tls = url.compare(0, 6, "wss://") == 0;
+  if (!out.tls && url.compare(0, 5, "ws://") != 0)
     return false;
-  auto rest = url.substr(scheme.size());
+  auto rest = url.substr(out.tls ? 6 : 5);
   auto slash = rest.find('/');
   auto authority = rest.substr(0, slash);
   out.target = slash == std::string::npos ? "/" : rest.substr(slash);
   auto colon = authority.rfind(':');
   if (colon == std::string::npos) {
     out.host = authority;
-    out.port = "80";
+    out.port = out.tls ? "443" : "80";
   } else {
     out.host = authority.substr(0, colon);
     out.port = authority.substr(colon + 1);
@@ -74,45 +77,82 @@ bool ws_client::sleep_for(nanoseconds d) {
   return !stop_;
 }
 
+namespace {
+
+/// Forgets the socket's descriptor before the stream closes it.
+struct forget {
+  std::atomic<int>& fd;
+  ~forget() {
+    fd = -1;
+  }
+};
+
+} // namespace
+
+template <class Stream>
+void ws_client::session(Stream& ws) {
+  ws.handshake(cfg_.url.host + ':' + cfg_.url.port, cfg_.url.target);
+  ++connects_;
+  on_state_(true, std::string{"connected to "} + (cfg_.url.tls ? "wss://" : "")
+                    + cfg_.url.host + ':' + cfg_.url.port);
+  beast::flat_buffer buffer;
+  for (;;) {
+    ws.read(buffer);
+    auto data = buffer.data();
+    on_message_(std::string{static_cast<const char*>(data.data()), data.size()},
+                wall_now());
+    buffer.consume(buffer.size());
+  }
+}
+
+void ws_client::connect_once() {
+  asio::io_context io;
+  tcp::resolver resolver{io};
+  auto endpoints = resolver.resolve(cfg_.url.host, cfg_.url.port);
+  if (!cfg_.url.tls) {
+    beast::websocket::stream<tcp::socket> ws{io};
+    forget guard{fd_};
+    asio::connect(ws.next_layer(), endpoints);
+    fd_ = ws.next_layer().native_handle();
+    if (!stop_)
+      session(ws);
+    return;
+  }
+  namespace ssl = asio::ssl;
+  ssl::context ctx{ssl::context::tls_client};
+  ctx.set_verify_mode(ssl::verify_peer);
+  if (cfg_.ca_file.empty())
+    ctx.set_default_verify_paths();
+  else
+    ctx.load_verify_file(cfg_.ca_file);
+  beast::websocket::stream<beast::ssl_stream<tcp::socket>> ws{io, ctx};
+  forget guard{fd_};
+  auto& tls = ws.next_layer();
+  asio::connect(beast::get_lowest_layer(ws), endpoints);
+  fd_ = beast::get_lowest_layer(ws).native_handle();
+  // SNI, and the certificate must name the host we asked for.
+  SSL_set_tlsext_host_name(tls.native_handle(), cfg_.url.host.c_str());
+  tls.set_verify_callback(ssl::host_name_verification(cfg_.url.host));
+  tls.handshake(ssl::stream_base::client);
+  if (!stop_)
+    session(ws);
+}
+
 void ws_client::run() {
   std::minstd_rand jitter{std::random_device{}()};
   auto backoff = cfg_.backoff_initial;
   while (!stop_) {
     std::string reason;
+    auto before = connects_.load();
     try {
-      asio::io_context io;
-      tcp::resolver resolver{io};
-      beast::websocket::stream<tcp::socket> ws{io};
-      // Forgets the descriptor before `ws` closes it (declared after it).
-      struct forget {
-        std::atomic<int>& fd;
-        ~forget() {
-          fd = -1;
-        }
-      } guard{fd_};
-      asio::connect(ws.next_layer(),
-                    resolver.resolve(cfg_.url.host, cfg_.url.port));
-      fd_ = ws.next_layer().native_handle();
-      if (stop_)
-        break;
-      ws.handshake(cfg_.url.host + ':' + cfg_.url.port, cfg_.url.target);
-      ++connects_;
-      backoff = cfg_.backoff_initial;
-      on_state_(true, "connected to " + cfg_.url.host + ':' + cfg_.url.port);
-      beast::flat_buffer buffer;
-      for (;;) {
-        ws.read(buffer);
-        auto data = buffer.data();
-        on_message_(std::string{static_cast<const char*>(data.data()),
-                                data.size()},
-                    wall_now());
-        buffer.consume(buffer.size());
-      }
+      connect_once();
     } catch (const std::exception& e) {
       reason = e.what();
     }
     if (stop_)
       break;
+    if (connects_ != before)
+      backoff = cfg_.backoff_initial; // it was up: start the backoff anew
     on_state_(false, reason);
     // Exponential backoff with +-20 % jitter, so many clients do not
     // reconnect in lockstep.

@@ -1,8 +1,10 @@
-// A WebSocket client on its own thread: connects to a ws:// URL, hands every
-// text message (with its receive time) to a callback, and reconnects after
-// any loss with exponential backoff and jitter until stopped. Beast answers
-// the venue's pings itself. Callbacks run on the client's thread.
-// Not yet: wss:// (TLS) and the venue's 24 h cut. No CAF include.
+// A WebSocket client on its own thread: connects to a ws:// or wss:// URL,
+// hands every text message (with its receive time) to a callback, and
+// reconnects after any loss with exponential backoff and jitter until
+// stopped. wss:// verifies the server's certificate chain (system CAs or a
+// given CA file) and its host name, and sends SNI. Beast answers the
+// venue's pings itself. Callbacks run on the client's thread.
+// Not yet: the venue's 24 h cut. No CAF include.
 #pragma once
 
 #include <atomic>
@@ -15,11 +17,12 @@
 namespace cdb {
 
 struct ws_url {
+  bool tls = false;
   std::string host;
   std::string port;
   std::string target;
 
-  /// Parses "ws://host:port/target"; false if it is not one.
+  /// Parses "ws://host[:port]/target" or "wss://..."; false otherwise.
   static bool parse(const std::string& url, ws_url& out);
 };
 
@@ -27,6 +30,7 @@ struct ws_client_config {
   ws_url url;
   nanoseconds backoff_initial = 100'000'000;
   nanoseconds backoff_max = 5'000'000'000;
+  std::string ca_file; ///< wss: trusted CAs (PEM); empty: the system's.
 };
 
 class ws_client {
@@ -49,6 +53,9 @@ public:
 
 private:
   void run();
+  void connect_once(); ///< One connection, until it fails; throws.
+  template <class Stream>
+  void session(Stream& ws);
   bool sleep_for(nanoseconds d); ///< false when stopped meanwhile.
 
   ws_client_config cfg_;

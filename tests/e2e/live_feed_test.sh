@@ -11,33 +11,16 @@ cdb=${1:?usage: live_feed_test.sh CDB_BINARY}
 export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
 src=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
-sim=
-cleanup() {
-  [ -n "$sim" ] && kill "$sim" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+. "$src/tests/support/exchange_sim.sh"
+trap 'stop_sim; rm -rf "$tmp"' EXIT
 failed=0
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 
-# A free loopback port: try a few; the simulator prints "ready" once it
-# listens and exits non-zero if it cannot.
-for try in 1 2 3 4 5; do
-  port=$((20000 + (RANDOM % 20000)))
-  "$cdb" exchange-sim --sim.port=$port --sim.drop_after=400 \
-    --sim.duplicate_every=50 --sim.garbage_every=70 --sim.stall_after=250 \
-    --sim.stall_for=2s --market.step=5ms >"$tmp/sim.out" 2>"$tmp/sim.err" &
-  sim=$!
-  for _ in $(seq 50); do
-    grep -q ready "$tmp/sim.out" 2>/dev/null && break
-    kill -0 "$sim" 2>/dev/null || break
-    sleep 0.1
-  done
-  grep -q ready "$tmp/sim.out" && break
-  sim=
-done
-[ -n "$sim" ] || { echo "exchange-sim did not start"; cat "$tmp/sim.err"; exit 1; }
+start_sim "$cdb" "$tmp" --sim.drop_after=400 --sim.duplicate_every=50 \
+  --sim.garbage_every=70 --sim.stall_after=250 --sim.stall_for=2s \
+  --market.step=5ms
+port=$sim_port
 
 streams="btcusdt@trade/btcusdt@bookTicker/ethusdt@trade/ethusdt@bookTicker"
 status=0

@@ -51,8 +51,10 @@ expect_error "feed.files: /nonexistent.csv: cannot open" \
 expect_error "feed.source = live: must be synthetic, replay or binance" \
   "$cdb" run --feed.source=live
 expect_error "feed.speed = 0: must be in (0, 1e6]" "$cdb" run --feed.speed=0
-expect_error "feed.url = wss://x/y: must be ws://host:port/path" \
-  "$cdb" run --feed.source=binance --feed.url=wss://x/y
+expect_error "feed.url = http://x/y: must be ws:// or wss://host[:port]/path" \
+  "$cdb" run --feed.source=binance --feed.url=http://x/y
+expect_error "sim.tls_key = : must be given together with sim.tls_cert" \
+  "$cdb" exchange-sim --sim.tls_cert=/tmp/x.pem
 expect_error "sim.port = 70000: must be in [1, 65535]" \
   "$cdb" exchange-sim --sim.port=70000
 expect_error "run.log_level = loud" "$cdb" run --run.log_level=loud
