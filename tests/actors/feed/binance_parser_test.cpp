@@ -265,7 +265,12 @@ CAF_TEST(websocket urls) {
   CAF_REQUIRE(ws_url::parse("ws://localhost", u));
   CAF_CHECK_EQUAL(u.port, "80");
   CAF_CHECK_EQUAL(u.target, "/");
-  CAF_CHECK(!ws_url::parse("wss://stream.binance.com:9443/ws", u));
+  CAF_CHECK(!u.tls);
+  CAF_REQUIRE(ws_url::parse("wss://stream.binance.com:9443/ws", u));
+  CAF_CHECK(u.tls);
+  CAF_CHECK_EQUAL(u.port, "9443");
+  CAF_REQUIRE(ws_url::parse("wss://fstream.binance.com/stream", u));
+  CAF_CHECK_EQUAL(u.port, "443");
   CAF_CHECK(!ws_url::parse("http://x:1/", u));
   CAF_CHECK(!ws_url::parse("ws://:1/", u));
   CAF_CHECK(!ws_url::parse("ws://x:port/", u));
