@@ -26,6 +26,8 @@ modes:
                 files, or a Binance-compatible stream)
   exchange-sim  serve the synthetic market as Binance combined streams on
                 loopback, with faults on demand (the [sim] options)
+  record        capture the raw messages of feed.url to rotating JSONL files
+                that feed.source=replay reads back (the [record] options)
   help    this text; 'cdb run --help' lists every option
 
 Options come from the config file, then CDB_<GROUP>_<KEY> environment
@@ -47,7 +49,8 @@ int main(int argc, char** argv) {
     std::cout << usage;
     return 0;
   }
-  if (mode != "run" && mode != "exchange-sim" && mode != "run-help-check") {
+  if (mode != "run" && mode != "exchange-sim" && mode != "record"
+      && mode != "run-help-check") {
     std::cerr << "cdb: unknown mode '" << mode << "'\n" << usage;
     return 2;
   }
@@ -62,7 +65,13 @@ int main(int argc, char** argv) {
     std::cerr << "cdb: no mode given\n" << usage;
     return 2;
   }
-  if (mode == "exchange-sim") {
+  if (mode == "record") {
+    cfg.record.validate(errors);
+    cdb::ws_url u;
+    if (!cdb::ws_url::parse(cfg.node.feed.url, u))
+      errors.push_back("feed.url = " + cfg.node.feed.url
+                       + ": must be ws:// or wss://host[:port]/path to record");
+  } else if (mode == "exchange-sim") {
     cfg.node.feed.synthetic.validate(errors);
     cfg.sim.validate(errors);
   } else {
@@ -78,5 +87,8 @@ int main(int argc, char** argv) {
   cdb::log::set_level(lvl);
   if (mode == "exchange-sim")
     return cdb::run_exchange_sim(cfg.sim, cfg.node.feed.synthetic);
+  if (mode == "record")
+    return cdb::run_recorder(cfg.record, cfg.node.feed.url,
+                             cfg.node.feed.ca_file);
   return cdb::run_node(cfg);
 }

@@ -84,6 +84,13 @@ cdb_options::cdb_options() {
     .add(sim.stall_after, "stall_after",
          "exchange-sim: go silent after N messages; 0: never")
     .add(*span(&sim.stall_for), "stall_for", "exchange-sim: silence length");
+  opt_group{custom_options_, "record"}
+    .add(record.dir, "dir", "record: directory of the JSONL files")
+    .add(record.max_bytes, "max_bytes", "record: rotate at this file size")
+    .add(*span(&record.rotate_after), "rotate_after",
+         "record: rotate at this file age")
+    .add(*span(&record.duration), "duration",
+         "record: stop after this long; 0: when signalled");
   auto& s = n.signal;
   opt_group{custom_options_, "signal"}
     .add(*span(&s.bar_interval), "bar_interval", "bar length")
@@ -185,7 +192,8 @@ std::string cdb_options::help() const {
                                             "feed",       "signal",
                                             "risk",       "circuit_breaker",
                                             "execution",  "persistence",
-                                            "supervisor", "sim"};
+                                            "supervisor", "sim",
+                                            "record"};
   auto is_own = [](const std::string& cat) {
     return std::find(own.begin(), own.end(), cat) != own.end();
   };

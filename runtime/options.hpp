@@ -13,6 +13,7 @@
 
 #include "runtime/exchange_sim.hpp"
 #include "runtime/node.hpp"
+#include "runtime/recorder.hpp"
 
 namespace cdb {
 
@@ -21,7 +22,8 @@ public:
   cdb_options();
 
   node_config node;
-  sim_config sim; ///< cdb exchange-sim only.
+  sim_config sim;       ///< cdb exchange-sim only.
+  record_config record; ///< cdb record only.
   std::string log_level = "info";
   caf::timespan duration{0};
   caf::timespan status_interval{std::chrono::seconds{1}};
@@ -48,7 +50,7 @@ public:
 
 private:
   std::vector<std::pair<caf::timespan*, nanoseconds*>> spans_;
-  caf::timespan span_storage_[16];
+  caf::timespan span_storage_[32];
   std::size_t spans_used_ = 0;
 
   caf::timespan* span(nanoseconds* target);
