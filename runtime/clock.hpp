@@ -16,6 +16,12 @@ public:
 
   /// Returns the current time in nanoseconds since the epoch.
   virtual timestamp now() const = 0;
+
+  /// Lets a clock that waits for the market to open start running; the
+  /// wall and manual clocks always run. Const: clocks are shared read-only.
+  virtual void start() const {
+    // nop
+  }
 };
 
 /// The system's real-time clock.
@@ -69,7 +75,7 @@ public:
 
   /// Starts the clock (later calls change nothing). Const: the clock is
   /// shared read-only; starting it is the one change anyone may make.
-  void start() const {
+  void start() const override {
     timestamp expected = 0;
     base_start_.compare_exchange_strong(expected, base_->now());
   }

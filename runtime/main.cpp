@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
   bool wants_help = false;
   auto errors = cdb::load_options(cfg, args, std::getenv, wants_help);
   if (wants_help) {
-    std::cout << usage << "\noptions of 'cdb run':\n" << cfg.help();
+    auto name = mode == "run-help-check" ? std::string{"cdb"} : "cdb " + mode;
+    std::cout << usage << "\noptions of '" << name << "':\n" << cfg.help();
     return 0;
   }
   if (mode == "run-help-check") {

@@ -85,10 +85,10 @@ void finish(self_ptr self, const actor_context& ctx, const std::string& why,
   st.stopped = true;
   ctx.metrics->feed_done = true;
   CDB_INFO("feed", why << "; feed stopped after " << st.published << " ticks ("
-                       << st.sequences.stale()
+                       << st.trade_ids.stale() + st.quote_ids.stale()
                        << " stale or duplicate records dropped, "
-                       << st.sequences.gaps() << " gaps, "
-                       << st.sequences.missing() << " trades missing)");
+                       << st.trade_ids.gaps() << " gaps, "
+                       << st.trade_ids.missing() << " trades missing)");
   for (auto& s : st.watchdog->disconnect(why, t))
     send_status(self, s);
 }
@@ -107,13 +107,13 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
   auto& name = trade ? m.trade.instrument : m.quote.instrument;
   if (m.sequence != 0) {
     // Trade ids are contiguous; update ids are merely increasing.
-    auto v = st.sequences.check(name + (trade ? "/trade" : "/quote"),
-                                m.sequence, trade);
+    auto& ids = trade ? st.trade_ids : st.quote_ids;
+    auto v = ids.check(name, m.sequence, trade);
     if (v == seq_verdict::stale)
       return;
-    if (v == seq_verdict::gap && st.sequences.gaps() <= 10)
+    if (v == seq_verdict::gap && ids.gaps() <= 10)
       CDB_WARN("feed", name << " trade ids jump to " << m.sequence << ": gap "
-                            << st.sequences.gaps());
+                            << ids.gaps());
   }
   saw(self, ctx, name);
   for (auto& sink : st.subscribers) {
@@ -154,16 +154,15 @@ void synthetic_step(self_ptr self, const feed_config& cfg,
   self->delayed_send(self, std::min(delay, step), timer_atom::value);
 }
 
-/// Starts a replay once the expected subscribers are in (and the market
-/// clock with it, when it is a replay clock).
+/// Starts a replay once the expected subscribers are in, and the market
+/// clock with it.
 void maybe_release(self_ptr self, const feed_config& cfg,
                    const actor_context& ctx) {
   auto& st = self->state;
   if (st.released || st.subscribers.size() < cfg.await_subscribers)
     return;
   st.released = true;
-  if (auto market = dynamic_cast<const scaled_clock*>(ctx.clock.get()))
-    market->start();
+  ctx.clock->start();
   self->send(self, timer_atom::value);
 }
 
@@ -276,7 +275,7 @@ void on_venue_message(self_ptr self, const feed_config& cfg,
   auto& st = self->state;
   if (st.stopped)
     return;
-  market_message m;
+  auto& m = st.scratch;
   auto e = st.parser->parse(msg, recv, m);
   if (e == parse_error::open_kline)
     return;

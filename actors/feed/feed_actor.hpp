@@ -63,10 +63,12 @@ struct feed_state {
   market_message next; ///< The replay's next record, not yet due.
   bool has_next = false;
   std::unique_ptr<staleness_watchdog> watchdog;
-  sequence_tracker sequences;
-  bool released = false;                  ///< A replay has started publishing.
+  sequence_tracker trade_ids; ///< Per instrument: contiguous trade ids.
+  sequence_tracker quote_ids; ///< Per instrument: increasing update ids.
+  bool released = false;      ///< A replay has started publishing.
   std::unique_ptr<binance_parser> parser; ///< Live source.
-  std::uint64_t rejected = 0;             ///< Live messages rejected.
+  market_message scratch;     ///< Reused per live message (keeps its buffers).
+  std::uint64_t rejected = 0; ///< Live messages rejected.
   std::uint64_t disconnects = 0;
   std::unique_ptr<ws_client> client; ///< Last: stopped first on exit.
   std::uint64_t skipped = 0;         ///< Records no subscriber takes yet.

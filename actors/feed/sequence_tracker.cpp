@@ -12,11 +12,13 @@ const char* to_string(seq_verdict x) {
   return "?";
 }
 
-seq_verdict sequence_tracker::check(const std::string& key, std::uint64_t seq,
+seq_verdict sequence_tracker::check(std::string_view key, std::uint64_t seq,
                                     bool contiguous) {
-  auto [i, added] = last_.try_emplace(key, seq);
-  if (added)
+  auto i = last_.find(key);
+  if (i == last_.end()) {
+    last_.emplace(std::string{key}, seq);
     return seq_verdict::first;
+  }
   auto last = i->second;
   if (seq <= last) {
     ++stale_;

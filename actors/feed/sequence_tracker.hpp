@@ -7,8 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 
 namespace cdb {
 
@@ -20,7 +21,7 @@ class sequence_tracker {
 public:
   /// Judges `seq` on stream `key`. `contiguous`: the venue numbers every
   /// message (trade ids), so a jump means messages were missed.
-  seq_verdict check(const std::string& key, std::uint64_t seq, bool contiguous);
+  seq_verdict check(std::string_view key, std::uint64_t seq, bool contiguous);
 
   /// Messages dropped as duplicates or out of order.
   std::uint64_t stale() const noexcept {
@@ -37,7 +38,9 @@ public:
   }
 
 private:
-  std::unordered_map<std::string, std::uint64_t> last_;
+  // Ordered, with transparent lookup: finding a stream allocates nothing
+  // (this runs for every tick).
+  std::map<std::string, std::uint64_t, std::less<>> last_;
   std::uint64_t stale_ = 0;
   std::uint64_t gaps_ = 0;
   std::uint64_t missing_ = 0;

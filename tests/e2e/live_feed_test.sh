@@ -7,15 +7,7 @@
 # report the stall as stale, keep trading, and stop cleanly.
 set -euo pipefail
 cdb=${1:?usage: live_feed_test.sh CDB_BINARY}
-: "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
-export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
-src=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-. "$src/tests/support/exchange_sim.sh"
-trap 'stop_sim; rm -rf "$tmp"' EXIT
-failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+. "$(dirname "$0")/../support/process_test.sh"
 
 start_sim "$cdb" "$tmp" --sim.drop_after=400 --sim.duplicate_every=50 \
   --sim.garbage_every=70 --sim.stall_after=250 --sim.stall_for=2s \

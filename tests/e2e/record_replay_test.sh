@@ -5,15 +5,7 @@
 # published, every garbage line is a counted bad row, nothing else is lost.
 set -euo pipefail
 cdb=${1:?usage: record_replay_test.sh CDB_BINARY}
-: "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
-export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
-src=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-. "$src/tests/support/exchange_sim.sh"
-trap 'stop_sim; rm -rf "$tmp"' EXIT
-failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+. "$(dirname "$0")/../support/process_test.sh"
 
 start_sim "$cdb" "$tmp" --sim.garbage_every=100 --market.step=5ms
 streams="btcusdt@trade/btcusdt@bookTicker/ethusdt@trade/ethusdt@bookTicker"

@@ -6,15 +6,8 @@
 # replay with its signals and decisions.
 set -euo pipefail
 cdb=${1:?usage: replay_test.sh CDB_BINARY}
-: "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
-export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
-src=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/../support/process_test.sh"
 data=$(cd "$src/.." && pwd)/shared/data
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 
 "$cdb" run --config "$src/config/paper.conf" --feed.source=replay \
   --feed.files="[\"$data/binance-futures-btcusdt-trades-2020-02-22.csv\", \"$data/binance-futures-btcusdt-quotes-2020-02-22.csv\"]" \
@@ -29,7 +22,6 @@ ticks=$(sed -n 's/.*| ticks \([0-9]*\) |.*/\1/p' "$tmp/out" | tail -n 1)
 [ "$ticks" = 19998 ] && ok "all 19998 recorded ticks published" ||
   bad "published $ticks ticks, want 19998"
 run=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/out")
-q() { psql "$CDB_TEST_DSN" -v ON_ERROR_STOP=1 -tAc "$1"; }
 [ "$(q "SELECT mode FROM runs WHERE id = '$run'")" = replay ] &&
   ok "run recorded as a replay" || bad "run not recorded as a replay"
 n=$(q "SELECT count(*) FROM signals WHERE id LIKE '%-$run-%'")

@@ -6,15 +6,7 @@
 # the connection, keeps retrying, and never publishes a tick.
 set -euo pipefail
 cdb=${1:?usage: tls_feed_test.sh CDB_BINARY}
-: "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
-export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
-src=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-. "$src/tests/support/exchange_sim.sh"
-trap 'stop_sim; rm -rf "$tmp"' EXIT
-failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+. "$(dirname "$0")/../support/process_test.sh"
 
 cd "$tmp"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem \

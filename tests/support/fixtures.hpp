@@ -5,6 +5,7 @@
 
 #include "messages/register.hpp"
 #include "runtime/context.hpp"
+#include "tests/support/builders.hpp"
 
 namespace cdb::test {
 
@@ -33,16 +34,5 @@ struct coordinator_fixture : test_coordinator_fixture<test_config> {
     return actor_context{"test", incarnation, clock, metrics};
   }
 };
-
-inline quote_tick make_quote(const std::string& instrument, double bid,
-                             double ask, timestamp t) {
-  quote_tick q;
-  q.instrument = instrument;
-  q.bid = bid;
-  q.ask = ask;
-  q.bid_qty = q.ask_qty = 1;
-  q.event_time = q.recv_time = t;
-  return q;
-}
 
 } // namespace cdb::test

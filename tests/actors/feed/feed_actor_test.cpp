@@ -29,23 +29,13 @@ recorder(market_sink::stateful_pointer<sink_state> self, test::no_args) {
   };
 }
 
-std::string write_temp(const std::string& content) {
-  char name[] = "/tmp/cdb-feed-XXXXXX";
-  auto fd = mkstemp(name);
-  auto written = ::write(fd, content.data(), content.size());
-  ::close(fd);
-  if (written != static_cast<ssize_t>(content.size()))
-    return "";
-  return name;
-}
-
 std::string us(timestamp t) {
   return std::to_string(t / 1000);
 }
 
 struct fixture : test::coordinator_fixture {
-  std::string quotes;
-  std::string trades;
+  std::unique_ptr<test::temp_file> quotes;
+  std::unique_ptr<test::temp_file> trades;
   feed_actor feed;
   market_sink sink = sys.spawn(recorder, test::no_args{});
 
@@ -56,7 +46,7 @@ struct fixture : test::coordinator_fixture {
                     "ask_price,bid_price,bid_amount\n";
     for (auto t : {t0, t0 + sec, t0 + 10 * sec})
       q += "x,BTCUSDT," + us(t) + "," + us(t) + ",1,101,100,1\n";
-    quotes = write_temp(q);
+    quotes = std::make_unique<test::temp_file>(q);
     // Trade ids 1, 2, 2 (a duplicate), 5 (a gap of two).
     std::string tr = "exchange,symbol,timestamp,local_timestamp,id,side,"
                      "price,amount\n";
@@ -64,10 +54,10 @@ struct fixture : test::coordinator_fixture {
     for (auto id : {1, 2, 2, 5})
       tr += "x,BTCUSDT," + us(t0 + (i++) * 100'000'000) + "," + us(t0) + ","
             + std::to_string(id) + ",buy,100.5,0.1\n";
-    trades = write_temp(tr);
+    trades = std::make_unique<test::temp_file>(tr);
     feed_config cfg;
     cfg.source = "replay";
-    cfg.files = {quotes, trades};
+    cfg.files = {quotes->path(), trades->path()};
     cfg.speed = 1;
     cfg.stale_after = 2 * sec;
     cfg.await_subscribers = 1;
@@ -80,8 +70,6 @@ struct fixture : test::coordinator_fixture {
     anon_send_exit(feed, caf::exit_reason::user_shutdown);
     anon_send_exit(sink, caf::exit_reason::user_shutdown);
     sched.run();
-    std::remove(quotes.c_str());
-    std::remove(trades.c_str());
   }
 
   sink_state& got() {

@@ -6,6 +6,7 @@
 
 #include "actors/feed/replay_reader.hpp"
 #include "actors/feed/replay_text.hpp"
+#include "tests/support/builders.hpp"
 
 using namespace cdb;
 
@@ -36,22 +37,6 @@ struct read_all {
         first = m;
       last = m;
     }
-  }
-};
-
-/// A temporary file with the given content.
-struct temp_file {
-  std::string path;
-  explicit temp_file(const std::string& content) {
-    char name[] = "/tmp/cdb-replay-XXXXXX";
-    auto fd = mkstemp(name);
-    path = name;
-    std::FILE* f = fdopen(fd, "w");
-    std::fputs(content.c_str(), f);
-    std::fclose(f);
-  }
-  ~temp_file() {
-    std::remove(path.c_str());
   }
 };
 
@@ -165,11 +150,11 @@ CAF_TEST(websocket jsonl recording) {
 }
 
 CAF_TEST(binance kline csv without a header) {
-  temp_file f{"1640991660000,46319.0,46385.0,46319.0,46377.0,12.5,"
-              "1640991719999,579000.1,100,6.1,282000.2,0\n"
-              "1640991720000,46377.0,46411.0,46377.0,46411.0,10.1,"
-              "1640991779999,468000.1,90,5.1,236000.2,0\n"};
-  read_all r{f.path};
+  test::temp_file f{"1640991660000,46319.0,46385.0,46319.0,46377.0,12.5,"
+                    "1640991719999,579000.1,100,6.1,282000.2,0\n"
+                    "1640991720000,46377.0,46411.0,46377.0,46411.0,10.1,"
+                    "1640991779999,468000.1,90,5.1,236000.2,0\n"};
+  read_all r{f.path()};
   CAF_REQUIRE(r.file);
   CAF_CHECK(r.file->format() == record_format::binance_klines);
   CAF_CHECK_EQUAL(r.count, 2u);
@@ -179,26 +164,28 @@ CAF_TEST(binance kline csv without a header) {
 }
 
 CAF_TEST(bad rows are counted with file and line and skipped) {
-  temp_file f{"exchange,symbol,timestamp,local_timestamp,id,side,price,"
-              "amount\n"
-              "x,BTCUSDT,1582329602111000,1582329602418379,1,buy,9682,0.1\n"
-              "x,BTCUSDT,1582329602111000,1582329602418379,2,buy,abc,0.1\n"
-              "x,BTCUSDT,1582329602111000\n"
-              "x,BTCUSDT,1582329602111000,1582329602418379,3,hold,9682,1\n"
-              "x,BTCUSDT,1582329602111000,1582329602418379,4,buy,-1,1\n"
-              "\n"
-              "x,BTCUSDT,1582329602112000,1582329602418379,5,sell,9681,2\n"};
-  read_all r{f.path};
+  test::temp_file f{
+    "exchange,symbol,timestamp,local_timestamp,id,side,price,"
+    "amount\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,1,buy,9682,0.1\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,2,buy,abc,0.1\n"
+    "x,BTCUSDT,1582329602111000\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,3,hold,9682,1\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,4,buy,-1,1\n"
+    "\n"
+    "x,BTCUSDT,1582329602112000,1582329602418379,5,sell,9681,2\n"};
+  read_all r{f.path()};
   CAF_REQUIRE(r.file);
   CAF_CHECK_EQUAL(r.count, 2u);
   CAF_CHECK_EQUAL(r.last.sequence, 5u);
   CAF_CHECK_EQUAL(r.file->bad_rows(), 4u);
   auto& ex = r.file->bad_examples();
   CAF_REQUIRE_EQUAL(ex.size(), 4u);
-  CAF_CHECK_EQUAL(ex[0], f.path + ":3: bad price \"abc\"");
-  CAF_CHECK_EQUAL(ex[1], f.path + ":4: expected 8 fields, got 3");
-  CAF_CHECK_EQUAL(ex[2], f.path + ":5: side must be buy or sell, not \"hold\"");
-  CAF_CHECK_EQUAL(ex[3], f.path + ":6: price must be > 0");
+  CAF_CHECK_EQUAL(ex[0], f.path() + ":3: bad price \"abc\"");
+  CAF_CHECK_EQUAL(ex[1], f.path() + ":4: expected 8 fields, got 3");
+  CAF_CHECK_EQUAL(ex[2],
+                  f.path() + ":5: side must be buy or sell, not \"hold\"");
+  CAF_CHECK_EQUAL(ex[3], f.path() + ":6: price must be > 0");
 }
 
 CAF_TEST(a file that is not the format it claims fails clearly) {
@@ -211,10 +198,10 @@ CAF_TEST(a file that is not the format it claims fails clearly) {
   CAF_CHECK(error.find("trades-2020-02-22.csv: is not tardis_quotes (first "
                        "line: \"exchange,symbol,timestamp")
             != std::string::npos);
-  temp_file junk{"hello world\nmore\n"};
-  f = replay_file::open(junk.path, replay_options{}, error);
+  test::temp_file junk{"hello world\nmore\n"};
+  f = replay_file::open(junk.path(), replay_options{}, error);
   CAF_CHECK(!f);
-  CAF_CHECK_EQUAL(error, junk.path
+  CAF_CHECK_EQUAL(error, junk.path()
                            + ": cannot tell the format (first line: "
                              "\"hello world\")");
   f = replay_file::open("/nonexistent/x.csv", replay_options{}, error);

@@ -4,6 +4,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "actors/risk/engine.hpp"
+#include "tests/support/builders.hpp"
 
 using namespace cdb;
 
@@ -16,12 +17,7 @@ struct fixture {
                      id_source{"ord", "t", 1}};
 
   fixture() {
-    quote_tick q;
-    q.instrument = "BTC";
-    q.bid = 29999;
-    q.ask = 30001;
-    q.event_time = t0;
-    engine.on_quote(q);
+    engine.on_quote(test::make_quote("BTC", 29999, 30001, t0));
     portfolio_snapshot s;
     s.equity = 100000;
     s.event_time = t0;
@@ -101,12 +97,7 @@ CAF_TEST(a restarted engine keeps the daily drawdown base execution reports) {
   risk_engine fresh{risk_config{}, id_source{"dec", "t", 2},
                     id_source{"ord", "t", 2}};
   fresh.on_state(trading_state{"s", trading_mode::active, "test", t0});
-  quote_tick q;
-  q.instrument = "BTC";
-  q.bid = 29999;
-  q.ask = 30001;
-  q.event_time = t0;
-  fresh.on_quote(q);
+  fresh.on_quote(test::make_quote("BTC", 29999, 30001, t0));
   portfolio_snapshot s;
   s.equity = 94'900; // 5.1 % below the start of the day
   s.start_of_day_equity = 100'000;

@@ -1,0 +1,55 @@
+// Test builders and helpers without CAF, for pure-logic tests too.
+#pragma once
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include <unistd.h>
+
+#include "messages/market_data.hpp"
+
+namespace cdb::test {
+
+inline quote_tick make_quote(const std::string& instrument, double bid,
+                             double ask, timestamp t) {
+  quote_tick q;
+  q.instrument = instrument;
+  q.bid = bid;
+  q.ask = ask;
+  q.bid_qty = q.ask_qty = 1;
+  q.event_time = q.recv_time = t;
+  return q;
+}
+
+/// A file with the given content, removed when the object dies.
+class temp_file {
+public:
+  explicit temp_file(const std::string& content) {
+    char name[] = "/tmp/cdb-test-XXXXXX"; // mkstemp's template
+    auto fd = mkstemp(name);
+    if (fd < 0)
+      throw std::runtime_error{"mkstemp failed"};
+    path_ = name;
+    auto written = ::write(fd, content.data(), content.size());
+    ::close(fd);
+    if (written != static_cast<ssize_t>(content.size()))
+      throw std::runtime_error{"short write to " + path_};
+  }
+
+  ~temp_file() {
+    std::remove(path_.c_str());
+  }
+
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+
+  const std::string& path() const noexcept {
+    return path_;
+  }
+
+private:
+  std::string path_;
+};
+
+} // namespace cdb::test
