@@ -1,4 +1,5 @@
-// Parse throughput of the Binance stream parser, one core. Target (issue 3):
+// Parse throughput of the Binance and MEXC stream parsers, one core. Target
+// (issue 3):
 // >= 2 M trade messages/s, depth20 >= 300 k/s. Results: docs/performance.md.
 #include <fstream>
 #include <string>
@@ -7,6 +8,7 @@
 #include <benchmark/benchmark.h>
 
 #include "actors/feed/binance_parser.hpp"
+#include "actors/feed/mexc_parser.hpp"
 
 namespace {
 
@@ -79,5 +81,42 @@ void binance_depth20(benchmark::State& st) {
   parse_all(st, {depth20()});
 }
 BENCHMARK(binance_depth20);
+
+/// MEXC push.deal: one deal as an object, or three in an array.
+void mexc_deal(benchmark::State& st, const std::string& msg,
+               std::size_t per_message) {
+  mexc_parser parser{contract_sizes{{"BTC_USDT", 0.0001}}};
+  std::vector<market_message> out;
+  for (auto _ : st) {
+    auto e = parser.parse(msg, 0, out);
+    benchmark::DoNotOptimize(e);
+  }
+  if (parser.parsed() != static_cast<std::uint64_t>(st.iterations())
+      || out.size() != per_message)
+    st.SkipWithError("a benchmark message failed to parse");
+  st.SetItemsProcessed(st.iterations());
+  st.counters["trades/s"] = benchmark::Counter(
+    static_cast<double>(st.iterations() * per_message),
+    benchmark::Counter::kIsRate);
+}
+
+void mexc_push_deal(benchmark::State& st) {
+  mexc_deal(st,
+            R"({"channel":"push.deal","data":{"M":1,"O":1,"T":1,)"
+            R"("p":46377.5,"t":1700000000123,"v":2362},)"
+            R"("symbol":"BTC_USDT","ts":1700000000123})",
+            1);
+}
+BENCHMARK(mexc_push_deal);
+
+void mexc_push_deal_array3(benchmark::State& st) {
+  std::string deal = R"({"M":1,"O":1,"T":2,"p":46377.5,"t":1700000000123,)"
+                     R"("v":12})";
+  mexc_deal(st,
+            R"({"channel":"push.deal","data":[)" + deal + ',' + deal + ','
+              + deal + R"(],"symbol":"BTC_USDT","ts":1700000000123})",
+            3);
+}
+BENCHMARK(mexc_push_deal_array3);
 
 } // namespace

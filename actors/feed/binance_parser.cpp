@@ -6,11 +6,12 @@
 #include <utility>
 #include <vector>
 
-#include <simdjson.h>
+#include "actors/feed/json_fields.hpp"
 
 namespace cdb {
 
 namespace dom = simdjson::dom;
+using namespace json_fields;
 
 const char* to_string(parse_error x) {
   switch (x) {
@@ -22,121 +23,14 @@ const char* to_string(parse_error x) {
     case parse_error::missing_field: return "missing_field";
     case parse_error::bad_number: return "bad_number";
     case parse_error::open_kline: return "open_kline";
+    case parse_error::control: return "control";
+    case parse_error::venue_error: return "venue_error";
+    case parse_error::unknown_instrument: return "unknown_instrument";
   }
   return "?";
 }
 
 namespace {
-
-constexpr timestamp ns_per_ms = 1'000'000;
-
-/// Thrown inside one parse() and caught there: keeps the field helpers short.
-struct reject {
-  parse_error why;
-};
-
-[[noreturn]] void fail(parse_error why) {
-  throw reject{why};
-}
-
-/// Maps a simdjson error: an absent or mistyped field is missing_field, a
-/// number simdjson cannot read is bad_number, anything else is not JSON.
-[[noreturn]] void fail(simdjson::error_code e) {
-  switch (e) {
-    case simdjson::NO_SUCH_FIELD:
-    case simdjson::INCORRECT_TYPE: fail(parse_error::missing_field);
-    case simdjson::NUMBER_ERROR:
-    case simdjson::NUMBER_OUT_OF_RANGE: fail(parse_error::bad_number);
-    default: fail(parse_error::not_json);
-  }
-}
-
-/// Stores the value of `r` in `out` or rejects the message.
-template <class T, class Result>
-void take(Result&& r, T& out) {
-  if (auto e = std::forward<Result>(r).get(out); e != simdjson::SUCCESS)
-    fail(e);
-}
-
-double to_double(std::string_view s) {
-  double x = 0;
-  auto end = s.data() + s.size();
-  auto r = std::from_chars(s.data(), end, x);
-  if (r.ec != std::errc{} || r.ptr != end || !std::isfinite(x))
-    fail(parse_error::bad_number);
-  return x;
-}
-
-/// A number sent as a JSON string ("0.0014") or, tolerated, as a number.
-double number(dom::element v) {
-  if (v.is_string()) {
-    std::string_view s;
-    take(v.get_string(), s);
-    return to_double(s);
-  }
-  if (v.is_number()) {
-    double x = 0;
-    take(v.get_double(), x);
-    if (!std::isfinite(x))
-      fail(parse_error::bad_number);
-    return x;
-  }
-  fail(parse_error::missing_field);
-}
-
-dom::element field(dom::object o, std::string_view key) {
-  dom::element v;
-  take(o.at_key(key), v);
-  return v;
-}
-
-bool has(dom::object o, std::string_view key) {
-  dom::element v;
-  return o.at_key(key).get(v) == simdjson::SUCCESS;
-}
-
-double num_field(dom::object o, std::string_view key) {
-  return number(field(o, key));
-}
-
-double price_field(dom::object o, std::string_view key) {
-  auto x = num_field(o, key);
-  if (!(x > 0))
-    fail(parse_error::bad_number);
-  return x;
-}
-
-double qty_field(dom::object o, std::string_view key) {
-  auto x = num_field(o, key);
-  if (x < 0)
-    fail(parse_error::bad_number);
-  return x;
-}
-
-std::uint64_t uint_field(dom::object o, std::string_view key) {
-  std::uint64_t x = 0;
-  take(field(o, key).get_uint64(), x);
-  return x;
-}
-
-timestamp ms_field(dom::object o, std::string_view key) {
-  auto ms = uint_field(o, key);
-  if (ms > static_cast<std::uint64_t>(INT64_MAX / ns_per_ms))
-    fail(parse_error::bad_number);
-  return static_cast<timestamp>(ms) * ns_per_ms;
-}
-
-std::string_view str_field(dom::object o, std::string_view key) {
-  std::string_view s;
-  take(field(o, key).get_string(), s);
-  return s;
-}
-
-bool bool_field(dom::object o, std::string_view key) {
-  bool b = false;
-  take(field(o, key).get_bool(), b);
-  return b;
-}
 
 /// "1m" -> 60 s. Binance intervals: s, m, h, d, w, M (30 days).
 nanoseconds interval_ns(std::string_view s) {
@@ -321,29 +215,14 @@ void parse_mark(dom::object d, timestamp recv, market_message& out) {
 } // namespace
 
 struct binance_parser::impl {
-  explicit impl(std::size_t max) : max_bytes(max), parser(max) {
-    buffer.resize(max + simdjson::SIMDJSON_PADDING);
+  explicit impl(std::size_t max) : json(max) {
+    // nop
   }
 
-  std::size_t max_bytes;
-  dom::parser parser;
-  std::string buffer;
+  padded_json json;
 
   void parse(std::string_view msg, timestamp recv, market_message& out) {
-    if (msg.size() > max_bytes)
-      fail(parse_error::oversized);
-    auto last = msg.find_last_not_of(" \t\r\n");
-    if (last != std::string_view::npos && msg[last] != '}'
-        && msg.find('{') != std::string_view::npos)
-      fail(parse_error::truncated);
-    // The DOM parser validates the whole message (runtime-dispatched SIMD
-    // kernels); a copy into the reused padded buffer avoids an allocation.
-    std::memcpy(buffer.data(), msg.data(), msg.size());
-    std::memset(buffer.data() + msg.size(), 0, simdjson::SIMDJSON_PADDING);
-    dom::element doc;
-    if (auto e = parser.parse(buffer.data(), msg.size(), false).get(doc))
-      fail(e == simdjson::NUMBER_ERROR ? parse_error::bad_number
-                                       : parse_error::not_json);
+    auto doc = json.parse(msg);
     dom::object root;
     if (doc.get_object().get(root) != simdjson::SUCCESS)
       fail(parse_error::not_json);

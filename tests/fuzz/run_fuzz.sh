@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a parser's libFuzzer target with clang (ASan + UBSan) and runs it
 # for a bounded time, seeded from ../shared/data and hand-written samples.
-#   run_fuzz.sh TARGET SECONDS   (TARGET: binance_parser)
+#   run_fuzz.sh TARGET SECONDS   (TARGET: binance_parser or mexc_parser)
 # Exit 0 when the run is clean; a crash leaves its input in the work dir.
 set -euo pipefail
 target=${1:?usage: run_fuzz.sh TARGET SECONDS}
@@ -18,9 +18,10 @@ clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined \
   -lsimdjson -o "$work/fuzz"
 
 mkdir -p "$work/corpus"
-# Seeds: the first 200 recorded stream messages, one per file, plus samples
-# of every message shape the parser knows.
-if [ -f "$data/binance-spot-xrpeth-aggtrade-ws-2019-10.jsonl" ]; then
+# Seeds: the first 200 recorded stream messages, one per file (Binance's;
+# no MEXC recording is shipped), plus samples of every message shape the
+# parser knows.
+if [ "$target" = binance_parser ] && [ -f "$data/binance-spot-xrpeth-aggtrade-ws-2019-10.jsonl" ]; then
   head -n 200 "$data/binance-spot-xrpeth-aggtrade-ws-2019-10.jsonl" |
     split -l 1 - "$work/corpus/rec-"
 fi
