@@ -57,9 +57,19 @@ cdb_options::cdb_options() {
     .add(m.tick_size, "tick_size", "price increment")
     .add(m.lot_step, "lot_step", "quantity increment");
   opt_group{custom_options_, "feed"}
-    .add(n.feed.source, "source", "synthetic, replay or binance")
-    .add(n.feed.url, "url", "ws:// or wss:// stream URL for source=binance")
+    .add(n.feed.source, "source", "synthetic, replay, binance or mexc")
+    .add(n.feed.url, "url", "ws:// or wss:// stream URL (binance, mexc)")
     .add(n.feed.ca_file, "ca_file", "wss: trusted CAs (PEM); empty: system's")
+    .add(n.feed.subscribe, "subscribe",
+         "mexc: channels, e.g. BTC_USDT@deal, BTC_USDT@ticker")
+    .add(n.feed.contract_sizes, "contract_sizes",
+         "mexc: SYMBOL=base units per contract, e.g. BTC_USDT=0.0001")
+    .add(*span(&n.feed.ping_every), "ping_every",
+         "mexc: application ping period")
+    .add(*span(&n.feed.idle_timeout), "idle_timeout",
+         "live: drop a connection silent this long (pings at half); 0: never")
+    .add(*span(&n.feed.rotate_after), "rotate_after",
+         "live: planned seamless reconnect after this long; 0: never")
     .add(n.feed.max_ticks, "max_ticks", "stop the feed after N ticks; 0: never")
     .add(n.feed.files, "files", "recorded files to replay (source=replay)")
     .add(n.feed.format, "format", "format of the files; detect: from line 1")
@@ -75,6 +85,13 @@ cdb_options::cdb_options() {
     .add(sim.port, "port", "exchange-sim: TCP port")
     .add(sim.tls_cert, "tls_cert", "exchange-sim: PEM certificate; serves wss")
     .add(sim.tls_key, "tls_key", "exchange-sim: PEM private key")
+    .add(sim.files, "files",
+         "exchange-sim: serve these recordings instead of the synthetic market")
+    .add(sim.speed, "speed", "exchange-sim: recording speed; 1: real time")
+    .add(sim.contract_size, "contract_size",
+         "exchange-sim: MEXC base units per contract")
+    .add(*span(&sim.ping_timeout), "ping_timeout",
+         "exchange-sim: drop a MEXC client silent this long")
     .add(sim.drop_after, "drop_after",
          "exchange-sim: drop each connection after N messages; 0: never")
     .add(sim.duplicate_every, "duplicate_every",

@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/feed/mexc_format.hpp"
 #include "runtime/config_check.hpp"
 #include "runtime/log.hpp"
 
@@ -31,15 +32,78 @@ feed_config::open_replay(std::string& error) const {
   return std::make_unique<replay_merge>(std::move(opened));
 }
 
+bool feed_config::sizes(cdb::contract_sizes& out, std::string& error) const {
+  for (auto& entry : contract_sizes) {
+    auto eq = entry.find('=');
+    double x = 0;
+    std::size_t used = 0;
+    try {
+      if (eq != std::string::npos && eq > 0)
+        x = std::stod(entry.substr(eq + 1), &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (eq == std::string::npos || eq == 0 || used == 0
+        || used != entry.size() - eq - 1 || !std::isfinite(x) || x <= 0) {
+      error = entry;
+      return false;
+    }
+    out[entry.substr(0, eq)] = x;
+  }
+  return true;
+}
+
+ws_client_config feed_config::client_config() const {
+  ws_client_config wc;
+  ws_url::parse(url, wc.url);
+  wc.ca_file = ca_file;
+  wc.idle_timeout = idle_timeout;
+  wc.rotate_after = rotate_after;
+  if (mexc()) {
+    for (auto& spec : subscribe) {
+      mexc_channel ch;
+      if (mexc_channel::parse(spec, ch))
+        wc.subscribe.push_back(mexc_subscribe(ch));
+    }
+    wc.ping_text = mexc_ping();
+    wc.ping_every = ping_every;
+  }
+  return wc;
+}
+
 void feed_config::validate(std::vector<std::string>& errors) const {
   config_check c{"feed", errors};
   synthetic.validate(errors);
-  c.require(source == "synthetic" || source == "replay" || source == "binance",
-            "source", source, "must be synthetic, replay or binance");
+  c.require(source == "synthetic" || source == "replay" || source == "binance"
+              || source == "mexc",
+            "source", source, "must be synthetic, replay, binance or mexc");
   ws_url u;
   c.require(!live() || ws_url::parse(url, u), "url", url,
-            "must be ws:// or wss://host[:port]/path when feed.source = "
-            "binance");
+            "must be ws:// or wss://host[:port]/path for a live source");
+  c.require_span(ping_every >= 0, "ping_every", ping_every, "must be >= 0");
+  c.require_span(idle_timeout >= 0, "idle_timeout", idle_timeout,
+                 "must be >= 0");
+  c.require_span(rotate_after == 0 || rotate_after >= 1'000'000'000,
+                 "rotate_after", rotate_after, "must be 0 (never) or >= 1s");
+  cdb::contract_sizes known;
+  std::string bad;
+  c.require(sizes(known, bad), "contract_sizes", bad,
+            "must be SYMBOL=SIZE with SIZE > 0, e.g. BTC_USDT=0.0001");
+  if (mexc()) {
+    c.require(!subscribe.empty(), "subscribe", "[]",
+              "must name at least one channel when feed.source = mexc");
+    for (auto& spec : subscribe) {
+      mexc_channel ch;
+      if (!mexc_channel::parse(spec, ch))
+        c.require(false, "subscribe", spec,
+                  "must be SYMBOL@deal, @ticker, @depth5/10/20 or "
+                  "@kline_<Min1|Min5|Min15|Min30|Min60|Hour4|Hour8|Day1|"
+                  "Week1|Month1>");
+      else
+        c.require(known.count(ch.symbol) > 0, "contract_sizes", ch.symbol,
+                  "must give the contract size of every subscribed symbol");
+    }
+  }
   record_format f;
   c.require(from_string(format, f), "format", format,
             "must be detect, tardis_trades, tardis_quotes, tardis_book, "
@@ -245,10 +309,15 @@ void start_replay(self_ptr self, const feed_config& cfg,
 void start_live(self_ptr self, const feed_config& cfg,
                 const actor_context& ctx) {
   auto& st = self->state;
-  st.parser = std::make_unique<binance_parser>();
-  ws_client_config wc;
-  ws_url::parse(cfg.url, wc.url);
-  wc.ca_file = cfg.ca_file;
+  if (cfg.mexc()) {
+    cdb::contract_sizes sizes;
+    std::string ignored; // validated at start
+    cfg.sizes(sizes, ignored);
+    st.mexc = std::make_unique<mexc_parser>(std::move(sizes));
+  } else {
+    st.parser = std::make_unique<binance_parser>();
+  }
+  auto wc = cfg.client_config();
   // The client's thread talks to the actor by messages only; a weak
   // address, so the client does not keep its actor alive.
   auto addr = self->address();
@@ -275,19 +344,24 @@ void on_venue_message(self_ptr self, const feed_config& cfg,
   auto& st = self->state;
   if (st.stopped)
     return;
-  auto& m = st.scratch;
-  auto e = st.parser->parse(msg, recv, m);
-  if (e == parse_error::open_kline)
+  auto e = st.mexc ? st.mexc->parse(msg, recv, st.batch)
+                   : st.parser->parse(msg, recv, st.scratch);
+  if (e == parse_error::open_kline || e == parse_error::control)
     return;
   if (e != parse_error::none) {
-    // Counted always, logged at first and then every 1000th.
-    if (st.rejected++ % 1000 == 0)
+    // Counted always, logged at first and then every 1000th; the venue's
+    // own errors (a refused subscription) always.
+    if (st.rejected++ % 1000 == 0 || e == parse_error::venue_error)
       CDB_WARN("feed", "venue message rejected ("
                          << to_string(e) << ", " << st.rejected
                          << " so far): " << msg.substr(0, 120));
     return;
   }
-  publish(self, ctx, m);
+  if (st.mexc)
+    for (auto& m : st.batch)
+      publish(self, ctx, m);
+  else
+    publish(self, ctx, st.scratch);
   if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
     finish(self, ctx, "tick budget reached", ctx.clock->now());
     st.client->stop();

@@ -11,6 +11,7 @@
 // fast-forwards to the present and continues where its predecessor was.
 #pragma once
 
+#include "actors/feed/mexc_parser.hpp"
 #include "actors/feed/replay_reader.hpp"
 #include "actors/feed/sequence_tracker.hpp"
 #include "actors/feed/staleness.hpp"
@@ -22,9 +23,19 @@
 namespace cdb {
 
 struct feed_config {
-  std::string source = "synthetic"; ///< "synthetic", "replay" or "binance".
-  std::string url;     ///< ws:// or wss:// URL of a Binance combined stream.
+  /// "synthetic", "replay", "binance" or "mexc".
+  std::string source = "synthetic";
+  std::string url;     ///< ws:// or wss:// URL of the venue's stream.
   std::string ca_file; ///< wss: trusted CAs (PEM); empty: the system's.
+  /// MEXC: what to subscribe, "BTC_USDT@deal", "@ticker", "@depth20",
+  /// "@kline_Min1".
+  std::vector<std::string> subscribe;
+  /// MEXC: "BTC_USDT=0.0001", base units per contract of each symbol.
+  std::vector<std::string> contract_sizes;
+  nanoseconds ping_every = 15'000'000'000;   ///< MEXC's application ping.
+  nanoseconds idle_timeout = 20'000'000'000; ///< Silent peer: drop it.
+  /// Planned reconnect, before the venue's 24 h cut; 0: never.
+  nanoseconds rotate_after = 23 * 3'600'000'000'000;
   synthetic_config synthetic;
   std::uint64_t max_ticks = 0;    ///< Stop after this many ticks; 0: never.
   std::vector<std::string> files; ///< Recorded files for source=replay.
@@ -42,8 +53,18 @@ struct feed_config {
   }
 
   bool live() const {
-    return source == "binance";
+    return source == "binance" || source == "mexc";
   }
+
+  bool mexc() const {
+    return source == "mexc";
+  }
+
+  /// contract_sizes as a map; false (the bad entry in `error`) otherwise.
+  bool sizes(cdb::contract_sizes& out, std::string& error) const;
+
+  /// The live client's settings: URL, keepalive, rotation, subscriptions.
+  ws_client_config client_config() const;
 
   replay_options replay_opts() const;
 
@@ -66,9 +87,11 @@ struct feed_state {
   sequence_tracker trade_ids; ///< Per instrument: contiguous trade ids.
   sequence_tracker quote_ids; ///< Per instrument: increasing update ids.
   bool released = false;      ///< A replay has started publishing.
-  std::unique_ptr<binance_parser> parser; ///< Live source.
-  market_message scratch;     ///< Reused per live message (keeps its buffers).
-  std::uint64_t rejected = 0; ///< Live messages rejected.
+  std::unique_ptr<binance_parser> parser; ///< Live source: Binance...
+  std::unique_ptr<mexc_parser> mexc;      ///< ...or MEXC.
+  market_message scratch; ///< Reused per live message (keeps its buffers).
+  std::vector<market_message> batch; ///< MEXC: one message, several records.
+  std::uint64_t rejected = 0;        ///< Live messages rejected.
   std::uint64_t disconnects = 0;
   std::unique_ptr<ws_client> client; ///< Last: stopped first on exit.
   std::uint64_t skipped = 0;         ///< Records no subscriber takes yet.

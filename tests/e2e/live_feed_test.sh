@@ -24,7 +24,7 @@ status=0
   ok "clean stop, exit 0" || bad "status $status"
 grep -q "stopping: the feed has finished" "$tmp/err" &&
   ok "all 2500 ticks arrived" || bad "the tick budget was not reached"
-n=$(grep -c "connected to 127.0.0.1:$port (connection" "$tmp/err" || true)
+n=$(grep -c "connected to ws://127.0.0.1:$port (connection" "$tmp/err" || true)
 [ "$n" -ge 3 ] && ok "reconnected and resubscribed ($n connections)" ||
   bad "only $n connections"
 grep -q "disconnected (" "$tmp/err" && ok "connection loss reported" ||

@@ -3,6 +3,8 @@
 # garbage after every 100th message) into rotating JSONL files, and the
 # replay source reads them back: every recorded trade and quote is
 # published, every garbage line is a counted bad row, nothing else is lost.
+# And the other way round: the simulator serves a recorded file, and what
+# a live client receives is that file, trade for trade.
 set -euo pipefail
 cdb=${1:?usage: record_replay_test.sh CDB_BINARY}
 . "$(dirname "$0")/../support/process_test.sh"
@@ -37,5 +39,23 @@ ticks=$(sed -n 's/.*| ticks \([0-9]*\) |.*/\1/p' "$tmp/out" | tail -n 1)
 [ "$ticks" = $((lines - garbage)) ] &&
   ok "all $ticks recorded ticks replayed" ||
   bad "replayed $ticks ticks, recorded $((lines - garbage))"
+
+# The simulator serves a recorded file: a live client receives its trades,
+# in order, with the file's values (here the first 300 of the shipped
+# futures trades at x100).
+data="$src/../shared/data/binance-futures-btcusdt-trades-2020-02-22.csv"
+stop_sim
+start_sim "$cdb" "$tmp" --sim.files="[\"$data\"]" --sim.speed=100
+"$cdb" record --feed.url="ws://127.0.0.1:$sim_port/stream?streams=btcusdt@trade" \
+  --record.dir="$tmp/served" --record.duration=3s >/dev/null 2>&1 ||
+  bad "recording the served file failed"
+got=$(cat "$tmp"/served/*.jsonl | sed -n 1,300p |
+  sed -n 's/.*"E":\([0-9]*\),.*"p":"\([0-9.]*\)","q":"\([0-9.]*\)".*/\1 \2 \3/p' |
+  awk '{ printf "%s %.3f %.3f\n", $1, $2, $3 }')
+want=$(sed -n 2,301p "$data" |
+  awk -F, '{ printf "%s %.3f %.3f\n", substr($3, 1, length($3) - 3), $7, $8 }')
+[ -n "$got" ] && [ "$(wc -l <<<"$got")" -eq 300 ] && [ "$got" = "$want" ] &&
+  ok "the simulator served the recording: 300 trades, times, prices, sizes" ||
+  bad "served trades differ from the file: $(diff <(echo "$want") <(echo "$got") | head -n 4)"
 echo "record_replay: $failed failed"
 [ "$failed" -eq 0 ]

@@ -48,9 +48,21 @@ expect_error "feed.files = []: must name at least one file" \
   "$cdb" run --feed.source=replay
 expect_error "feed.files: /nonexistent.csv: cannot open" \
   "$cdb" run --feed.source=replay '--feed.files=["/nonexistent.csv"]'
-expect_error "feed.source = live: must be synthetic, replay or binance" \
+expect_error "feed.source = live: must be synthetic, replay, binance or mexc" \
   "$cdb" run --feed.source=live
 expect_error "feed.speed = 0: must be in (0, 1e6]" "$cdb" run --feed.speed=0
+expect_error "feed.subscribe = BTC_USDT@kline_1m: must be SYMBOL@deal" \
+  "$cdb" run --feed.source=mexc --feed.url=ws://x/edge \
+  '--feed.subscribe=["BTC_USDT@kline_1m"]'
+expect_error "feed.contract_sizes = ETH_USDT: must give the contract size" \
+  "$cdb" run --feed.source=mexc --feed.url=ws://x/edge \
+  '--feed.subscribe=["ETH_USDT@deal"]'
+expect_error "feed.contract_sizes = BTC_USDT=abc: must be SYMBOL=SIZE" \
+  "$cdb" run '--feed.contract_sizes=["BTC_USDT=abc"]'
+expect_error "feed.rotate_after = 500ms: must be 0 (never) or >= 1s" \
+  "$cdb" run --feed.rotate_after=500ms
+expect_error "sim.contract_size = 0: must be > 0" \
+  "$cdb" exchange-sim --sim.contract_size=0
 expect_error "feed.url = http://x/y: must be ws:// or wss://host[:port]/path" \
   "$cdb" run --feed.source=binance --feed.url=http://x/y
 expect_error "sim.tls_key = : must be given together with sim.tls_cert" \
