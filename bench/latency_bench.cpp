@@ -1,0 +1,156 @@
+// Wire-to-subscriber latency of the live feed (issue 3). An in-process
+// WebSocket server on loopback writes Binance trade messages at a steady
+// rate; the feed actor (its client thread, parser, duplicate/gap check and
+// watchdog) publishes them; a subscriber actor notes when each trade
+// reaches it. Reports percentiles of
+//   wire:    subscriber handles the tick - server starts writing it
+//   in-node: subscriber handles the tick - client thread received it
+// in microseconds. Usage: cdb_latency [MESSAGES [PER_SECOND [POLICY]]]
+// (defaults 20000 at 5000/s; POLICY: CAF's scheduler, stealing as cdb
+// runs, or sharing). Results: docs/performance.md. The numbers are
+// reported, never asserted; the exit status says only whether every
+// message arrived.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <caf/all.hpp>
+
+#include "actors/feed/binance_format.hpp"
+#include "actors/feed/feed_actor.hpp"
+#include "messages/register.hpp"
+
+namespace {
+
+using namespace cdb;
+namespace asio = boost::asio;
+namespace websocket = boost::beast::websocket;
+using tcp = asio::ip::tcp;
+
+timestamp now_ns() {
+  return wall_clock{}.now();
+}
+
+struct shared {
+  explicit shared(std::size_t n) : sent(n + 1), handled(n + 1), recv(n + 1) {
+    // nop
+  }
+  std::vector<timestamp> sent;    ///< Server thread; read after its join.
+  std::vector<timestamp> handled; ///< Subscriber; read after `count` == n.
+  std::vector<timestamp> recv;
+  std::atomic<std::size_t> count{0};
+};
+
+/// Accepts one client and writes `n` trades, one every 1/rate seconds.
+void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
+  tcp::socket socket{acceptor.get_executor()};
+  acceptor.accept(socket);
+  websocket::stream<tcp::socket> ws{std::move(socket)};
+  ws.accept();
+  ws.text(true);
+  ws.next_layer().set_option(tcp::no_delay(true));
+  auto period = std::chrono::nanoseconds{static_cast<long>(1e9 / rate)};
+  auto next = std::chrono::steady_clock::now();
+  trade_tick t{"BTCUSDT", 46377.5, 0.01, side::buy, "", 0, 0};
+  for (std::size_t i = 1; i <= n; ++i) {
+    t.event_time = now_ns();
+    auto msg = binance_trade(t, i);
+    s.sent[i] = now_ns();
+    ws.write(asio::buffer(msg));
+    next += period;
+    std::this_thread::sleep_until(next);
+  }
+  // Hold the connection until the subscriber has everything.
+  for (int i = 0; i < 500 && s.count.load() < n; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  boost::system::error_code ignored;
+  ws.next_layer().close(ignored);
+}
+
+double pct(std::vector<double>& xs, double p) {
+  auto k = static_cast<std::size_t>(p / 100
+                                    * static_cast<double>(xs.size() - 1));
+  std::nth_element(xs.begin(), xs.begin() + k, xs.end());
+  return xs[k];
+}
+
+void report(const char* what, std::vector<double> xs) {
+  std::printf("%-9s p50 %8.1f   p99 %8.1f   p99.9 %8.1f   max %8.1f  us\n",
+              what, pct(xs, 50), pct(xs, 99), pct(xs, 99.9),
+              *std::max_element(xs.begin(), xs.end()));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20'000;
+  double rate = argc > 2 ? std::atof(argv[2]) : 5'000;
+  if (n == 0 || !(rate > 0)) {
+    std::fprintf(stderr,
+                 "usage: cdb_latency [MESSAGES [PER_SECOND [POLICY]]]\n");
+    return 2;
+  }
+  shared s{n};
+  asio::io_context io;
+  tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
+  auto port = acceptor.local_endpoint().port();
+  std::thread server{[&] { serve(acceptor, s, n, rate); }};
+
+  caf::actor_system_config cfg;
+  register_messages(cfg);
+  caf::put(cfg.content, "scheduler.max-threads", 2);
+  if (argc > 3)
+    caf::put(cfg.content, "scheduler.policy", caf::atom_from_string(argv[3]));
+  caf::put(cfg.content, "logger.console-verbosity", "quiet");
+  caf::actor_system sys{cfg};
+  feed_config fc;
+  fc.source = "binance";
+  fc.url = "ws://127.0.0.1:" + std::to_string(port)
+           + "/stream?streams=btcusdt@trade";
+  fc.rotate_after = 0;
+  actor_context ctx;
+  ctx.run_id = "bench";
+  ctx.clock = std::make_shared<wall_clock>();
+  ctx.metrics = std::make_shared<node_metrics>();
+  auto sink = sys.spawn(
+    [&s](market_sink::pointer) -> market_sink::behavior_type {
+      return {
+        [&s](const trade_tick& t) {
+          auto id = std::strtoull(t.trade_id.c_str(), nullptr, 10);
+          if (id == 0 || id >= s.handled.size())
+            return;
+          s.handled[id] = now_ns();
+          s.recv[id] = t.recv_time;
+          s.count.fetch_add(1);
+        },
+        [](const quote_tick&) {},
+        [](const feed_status&) {},
+      };
+    });
+  auto feed = sys.spawn(spawn_feed, fc, ctx, now_ns());
+  caf::anon_send(feed, subscribe_atom::value, sink);
+  server.join();
+  caf::anon_send_exit(feed, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
+  auto got = s.count.load();
+  std::printf("cdb_latency: %zu of %zu trades at %.0f/s over loopback\n", got,
+              n, rate);
+  if (got != n)
+    return 1;
+  std::vector<double> wire, node;
+  for (std::size_t i = 1; i <= n; ++i) {
+    wire.push_back(static_cast<double>(s.handled[i] - s.sent[i]) / 1e3);
+    node.push_back(static_cast<double>(s.handled[i] - s.recv[i]) / 1e3);
+  }
+  report("wire", wire);
+  report("in-node", node);
+  return 0;
+}
