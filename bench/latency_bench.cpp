@@ -132,6 +132,9 @@ int main(int argc, char** argv) {
           s.count.fetch_add(1);
         },
         [](const quote_tick&) {},
+        [](const book_snapshot&) {},
+        [](const bar&) {},
+        [](const mark_price&) {},
         [](const feed_status&) {},
       };
     });

@@ -24,10 +24,13 @@
 
 namespace cdb {
 
-/// What the feed publishes to its subscribers.
-using market_sink = caf::typed_actor<caf::reacts_to<trade_tick>,
-                                     caf::reacts_to<quote_tick>,
-                                     caf::reacts_to<feed_status>>;
+/// What the feed publishes to its subscribers: ticks, books (depth
+/// streams, book files), closed bars (kline streams, bar files), mark
+/// prices with funding, and the feed's word on each instrument's health.
+using market_sink = caf::typed_actor<
+  caf::reacts_to<trade_tick>, caf::reacts_to<quote_tick>,
+  caf::reacts_to<book_snapshot>, caf::reacts_to<bar>,
+  caf::reacts_to<mark_price>, caf::reacts_to<feed_status>>;
 
 /// The system of record. `flush` replies once everything received is durable.
 using persistence_actor = caf::typed_actor<

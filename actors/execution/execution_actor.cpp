@@ -140,6 +140,15 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
     [](const feed_status&) {
       // A fill needs a quote; without one the order is rejected.
     },
+    [](const book_snapshot&) {
+      // Walking the book's levels: the fill model of issue 6.
+    },
+    [](const bar&) {
+      // Nothing to fill against in a bar.
+    },
+    [](const mark_price&) {
+      // Funding and mark-to-market of perpetuals: issue 6.
+    },
     [self, ctx](execution_wiring& w) {
       auto& peers = self->state.peers;
       if (w.feed && w.feed != peers.feed)

@@ -148,46 +148,85 @@ void finish(self_ptr self, const actor_context& ctx, const std::string& why,
   auto& st = self->state;
   st.stopped = true;
   ctx.metrics->feed_done = true;
-  CDB_INFO("feed", why << "; feed stopped after " << st.published << " ticks ("
-                       << st.trade_ids.stale() + st.quote_ids.stale()
-                       << " stale or duplicate records dropped, "
-                       << st.trade_ids.gaps() << " gaps, "
-                       << st.trade_ids.missing() << " trades missing)");
+  CDB_INFO("feed",
+           why << "; feed stopped after " << st.published << " records ("
+               << st.trade_ids.stale() + st.quote_ids.stale()
+                    + st.book_ids.stale() + st.out_of_order
+               << " stale or duplicate records dropped, " << st.trade_ids.gaps()
+               << " gaps, " << st.trade_ids.missing() << " trades missing)");
   for (auto& s : st.watchdog->disconnect(why, t))
     send_status(self, s);
 }
 
-/// Publishes one record. Subscribers take trades and quotes today;
-/// other kinds are counted (and named once in the log).
-void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
-  auto& st = self->state;
-  if (m.kind != market_kind::trade && m.kind != market_kind::quote) {
-    if (st.skipped++ == 0)
-      CDB_WARN("feed", "the source sends records no subscriber takes yet "
-                       "(books, bars, mark prices); counting and skipping");
-    return;
+/// The instrument a record is about.
+const std::string& instrument_of(const market_message& m) {
+  switch (m.kind) {
+    case market_kind::trade: return m.trade.instrument;
+    case market_kind::quote: return m.quote.instrument;
+    case market_kind::book: return m.book.instrument;
+    case market_kind::bar: return m.kline.instrument;
+    default: return m.mark.instrument;
   }
-  bool trade = m.kind == market_kind::trade;
-  auto& name = trade ? m.trade.instrument : m.quote.instrument;
+}
+
+/// False for a record subscribers must not see: a venue sequence not newer
+/// than the last one (a duplicate or out of order), a bar not after the
+/// last one of its instrument and interval, an id-less trade older than the
+/// last one of its instrument.
+bool in_order(feed_state& st, const market_message& m,
+              const std::string& name) {
   if (m.sequence != 0) {
-    // Trade ids are contiguous; update ids are merely increasing.
-    auto& ids = trade ? st.trade_ids : st.quote_ids;
+    // Trade ids are contiguous; update and book ids merely increasing.
+    bool trade = m.kind == market_kind::trade;
+    auto& ids = trade                          ? st.trade_ids
+                : m.kind == market_kind::quote ? st.quote_ids
+                                               : st.book_ids;
     auto v = ids.check(name, m.sequence, trade);
-    if (v == seq_verdict::stale)
-      return;
-    if (v == seq_verdict::gap && ids.gaps() <= 10)
+    if (v == seq_verdict::gap && trade && ids.gaps() <= 10)
       CDB_WARN("feed", name << " trade ids jump to " << m.sequence << ": gap "
                             << ids.gaps());
+    return v != seq_verdict::stale;
   }
+  auto later = [&](std::map<std::string, timestamp, std::less<>>& last,
+                   const std::string& key, timestamp t, bool strictly) {
+    auto i = last.find(key);
+    if (i != last.end() && (strictly ? t <= i->second : t < i->second)) {
+      ++st.out_of_order;
+      return false;
+    }
+    last[key] = t;
+    return true;
+  };
+  if (m.kind == market_kind::bar)
+    return later(st.bar_starts, name + '/' + std::to_string(m.kline.interval),
+                 m.kline.start_time, true);
+  if (m.kind == market_kind::trade) // MEXC deals: several per millisecond
+    return later(st.trade_times, name, m.trade.event_time, false);
+  return true;
+}
+
+/// Publishes one record that passes the order checks.
+void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
+  auto& st = self->state;
+  auto& name = instrument_of(m);
+  if (!in_order(st, m, name))
+    return;
   saw(self, ctx, name);
   for (auto& sink : st.subscribers) {
-    if (m.kind == market_kind::trade)
-      self->send(sink, m.trade);
-    else
-      self->send(sink, m.quote);
+    switch (m.kind) {
+      case market_kind::trade: self->send(sink, m.trade); break;
+      case market_kind::quote: self->send(sink, m.quote); break;
+      case market_kind::book: self->send(sink, m.book); break;
+      case market_kind::bar: self->send(sink, m.kline); break;
+      case market_kind::mark: self->send(sink, m.mark); break;
+      case market_kind::none: break;
+    }
   }
   ++st.published;
-  ++ctx.metrics->ticks;
+  if (m.kind == market_kind::trade || m.kind == market_kind::quote)
+    ++ctx.metrics->ticks;
+  else
+    ++st.others;
 }
 
 void synthetic_step(self_ptr self, const feed_config& cfg,
@@ -253,7 +292,7 @@ void replay_step(self_ptr self, const feed_config& cfg,
     }
     finish(self, ctx,
            "replay finished (" + std::to_string(bad) + " bad rows, "
-             + std::to_string(st.skipped) + " records of other kinds)",
+             + std::to_string(st.others) + " books, bars and mark prices)",
            now);
     return;
   }

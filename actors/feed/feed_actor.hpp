@@ -1,10 +1,12 @@
 // feed: publishes market data to its subscribers.
 // Takes:  (subscribe, market_sink), (unsub, market_sink), timer (own pacing).
-// Sends:  quote_tick, trade_tick, feed_status to every subscriber: fresh on
-//         first data, stale after feed.stale_after of silence (watchdog),
-//         fresh again on data, disconnected when the source ends. Records
-//         whose venue sequence is not newer than the last one are dropped;
-//         gaps in trade ids are counted.
+// Sends:  trade_tick, quote_tick, book_snapshot, bar, mark_price and
+//         feed_status to every subscriber: fresh on first data, stale after
+//         feed.stale_after of silence (watchdog), fresh again on data,
+//         disconnected when the source ends. Records whose venue sequence is
+//         not newer than the last one are dropped (bars: not after the last
+//         bar; id-less trades: older than the last trade); gaps in trade ids
+//         are counted.
 // Sources: the built-in seeded synthetic market, paced in real time, or
 // recorded files replayed on the node's market clock (real time x speed).
 // Both are pure functions of their inputs and the clock, so a restarted feed
@@ -86,7 +88,13 @@ struct feed_state {
   std::unique_ptr<staleness_watchdog> watchdog;
   sequence_tracker trade_ids; ///< Per instrument: contiguous trade ids.
   sequence_tracker quote_ids; ///< Per instrument: increasing update ids.
-  bool released = false;      ///< A replay has started publishing.
+  sequence_tracker book_ids;  ///< Per instrument: increasing book ids.
+  /// Without a venue sequence: the last bar start per instrument and
+  /// interval, the last trade time per instrument (MEXC deals).
+  std::map<std::string, timestamp, std::less<>> bar_starts;
+  std::map<std::string, timestamp, std::less<>> trade_times;
+  std::uint64_t out_of_order = 0;         ///< Records dropped by those two.
+  bool released = false;                  ///< A replay has started publishing.
   std::unique_ptr<binance_parser> parser; ///< Live source: Binance...
   std::unique_ptr<mexc_parser> mexc;      ///< ...or MEXC.
   market_message scratch; ///< Reused per live message (keeps its buffers).
@@ -94,7 +102,7 @@ struct feed_state {
   std::uint64_t rejected = 0;        ///< Live messages rejected.
   std::uint64_t disconnects = 0;
   std::unique_ptr<ws_client> client; ///< Last: stopped first on exit.
-  std::uint64_t skipped = 0;         ///< Records no subscriber takes yet.
+  std::uint64_t others = 0;          ///< Books, bars and mark prices published.
   std::vector<market_sink> subscribers;
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;

@@ -59,6 +59,15 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
     [](const feed_status&) {
       // Stale data is caught by the data-quality layer's quote age.
     },
+    [](const book_snapshot&) {
+      // Risk prices exposure at the quote.
+    },
+    [](const bar&) {
+      // Volatility comes with the signal's stop hint.
+    },
+    [](const mark_price&) {
+      // Perpetual checks on funding and mark: issue 5.
+    },
     [self](const portfolio_snapshot& s) {
       self->state.engine->on_portfolio(s);
     },

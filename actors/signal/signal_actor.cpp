@@ -56,6 +56,15 @@ spawn_signal(signal_actor::stateful_pointer<signal_state> self,
     [](const quote_tick&) {
       // The EMA strategy trades on bars built from trades.
     },
+    [](const book_snapshot&) {
+      // No strategy reads depth yet.
+    },
+    [](const bar&) {
+      // The EMA strategy builds its own bars; venue bars: issue 4.
+    },
+    [](const mark_price&) {
+      // No strategy reads mark prices yet.
+    },
     [](const feed_status&) {
       // Staleness is risk's and the circuit breaker's business.
     },

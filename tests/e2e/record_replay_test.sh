@@ -32,7 +32,7 @@ list=$(ls "$tmp"/rec/recorded-*.jsonl | sed 's/.*/"&"/' | paste -sd, -)
 "$cdb" run --config "$src/config/paper.conf" --feed.source=replay \
   --feed.files="[$list]" --feed.speed=20 --run.duration=60s \
   >"$tmp/out" 2>"$tmp/err" || bad "replay run failed"
-grep -q "replay finished ($garbage bad rows, 0 records of other kinds)" \
+grep -q "replay finished ($garbage bad rows, 0 books, bars and mark prices)" \
   "$tmp/err" && ok "replay counted the $garbage garbage lines as bad rows" ||
   { bad "replay end line"; grep "replay finished" "$tmp/err" || tail -n 5 "$tmp/err"; }
 ticks=$(sed -n 's/.*| ticks \([0-9]*\) |.*/\1/p' "$tmp/out" | tail -n 1)

@@ -14,7 +14,7 @@ data=$(cd "$src/.." && pwd)/shared/data
   --feed.speed=2000 --run.duration=120s >"$tmp/out" 2>"$tmp/err" || {
   echo "cdb run failed with status $?"; tail -n 30 "$tmp/err"; exit 1; }
 
-grep -q "replay finished (0 bad rows, 0 records of other kinds)" "$tmp/err" &&
+grep -q "replay finished (0 bad rows, 0 books, bars and mark prices)" "$tmp/err" &&
   ok "replay finished without bad rows" || bad "no clean end of replay"
 grep -q "stopping: the feed has finished" "$tmp/err" &&
   ok "the run ended with the feed" || bad "the run did not end with the feed"

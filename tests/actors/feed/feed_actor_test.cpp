@@ -17,6 +17,8 @@ constexpr nanoseconds sec = 1'000'000'000;
 struct sink_state {
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;
+  std::vector<book_snapshot> books;
+  std::vector<bar> bars;
   std::vector<feed_status> statuses;
 };
 
@@ -25,6 +27,9 @@ recorder(market_sink::stateful_pointer<sink_state> self, test::no_args) {
   return {
     [self](const trade_tick& t) { self->state.trades.push_back(t); },
     [self](const quote_tick& q) { self->state.quotes.push_back(q); },
+    [self](const book_snapshot& b) { self->state.books.push_back(b); },
+    [self](const bar& b) { self->state.bars.push_back(b); },
+    [](const mark_price&) {},
     [self](const feed_status& s) { self->state.statuses.push_back(s); },
   };
 }
@@ -38,6 +43,19 @@ struct fixture : test::coordinator_fixture {
   std::unique_ptr<test::temp_file> trades;
   feed_actor feed;
   market_sink sink = sys.spawn(recorder, test::no_args{});
+
+  /// Replays `files` (speed 1, stale after 2 s) into the recorder.
+  void replay(std::vector<std::string> files) {
+    feed_config cfg;
+    cfg.source = "replay";
+    cfg.files = std::move(files);
+    cfg.speed = 1;
+    cfg.stale_after = 2 * sec;
+    cfg.await_subscribers = 1;
+    feed = sys.spawn(spawn_feed, cfg, context(), t0);
+    anon_send(feed, subscribe_atom::value, sink);
+    sched.run();
+  }
 
   fixture() {
     clock->set(t0);
@@ -55,15 +73,6 @@ struct fixture : test::coordinator_fixture {
       tr += "x,BTCUSDT," + us(t0 + (i++) * 100'000'000) + "," + us(t0) + ","
             + std::to_string(id) + ",buy,100.5,0.1\n";
     trades = std::make_unique<test::temp_file>(tr);
-    feed_config cfg;
-    cfg.source = "replay";
-    cfg.files = {quotes->path(), trades->path()};
-    cfg.speed = 1;
-    cfg.stale_after = 2 * sec;
-    cfg.await_subscribers = 1;
-    feed = sys.spawn(spawn_feed, cfg, context(), t0);
-    anon_send(feed, subscribe_atom::value, sink);
-    sched.run();
   }
 
   ~fixture() override {
@@ -89,6 +98,7 @@ struct fixture : test::coordinator_fixture {
 CAF_TEST_FIXTURE_SCOPE(feed_actor_tests, fixture)
 
 CAF_TEST(replay publishes on the market clock and reports silence) {
+  replay({quotes->path(), trades->path()});
   // At t0: the first quote and the first trade are due.
   CAF_CHECK_EQUAL(got().quotes.size(), 1u);
   CAF_CHECK_EQUAL(got().trades.size(), 1u);
@@ -111,6 +121,31 @@ CAF_TEST(replay publishes on the market clock and reports silence) {
   CAF_CHECK(got().statuses[3].state == feed_health::disconnected);
   CAF_CHECK(metrics->feed_done);
   CAF_CHECK_EQUAL(metrics->ticks.load(), 6u);
+}
+
+CAF_TEST(books and bars reach subscribers and a repeated bar does not ) {
+  // Two one-second bars, the second repeated, and a two-level book.
+  std::string b = "timestamp,open,high,low,close,volume\n";
+  for (auto t : {t0, t0 + sec, t0 + sec})
+    b += std::to_string(t / 1'000'000) + ",100,102,99,101,5\n";
+  test::temp_file bars{b};
+  test::temp_file book{
+    "exchange,symbol,timestamp,local_timestamp,asks[0].price,"
+    "asks[0].amount,bids[0].price,bids[0].amount,asks[1].price,"
+    "asks[1].amount,bids[1].price,bids[1].amount\n"
+    "x,BTCUSDT,"
+    + us(t0) + "," + us(t0) + ",101,1,100,2,102,3,99,4\n"};
+  replay({bars.path(), book.path()});
+  at(t0 + 62 * sec); // a bar is due when it closes (feed.bar_interval 1min)
+  CAF_REQUIRE_EQUAL(got().books.size(), 1u);
+  CAF_REQUIRE_EQUAL(got().books[0].bids.size(), 2u);
+  CAF_CHECK_EQUAL(got().books[0].bids[1].price, 99.0);
+  CAF_CHECK_EQUAL(got().books[0].asks[1].qty, 3.0);
+  CAF_REQUIRE_EQUAL(got().bars.size(), 2u);
+  CAF_CHECK_EQUAL(got().bars[1].start_time, t0 + sec);
+  CAF_CHECK_EQUAL(got().bars[1].close, 101.0);
+  CAF_CHECK_EQUAL(metrics->ticks.load(), 0u); // books and bars are no ticks
+  CAF_CHECK(metrics->feed_done);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
