@@ -120,16 +120,18 @@ int main(int argc, char** argv) {
   ctx.run_id = "bench";
   ctx.clock = std::make_shared<wall_clock>();
   ctx.metrics = std::make_shared<node_metrics>();
+  // The state comes in as an argument: CAF 0.17.6 dereferences a null
+  // pointer when a function-based actor is spawned without one (UBSan).
   auto sink = sys.spawn(
-    [&s](market_sink::pointer) -> market_sink::behavior_type {
+    [](market_sink::pointer, shared* sp) -> market_sink::behavior_type {
       return {
-        [&s](const trade_tick& t) {
+        [sp](const trade_tick& t) {
           auto id = std::strtoull(t.trade_id.c_str(), nullptr, 10);
-          if (id == 0 || id >= s.handled.size())
+          if (id == 0 || id >= sp->handled.size())
             return;
-          s.handled[id] = now_ns();
-          s.recv[id] = t.recv_time;
-          s.count.fetch_add(1);
+          sp->handled[id] = now_ns();
+          sp->recv[id] = t.recv_time;
+          sp->count.fetch_add(1);
         },
         [](const quote_tick&) {},
         [](const book_snapshot&) {},
@@ -137,7 +139,8 @@ int main(int argc, char** argv) {
         [](const mark_price&) {},
         [](const feed_status&) {},
       };
-    });
+    },
+    &s);
   auto feed = sys.spawn(spawn_feed, fc, ctx, now_ns());
   caf::anon_send(feed, subscribe_atom::value, sink);
   server.join();
