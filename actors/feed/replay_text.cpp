@@ -93,7 +93,7 @@ bool read_iso_time(std::string_view s, timestamp& out) {
     s.remove_suffix(1);
   if (s.size() < 10 || s[4] != '-' || s[7] != '-' || !fixed(s, 0, 4, y)
       || !fixed(s, 5, 2, mo) || !fixed(s, 8, 2, d) || mo < 1 || mo > 12 || d < 1
-      || d > 31)
+      || d > 31 || y < 1970 || y > 2261) // nanoseconds in int64 end in 2262
     return false;
   std::int64_t frac_ns = 0;
   if (s.size() > 10) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a parser's libFuzzer target with clang (ASan + UBSan) and runs it
 # for a bounded time, seeded from ../shared/data and hand-written samples.
-#   run_fuzz.sh TARGET SECONDS   (TARGET: binance_parser or mexc_parser)
+#   run_fuzz.sh TARGET SECONDS
+#   (TARGET: binance_parser, mexc_parser or replay_reader)
 # Exit 0 when the run is clean; a crash leaves its input in the work dir.
 set -euo pipefail
 target=${1:?usage: run_fuzz.sh TARGET SECONDS}
@@ -12,9 +13,14 @@ work=$(mktemp -d /tmp/cdb-fuzz-$target.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 command -v clang++ >/dev/null || { echo "clang++ missing (scripts/deps.sh installs it)"; exit 1; }
 
+sources=("$src/actors/feed/${target}.cpp")
+if [ "$target" = replay_reader ]; then
+  sources+=("$src/actors/feed/replay_rows.cpp" "$src/actors/feed/replay_text.cpp"
+    "$src/actors/feed/binance_parser.cpp")
+fi
 clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=undefined -I"$src" \
-  "$src/tests/fuzz/${target}_fuzz.cpp" "$src/actors/feed/${target}.cpp" \
+  "$src/tests/fuzz/${target}_fuzz.cpp" "${sources[@]}" \
   -lsimdjson -o "$work/fuzz"
 
 mkdir -p "$work/corpus"
@@ -24,6 +30,12 @@ mkdir -p "$work/corpus"
 if [ "$target" = binance_parser ] && [ -f "$data/binance-spot-xrpeth-aggtrade-ws-2019-10.jsonl" ]; then
   head -n 200 "$data/binance-spot-xrpeth-aggtrade-ws-2019-10.jsonl" |
     split -l 1 - "$work/corpus/rec-"
+fi
+# The replay reader: the first 20 lines of every shipped file, header kept.
+if [ "$target" = replay_reader ]; then
+  for f in "$data"/*.csv "$data"/*.jsonl; do
+    [ -f "$f" ] && sed -n 1,20p "$f" >"$work/corpus/$(basename "$f")"
+  done
 fi
 cp "$src"/tests/fuzz/seeds/"$target"/* "$work/corpus/" 2>/dev/null || true
 

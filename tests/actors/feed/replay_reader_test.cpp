@@ -61,7 +61,8 @@ CAF_TEST(time text in every recorded form) {
   CAF_CHECK(read_any_time("2024-02-29", t));
   CAF_CHECK_EQUAL(t, 1709164800 * sec);
   for (auto bad : {"", "yesterday", "2021-13-01", "2021-12-31 25:00:00",
-                   "2021-12-31 23:01:00+02:00", "12.5.2021", "-5"})
+                   "2021-12-31 23:01:00+02:00", "12.5.2021", "-5", "9999-12-31",
+                   "1969-12-31"}) // beyond int64 ns: found by fuzzing
     CAF_CHECK(!read_any_time(bad, t));
 }
 
