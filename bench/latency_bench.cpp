@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
           sp->recv[id] = t.recv_time;
           sp->count.fetch_add(1);
         },
+        [](const trade_batch&) {},
+        [](const market_history&) {},
         [](const quote_tick&) {},
         [](const book_snapshot&) {},
         [](const bar&) {},

@@ -18,6 +18,7 @@ using kill_atom = caf::atom_constant<caf::atom("kill")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using drained_atom = caf::atom_constant<caf::atom("drained")>;
+using history_atom = caf::atom_constant<caf::atom("history")>;
 using child_atom = caf::atom_constant<caf::atom("child")>;
 
 } // namespace cdb

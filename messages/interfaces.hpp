@@ -20,6 +20,7 @@
 #include "messages/atoms.hpp"
 #include "messages/control.hpp"
 #include "messages/inspect.hpp"
+#include "messages/status.hpp"
 #include "messages/trading.hpp"
 
 namespace cdb {
@@ -27,8 +28,11 @@ namespace cdb {
 /// What the feed publishes to its subscribers: ticks, books (depth
 /// streams, book files), closed bars (kline streams, bar files), mark
 /// prices with funding, and the feed's word on each instrument's health.
+/// Trades may come batched where batching adds no delay (backtests); a
+/// subscriber that asked for it gets the recent past first (market_history).
 using market_sink = caf::typed_actor<
-  caf::reacts_to<trade_tick>, caf::reacts_to<quote_tick>,
+  caf::reacts_to<trade_tick>, caf::reacts_to<trade_batch>,
+  caf::reacts_to<market_history>, caf::reacts_to<quote_tick>,
   caf::reacts_to<book_snapshot>, caf::reacts_to<bar>,
   caf::reacts_to<mark_price>, caf::reacts_to<feed_status>>;
 
@@ -51,6 +55,8 @@ using risk_control = caf::typed_actor<caf::reacts_to<trading_state>,
 
 using feed_actor = caf::typed_actor<
   caf::reacts_to<subscribe_atom, market_sink>,
+  // subscribe after receiving the recent past (market_history) first
+  caf::reacts_to<history_atom, market_sink>,
   caf::reacts_to<unsubscribe_atom, market_sink>, caf::reacts_to<timer_atom>,
   caf::reacts_to<watchdog_atom>,
   caf::reacts_to<ws_atom, std::string, timestamp>, // a venue message
@@ -103,6 +109,8 @@ struct signal_wiring {
   CDB_FIELDS(feed, risk, persistence)
 };
 
-using signal_actor = market_sink::extend<caf::reacts_to<signal_wiring>>;
+using signal_actor = market_sink::extend<
+  caf::reacts_to<signal_wiring>,
+  caf::replies_to<state_atom>::with<signal_status>>;
 
 } // namespace cdb

@@ -102,4 +102,21 @@ struct feed_status {
   CDB_FIELDS(instrument, state, data_age, reason, event_time)
 };
 
+/// Several trades in one message: for throughput where batching adds no
+/// delay (a backtest, a benchmark). The live path sends single ticks.
+struct trade_batch {
+  static constexpr const char* type_name = "cdb::trade_batch";
+  std::vector<trade_tick> trades;
+  CDB_FIELDS(trades)
+};
+
+/// What the feed still holds of the recent past, oldest first, for a
+/// (re)started subscriber's warm-up: trades and venue bars.
+struct market_history {
+  static constexpr const char* type_name = "cdb::market_history";
+  std::vector<trade_tick> trades;
+  std::vector<bar> bars;
+  CDB_FIELDS(trades, bars)
+};
+
 } // namespace cdb

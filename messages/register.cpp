@@ -19,6 +19,10 @@ void register_messages(caf::actor_system_config& cfg) {
   add<bar>(cfg);
   add<mark_price>(cfg);
   add<feed_status>(cfg);
+  add<trade_batch>(cfg);
+  add<market_history>(cfg);
+  add<strategy_status>(cfg);
+  add<signal_status>(cfg);
   add<signal>(cfg);
   add<order>(cfg);
   add<submit_order>(cfg);

@@ -12,6 +12,8 @@ namespace cdb {
 struct node_metrics {
   std::atomic<std::uint64_t> ticks{0};
   std::atomic<std::uint64_t> signals{0};
+  std::atomic<std::uint64_t> strategy_errors{0}; ///< Caught in strategies.
+  std::atomic<bool> signal_warm{false};          ///< Every instance warm.
   std::atomic<std::uint64_t> approved{0};
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> fills{0};

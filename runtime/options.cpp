@@ -79,7 +79,11 @@ cdb_options::cdb_options() {
     .add(*span(&n.feed.bar_interval), "bar_interval",
          "bar length of OHLCV files")
     .add(*span(&n.feed.stale_after), "stale_after",
-         "silence before an instrument is reported stale");
+         "silence before an instrument is reported stale")
+    .add(n.feed.history_trades, "history_trades",
+         "recent trades kept per instrument for subscribers' warm-up")
+    .add(n.feed.history_bars, "history_bars",
+         "recent venue bars kept per instrument and interval for warm-up");
   opt_group{custom_options_, "sim"}
     .add(sim.bind, "bind", "exchange-sim: address to listen on")
     .add(sim.port, "port", "exchange-sim: TCP port")
@@ -110,12 +114,12 @@ cdb_options::cdb_options() {
          "record: stop after this long; 0: when signalled");
   auto& s = n.signal;
   opt_group{custom_options_, "signal"}
-    .add(*span(&s.bar_interval), "bar_interval", "bar length")
-    .add(s.ema.fast, "fast", "fast EMA period (bars)")
-    .add(s.ema.slow, "slow", "slow EMA period (bars)")
-    .add(s.ema.atr_period, "atr_period", "ATR period (bars)")
-    .add(s.ema.atr_stop_multiple, "atr_stop_multiple", "stop hint = k x ATR")
-    .add(s.ema.cooldown_bars, "cooldown_bars", "bars between two signals");
+    .add(s.strategies, "strategies",
+         "strategy instances: \"NAME INSTRUMENTS|* [key=value ...]\"")
+    .add(s.bars, "bars", "default bars: duration, volume:V or ticks:N")
+    .add(s.fill_gaps, "fill_gaps", "flat bars for intervals without trades")
+    .add(s.max_strategy_errors, "max_strategy_errors",
+         "disable a strategy instance after this many exceptions");
   auto& r = n.risk;
   opt_group{custom_options_, "risk"}
     .add(r.max_position_pct, "max_position_pct",

@@ -137,6 +137,12 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
     [](const trade_tick&) {
       // Market orders fill at the quote; trades matter to limit orders.
     },
+    [](const trade_batch&) {
+      // Likewise.
+    },
+    [](const market_history&) {
+      // Never asked for: it subscribes without history.
+    },
     [](const feed_status&) {
       // A fill needs a quote; without one the order is rejected.
     },

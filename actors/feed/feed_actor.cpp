@@ -112,6 +112,10 @@ void feed_config::validate(std::vector<std::string>& errors) const {
             "must be in (0, 1e6]");
   c.require_span(bar_interval > 0, "bar_interval", bar_interval, "must be > 0");
   c.require_span(stale_after > 0, "stale_after", stale_after, "must be > 0");
+  c.require(history_trades <= 10'000'000, "history_trades", history_trades,
+            "must be <= 10000000 (about 1 GB per instrument)");
+  c.require(history_bars <= 1'000'000, "history_bars", history_bars,
+            "must be <= 1000000");
   if (!replay())
     return;
   auto before = errors.size();
@@ -212,6 +216,10 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
   if (!in_order(st, m, name))
     return;
   saw(self, ctx, name);
+  if (m.kind == market_kind::trade)
+    st.history->add(m.trade);
+  else if (m.kind == market_kind::bar)
+    st.history->add(m.kline);
   for (auto& sink : st.subscribers) {
     switch (m.kind) {
       case market_kind::trade: self->send(sink, m.trade); break;
@@ -235,6 +243,8 @@ void synthetic_step(self_ptr self, const feed_config& cfg,
   st.market->step(st.quotes, st.trades);
   for (auto& q : st.quotes)
     saw(self, ctx, q.instrument);
+  for (auto& t : st.trades)
+    st.history->add(t);
   for (auto& sink : st.subscribers) {
     for (auto& q : st.quotes)
       self->send(sink, q);
@@ -413,6 +423,8 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
                                      actor_context ctx,
                                      timestamp market_start) {
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
+  self->state.history = std::make_unique<history_buffer>(cfg.history_trades,
+                                                         cfg.history_bars);
   if (cfg.replay())
     start_replay(self, cfg, ctx);
   else if (cfg.live())
@@ -440,18 +452,26 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
   else if (!cfg.live())
     self->delayed_send(self, std::chrono::nanoseconds{cfg.synthetic.step},
                        timer_atom::value);
+  auto subscribe = [self, cfg, ctx](const market_sink& sink) {
+    auto& subs = self->state.subscribers;
+    if (std::find(subs.begin(), subs.end(), sink) != subs.end())
+      return;
+    self->monitor(sink);
+    subs.push_back(sink);
+    // A subscriber learns the current health of every instrument.
+    for (auto& s : self->state.watchdog->current(ctx.clock->now()))
+      self->send(sink, s);
+    if (cfg.replay())
+      maybe_release(self, cfg, ctx);
+  };
   return {
-    [self, cfg, ctx](subscribe_atom, market_sink sink) {
+    [subscribe](subscribe_atom, market_sink& sink) { subscribe(sink); },
+    [self, subscribe](history_atom, market_sink& sink) {
+      // The history goes first: everything after it is live, nothing twice.
       auto& subs = self->state.subscribers;
-      if (std::find(subs.begin(), subs.end(), sink) != subs.end())
-        return;
-      self->monitor(sink);
-      subs.push_back(sink);
-      // A subscriber learns the current health of every instrument.
-      for (auto& s : self->state.watchdog->current(ctx.clock->now()))
-        self->send(sink, s);
-      if (cfg.replay())
-        maybe_release(self, cfg, ctx);
+      if (std::find(subs.begin(), subs.end(), sink) == subs.end())
+        self->send(sink, self->state.history->snapshot());
+      subscribe(sink);
     },
     [self](unsubscribe_atom, market_sink sink) {
       auto& subs = self->state.subscribers;

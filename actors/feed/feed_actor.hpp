@@ -1,5 +1,8 @@
 // feed: publishes market data to its subscribers.
-// Takes:  (subscribe, market_sink), (unsub, market_sink), timer (own pacing).
+// Takes:  (subscribe, market_sink), (unsub, market_sink), timer (own pacing),
+//         (history, market_sink): subscribe after a market_history of the
+//         recent trades and venue bars (feed.history_trades/_bars), so a
+//         restarted subscriber warms up without seeing anything twice.
 // Sends:  trade_tick, quote_tick, book_snapshot, bar, mark_price and
 //         feed_status to every subscriber: fresh on first data, stale after
 //         feed.stale_after of silence (watchdog), fresh again on data,
@@ -13,6 +16,7 @@
 // fast-forwards to the present and continues where its predecessor was.
 #pragma once
 
+#include "actors/feed/history_buffer.hpp"
 #include "actors/feed/mexc_parser.hpp"
 #include "actors/feed/replay_reader.hpp"
 #include "actors/feed/sequence_tracker.hpp"
@@ -46,6 +50,8 @@ struct feed_config {
   std::string bar_instrument = "BTCUSDT";    ///< Of bar files without one.
   nanoseconds bar_interval = 60'000'000'000; ///< Of OHLCV bar files.
   nanoseconds stale_after = 5'000'000'000;   ///< Silence before "stale".
+  std::size_t history_trades = 100'000; ///< Kept per instrument for warm-up.
+  std::size_t history_bars = 1'000;     ///< Kept per instrument and interval.
   /// A replay waits for this many subscribers before its first record
   /// (set by the node to its topology, not a user option).
   std::size_t await_subscribers = 0;
@@ -86,6 +92,7 @@ struct feed_state {
   market_message next; ///< The replay's next record, not yet due.
   bool has_next = false;
   std::unique_ptr<staleness_watchdog> watchdog;
+  std::unique_ptr<history_buffer> history; ///< For subscribers' warm-up.
   sequence_tracker trade_ids; ///< Per instrument: contiguous trade ids.
   sequence_tracker quote_ids; ///< Per instrument: increasing update ids.
   sequence_tracker book_ids;  ///< Per instrument: increasing book ids.

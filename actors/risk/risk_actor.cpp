@@ -56,6 +56,12 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
     [](const trade_tick&) {
       // Risk decides on quotes; trades carry nothing it needs yet.
     },
+    [](const trade_batch&) {
+      // Likewise.
+    },
+    [](const market_history&) {
+      // Never asked for: it subscribes without history.
+    },
     [](const feed_status&) {
       // Stale data is caught by the data-quality layer's quote age.
     },

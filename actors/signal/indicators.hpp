@@ -1,4 +1,8 @@
-// Incremental indicators: O(1) per update, no allocation. No CAF include.
+// Recursive incremental indicators: EMA, RSI (Wilder), ATR (Wilder). O(1)
+// per update, no allocation, no CAF include. Every update ignores a
+// non-finite input (returns without changing state), so one NaN cannot
+// poison an indicator for the rest of the run. Windowed indicators (SMA,
+// Bollinger, volatility, VWAP, Donchian, z-score): window_indicators.hpp.
 #pragma once
 
 #include <cmath>
@@ -6,16 +10,19 @@
 
 namespace cdb {
 
-/// Exponential moving average seeded with the simple mean of the first
-/// `period` values; ready after `period` updates.
+/// Exponential moving average, alpha = 2 / (period + 1), seeded with the
+/// simple mean of the first `period` values; ready after `period` updates.
 class ema {
 public:
   explicit ema(std::size_t period)
-    : period_(period), alpha_(2.0 / (static_cast<double>(period) + 1.0)) {
+    : period_(period < 1 ? 1 : period),
+      alpha_(2.0 / (static_cast<double>(period_) + 1.0)) {
     // nop
   }
 
-  void update(double x) {
+  void update(double x) noexcept {
+    if (!std::isfinite(x))
+      return;
     if (count_ < period_) {
       sum_ += x;
       if (++count_ == period_)
@@ -41,14 +48,74 @@ private:
   double value_ = 0;
 };
 
-/// Average true range with Wilder's smoothing; ready after `period` bars.
-class atr {
+/// Relative strength index with Wilder's smoothing: the first averages of
+/// gains and losses are the simple means of the first `period` changes, then
+/// avg = (avg * (period - 1) + change) / period. Ready after period + 1
+/// values. No losses: 100 (50 when there were no gains either).
+class rsi {
 public:
-  explicit atr(std::size_t period) : period_(period) {
+  explicit rsi(std::size_t period) : period_(period < 1 ? 1 : period) {
     // nop
   }
 
-  void update(double high, double low, double close) {
+  void update(double x) noexcept {
+    if (!std::isfinite(x))
+      return;
+    if (!has_prev_) {
+      prev_ = x;
+      has_prev_ = true;
+      return;
+    }
+    auto change = x - prev_;
+    prev_ = x;
+    auto gain = change > 0 ? change : 0.0;
+    auto loss = change < 0 ? -change : 0.0;
+    auto n = static_cast<double>(period_);
+    if (count_ < period_) {
+      gain_ += gain;
+      loss_ += loss;
+      if (++count_ == period_) {
+        gain_ /= n;
+        loss_ /= n;
+      }
+      return;
+    }
+    gain_ = (gain_ * (n - 1.0) + gain) / n;
+    loss_ = (loss_ * (n - 1.0) + loss) / n;
+  }
+
+  bool ready() const noexcept {
+    return count_ >= period_;
+  }
+
+  double value() const noexcept {
+    if (loss_ == 0)
+      return gain_ == 0 ? 50.0 : 100.0;
+    return 100.0 - 100.0 / (1.0 + gain_ / loss_);
+  }
+
+private:
+  std::size_t period_;
+  std::size_t count_ = 0; ///< Changes seen, up to period.
+  double gain_ = 0;
+  double loss_ = 0;
+  double prev_ = 0;
+  bool has_prev_ = false;
+};
+
+/// Average true range with Wilder's smoothing. True range: high - low, or
+/// the distance to the previous close when that is larger (gaps). Seeded
+/// with the mean of the first `period` true ranges; ready after `period`
+/// bars.
+class atr {
+public:
+  explicit atr(std::size_t period) : period_(period < 1 ? 1 : period) {
+    // nop
+  }
+
+  void update(double high, double low, double close) noexcept {
+    if (!std::isfinite(high) || !std::isfinite(low) || !std::isfinite(close))
+      return;
     auto tr = high - low;
     if (has_prev_)
       tr = std::fmax(tr, std::fmax(std::fabs(high - prev_close_),

@@ -2,65 +2,87 @@
 
 #include <caf/all.hpp>
 
-#include "runtime/config_check.hpp"
 #include "runtime/log.hpp"
 
 namespace cdb {
 
-void signal_config::validate(std::vector<std::string>& errors) const {
-  config_check c{"signal", errors};
-  c.require_span(bar_interval > 0, "bar_interval", bar_interval, "must be > 0");
-  ema.validate(errors);
+namespace {
+
+using self_ptr = signal_actor::stateful_pointer<signal_state>;
+
+/// Logs what the engine reports and announces the moment all are warm.
+void report(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  for (auto& e : st.engine->take_events()) {
+    switch (e.kind) {
+      case engine_event_kind::warm: CDB_INFO("signal", e.text); break;
+      case engine_event_kind::error:
+        ++ctx.metrics->strategy_errors;
+        CDB_WARN("signal", e.text);
+        break;
+      case engine_event_kind::disabled:
+        ++ctx.metrics->strategy_errors;
+        CDB_ERROR("signal", e.text);
+        break;
+    }
+  }
+  auto warm = st.engine->warm();
+  ctx.metrics->signal_warm = warm;
+  if (warm && !st.reported_warm)
+    CDB_INFO("signal", "warm: all " << st.engine->status().size()
+                                    << " strategy instances may signal");
+  st.reported_warm = warm;
 }
+
+/// Stamps and sends what the engine produced.
+void send_out(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  for (auto& s : st.out) {
+    s.id = st.ids->next();
+    s.init_time = ctx.clock->now();
+    ctx.metrics->signals++;
+    CDB_DEBUG("signal", s.id << ' ' << s.strategy << ' '
+                             << to_string(s.direction) << ' ' << s.instrument
+                             << ": " << s.reason);
+    if (st.peers.persistence)
+      self->send(st.peers.persistence, s);
+    if (st.peers.risk)
+      self->send(st.peers.risk, std::move(s));
+  }
+  st.out.clear();
+  if (st.engine->has_events()) // warm-ups and errors are events
+    report(self, ctx);
+}
+
+} // namespace
 
 signal_actor::behavior_type
 spawn_signal(signal_actor::stateful_pointer<signal_state> self,
              signal_config cfg, actor_context ctx) {
-  self->state.ids = std::make_unique<id_source>(ctx.ids("sig"));
-  auto on_trade = [self, cfg, ctx](const trade_tick& t) {
-    auto& slots = self->state.slots;
-    auto i = slots.find(t.instrument);
-    if (i == slots.end()) {
-      signal_state::instrument_slot slot{{t.instrument, cfg.bar_interval},
-                                         ema_cross{cfg.ema}};
-      i = slots.emplace(t.instrument, std::move(slot)).first;
-    }
-    auto closed = i->second.bars.add(t);
-    if (!closed)
-      return;
-    auto intent = i->second.strategy.on_bar(*closed);
-    if (!intent)
-      return;
-    signal s;
-    s.id = self->state.ids->next();
-    s.strategy = "ema_cross";
-    s.instrument = t.instrument;
-    s.direction = intent->direction;
-    s.strength = intent->strength;
-    s.ref_price = intent->ref_price;
-    s.stop_hint = intent->stop_hint;
-    s.reason = std::move(intent->reason);
-    s.event_time = t.event_time;
-    s.init_time = ctx.clock->now();
-    ctx.metrics->signals++;
-    CDB_DEBUG("signal", s.id << ' ' << to_string(s.direction) << ' '
-                             << s.instrument << ": " << s.reason);
-    auto& peers = self->state.peers;
-    if (peers.persistence)
-      self->send(peers.persistence, s);
-    if (peers.risk)
-      self->send(peers.risk, std::move(s));
-  };
+  auto& st = self->state;
+  st.ids = std::make_unique<id_source>(ctx.ids("sig"));
+  st.engine = std::make_unique<signal_engine>(cfg);
+  ctx.metrics->signal_warm = false;
   return {
-    [on_trade](const trade_tick& t) { on_trade(t); },
-    [](const quote_tick&) {
-      // The EMA strategy trades on bars built from trades.
+    [self, ctx](const trade_tick& t) {
+      self->state.engine->on_trade(t, self->state.out);
+      send_out(self, ctx);
+    },
+    [self, ctx](const trade_batch& b) {
+      for (auto& t : b.trades)
+        self->state.engine->on_trade(t, self->state.out);
+      send_out(self, ctx);
+    },
+    [self, ctx](const quote_tick& q) {
+      self->state.engine->on_quote(q, self->state.out);
+      send_out(self, ctx);
+    },
+    [self, ctx](const bar& b) {
+      self->state.engine->on_bar(b, self->state.out);
+      send_out(self, ctx);
     },
     [](const book_snapshot&) {
       // No strategy reads depth yet.
-    },
-    [](const bar&) {
-      // The EMA strategy builds its own bars; venue bars: issue 4.
     },
     [](const mark_price&) {
       // No strategy reads mark prices yet.
@@ -68,12 +90,44 @@ spawn_signal(signal_actor::stateful_pointer<signal_state> self,
     [](const feed_status&) {
       // Staleness is risk's and the circuit breaker's business.
     },
+    [self, ctx](const market_history& h) {
+      auto& st = self->state;
+      // Venue bars first: an instance that uses them stops building its own
+      // before the trades come.
+      st.engine->replaying(true);
+      for (auto& b : h.bars)
+        st.engine->on_bar(b, st.out);
+      for (auto& t : h.trades)
+        st.engine->on_trade(t, st.out);
+      st.engine->replaying(false);
+      st.out.clear();
+      st.history_trades += h.trades.size();
+      st.history_bars += h.bars.size();
+      std::size_t warm = 0;
+      auto all = st.engine->status();
+      for (auto& x : all)
+        warm += x.warm ? 1 : 0;
+      CDB_INFO("signal", "warm-up from the feed's history: "
+                           << h.trades.size() << " trades, " << h.bars.size()
+                           << " bars; " << warm << " of " << all.size()
+                           << " strategy instances warm");
+      report(self, ctx);
+    },
     [self](signal_wiring& w) {
       auto& peers = self->state.peers;
       if (w.feed && w.feed != peers.feed)
-        self->send(w.feed, subscribe_atom::value,
+        self->send(w.feed, history_atom::value,
                    caf::actor_cast<market_sink>(self));
       peers = std::move(w);
+    },
+    [self](state_atom) {
+      auto& st = self->state;
+      signal_status s;
+      s.warm = st.engine->warm();
+      s.history_trades = st.history_trades;
+      s.history_bars = st.history_bars;
+      s.strategies = st.engine->status();
+      return s;
     },
   };
 }

@@ -1,36 +1,32 @@
-// signal: runs the EMA-crossover strategy per instrument over 1-bar-per-
-// interval bars built from trades, and sends each signal to risk (its only
-// trading peer: it holds a signal_sink, which cannot take orders) and to
-// persistence.
-// Takes:  trade_tick, quote_tick, feed_status (from feed), signal_wiring.
-// Sends:  signal to risk and persistence; (subscribe, self) to the feed.
+// signal: runs the configured strategy instances (signal.strategies) over
+// the feed's data and sends each signal to risk (its only trading peer: it
+// holds a signal_sink, which cannot take orders) and to persistence.
+// Takes:  trade_tick, trade_batch, quote_tick, bar (venue bars, used as-is
+//         by instances with time bars of that interval), market_history
+//         (warm-up), signal_wiring, state -> signal_status.
+// Sends:  signal to risk and persistence; (history, self) to the feed.
+// States: cold -> warm per instance (engine.hpp). A (re)started actor asks
+// the feed for the recent past, replays it without emitting, and signals
+// only from warm instances; it says when each gets warm.
 #pragma once
 
-#include <map>
+#include <memory>
 
-#include "actors/signal/bar_builder.hpp"
-#include "actors/signal/ema_cross.hpp"
+#include "actors/signal/engine.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
 
 namespace cdb {
 
-struct signal_config {
-  nanoseconds bar_interval = 1'000'000'000;
-  ema_cross_config ema;
-
-  void validate(std::vector<std::string>& errors) const;
-};
-
 struct signal_state {
   static inline const char* name = "signal";
-  struct instrument_slot {
-    bar_builder bars;
-    ema_cross strategy;
-  };
-  std::map<std::string, instrument_slot> slots;
+  std::unique_ptr<signal_engine> engine;
+  std::vector<signal> out; ///< Reused per message.
   signal_wiring peers;
   std::unique_ptr<id_source> ids;
+  std::uint64_t history_trades = 0;
+  std::uint64_t history_bars = 0;
+  bool reported_warm = false;
 };
 
 signal_actor::behavior_type

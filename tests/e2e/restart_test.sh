@@ -14,8 +14,8 @@ failed=0
 
 run_with_kill() { # run_with_kill ACTOR -> sets $run
   "$cdb" run --config "$src/config/paper.conf" --feed.max_ticks=16000 \
-    --market.step=2ms --signal.bar_interval=40ms --signal.fast=3 \
-    --signal.slow=8 --signal.atr_period=5 --signal.cooldown_bars=1 \
+    --market.step=2ms --signal.bars=40ms \
+    '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
     --run.chaos_kill_actor="$1" --run.chaos_kill_after=1500ms \
     >"$tmp/out" 2>"$tmp/err" || {
     echo "cdb run failed with status $?"; tail -n 30 "$tmp/err"; exit 1; }
@@ -38,6 +38,12 @@ expect_rows() { # expect_rows WHAT SQL: the count query must be > 0
 }
 
 run_with_kill signal
+if sed -n '/restarted signal (incarnation 2)/,$p' "$tmp/err" |
+  grep -q "warm-up from the feed's history: [1-9][0-9]* trades"; then
+  echo "ok   the restarted signal actor warmed up from the feed's history"
+else
+  echo "FAIL no warm-up from history after the restart"; failed=$((failed + 1))
+fi
 expect_rows "signals of the restarted signal actor were filled" \
   "SELECT count(*) FROM orders o JOIN fills f ON f.order_id = o.id
    WHERE o.signal_id LIKE 'sig-$run-2-%'"

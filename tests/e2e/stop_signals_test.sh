@@ -15,8 +15,8 @@ q() { psql "$CDB_TEST_DSN" -v ON_ERROR_STOP=1 -tAc "$1"; }
 
 stop_with() { # stop_with SIGNAL [SIGNAL again]
   "$cdb" run --config "$src/config/paper.conf" --market.step=2ms \
-    --signal.bar_interval=40ms --signal.fast=3 --signal.slow=8 \
-    --signal.atr_period=5 --signal.cooldown_bars=1 \
+    --signal.bars=40ms \
+    '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
     >"$tmp/out" 2>"$tmp/err" &
   local pid=$!
   sleep 4

@@ -18,9 +18,9 @@ dsn=$($pg start "$tmp/pg")
 $pg stop "$tmp/pg"
 
 CDB_PERSISTENCE_DSN=$dsn "$cdb" run --config "$src/config/paper.conf" \
-  --feed.max_ticks=20000 --market.step=2ms --signal.bar_interval=40ms \
-  --signal.fast=3 --signal.slow=8 --signal.atr_period=5 \
-  --signal.cooldown_bars=1 --persistence.retry_max=500ms \
+  --feed.max_ticks=20000 --market.step=2ms --signal.bars=40ms \
+  '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
+  --persistence.retry_max=500ms \
   >"$tmp/out" 2>"$tmp/err" &
 node=$!
 sleep 2

@@ -12,8 +12,8 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Fast market steps and short bars so a few thousand ticks trade.
 "$cdb" run --config "$src/config/paper.conf" --feed.max_ticks=12000 \
-  --market.step=2ms --signal.bar_interval=40ms --signal.fast=3 \
-  --signal.slow=8 --signal.atr_period=5 --signal.cooldown_bars=1 \
+  --market.step=2ms --signal.bars=40ms \
+  '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
   --run.status_interval=1s >"$tmp/out" 2>"$tmp/err" || {
   echo "cdb run failed with status $?"; tail -n 30 "$tmp/err"; exit 1; }
 run=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/out")

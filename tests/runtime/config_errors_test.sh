@@ -35,8 +35,12 @@ expect_error 'risk.max_spread_bps = "wide": expected a value of type' \
 expect_error "unknown key risk.bogus" "$cdb" run --risk.bogus=1
 expect_error 'run.duration = "5": expected a value of type timespan' \
   "$cdb" run --run.duration=5
-expect_error "signal.slow = 15: must be > signal.fast" \
-  "$cdb" run --signal.fast=20
+expect_error 'signal.strategies[0] "ema_cross * fast=30": slow = (default): must be > fast' \
+  "$cdb" run '--signal.strategies=["ema_cross * fast=30"]'
+expect_error 'signal.strategies[0] "trend BTCUSDT": unknown strategy trend (known: breakout, ema_cross, mean_reversion)' \
+  "$cdb" run '--signal.strategies=["trend BTCUSDT"]'
+expect_error 'signal.bars = 1 hour: must be a duration' \
+  "$cdb" run '--signal.bars=1 hour'
 expect_error "market.start_prices" "$cdb" run '--market.instruments=["A"]'
 expect_error "supervisor.backoff_max = 1s: must be >= supervisor.backoff_initial" \
   "$cdb" run --supervisor.backoff_initial=10s --supervisor.backoff_max=1s

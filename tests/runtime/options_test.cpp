@@ -43,10 +43,15 @@ CAF_TEST_FIXTURE_SCOPE(options_tests, fixture)
 CAF_TEST(flags set values and later sources win) {
   env["CDB_RISK_MAX_SPREAD_BPS"] = "7";
   env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
-  auto errors = load({"--risk.max_spread_bps=9", "--signal.bar_interval=2s"});
+  auto errors = load({"--risk.max_spread_bps=9", "--signal.bars=2min",
+                      "--signal.strategies=[\"ema_cross BTCUSDT fast=3 "
+                      "slow=8\", \"breakout *\"]"});
   CAF_CHECK(errors.empty());
   CAF_CHECK_EQUAL(cfg.node.risk.max_spread_bps, 9.0);
-  CAF_CHECK_EQUAL(cfg.node.signal.bar_interval, 2'000'000'000);
+  CAF_CHECK_EQUAL(cfg.node.signal.bars, "2min");
+  CAF_REQUIRE_EQUAL(cfg.node.signal.strategies.size(), 2u);
+  CAF_CHECK_EQUAL(cfg.node.signal.strategies[0],
+                  "ema_cross BTCUSDT fast=3 slow=8");
   CAF_CHECK_EQUAL(cfg.node.persistence.dsn, "host=/tmp");
 }
 
@@ -64,10 +69,12 @@ CAF_TEST(config file values are typed and integers widen to reals) {
 CAF_TEST(every bad value class names its key) {
   env["CDB_RISK_MAX_DAILY_DRAWDOWN_PCT"] = "0";
   auto errors = load({"--risk.max_spread_bps=wide", "--risk.nope=1",
-                      "--signal.fast=50", "--supervisor.max_restarts=0"});
+                      "--signal.strategies=[\"ema_cross * fast=50\"]",
+                      "--supervisor.max_restarts=0"});
   CAF_CHECK(names(errors, "risk.max_spread_bps = \"wide\""));
   CAF_CHECK(names(errors, "unknown key risk.nope"));
-  CAF_CHECK(names(errors, "signal.slow = 15: must be > signal.fast"));
+  CAF_CHECK(names(errors, "signal.strategies[0] \"ema_cross * fast=50\": "
+                          "slow = (default): must be > fast"));
   CAF_CHECK(names(errors, "supervisor.max_restarts = 0"));
   CAF_CHECK(names(errors, "risk.max_daily_drawdown_pct = 0"));
   CAF_CHECK(names(errors, "persistence.dsn"));

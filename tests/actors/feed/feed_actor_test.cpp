@@ -20,12 +20,18 @@ struct sink_state {
   std::vector<book_snapshot> books;
   std::vector<bar> bars;
   std::vector<feed_status> statuses;
+  std::vector<market_history> histories;
 };
 
 market_sink::behavior_type
 recorder(market_sink::stateful_pointer<sink_state> self, test::no_args) {
   return {
     [self](const trade_tick& t) { self->state.trades.push_back(t); },
+    [self](const trade_batch& b) {
+      for (auto& t : b.trades)
+        self->state.trades.push_back(t);
+    },
+    [self](const market_history& h) { self->state.histories.push_back(h); },
     [self](const quote_tick& q) { self->state.quotes.push_back(q); },
     [self](const book_snapshot& b) { self->state.books.push_back(b); },
     [self](const bar& b) { self->state.bars.push_back(b); },
@@ -146,6 +152,23 @@ CAF_TEST(books and bars reach subscribers and a repeated bar does not ) {
   CAF_CHECK_EQUAL(got().bars[1].close, 101.0);
   CAF_CHECK_EQUAL(metrics->ticks.load(), 0u); // books and bars are no ticks
   CAF_CHECK(metrics->feed_done);
+}
+
+CAF_TEST(a late subscriber gets the history first and nothing twice) {
+  replay({trades->path()});
+  at(t0 + sec); // three trades published (one duplicate dropped)
+  market_sink late = sys.spawn(recorder, test::no_args{});
+  anon_send(feed, history_atom::value, late);
+  sched.run();
+  auto& l = deref<market_sink::stateful_base<sink_state>>(late).state;
+  CAF_REQUIRE_EQUAL(l.histories.size(), 1u);
+  CAF_REQUIRE_EQUAL(l.histories[0].trades.size(), 3u);
+  CAF_CHECK_EQUAL(l.histories[0].trades[2].trade_id, "5");
+  CAF_CHECK(l.trades.empty());                // all of it came as history
+  anon_send(feed, history_atom::value, late); // subscribed: no second copy
+  sched.run();
+  CAF_CHECK_EQUAL(l.histories.size(), 1u);
+  anon_send_exit(late, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -18,6 +18,8 @@ fake_execution(execution_actor::stateful_pointer<orders_state> self,
   return {
     [](const quote_tick&) {},
     [](const trade_tick&) {},
+    [](const trade_batch&) {},
+    [](const market_history&) {},
     [](const book_snapshot&) {},
     [](const bar&) {},
     [](const mark_price&) {},

@@ -1,0 +1,60 @@
+// The recent past a (re)started subscriber warms up from: the last N trades
+// of each instrument and the last M venue bars of each instrument and
+// interval. Fixed-size rings: memory is bounded by the config (about 100
+// bytes a trade), and recording a record is a copy into a slot.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "messages/market_data.hpp"
+
+namespace cdb {
+
+class history_buffer {
+public:
+  history_buffer(std::size_t trades_per_instrument, std::size_t bars_per_series)
+    : max_trades_(trades_per_instrument), max_bars_(bars_per_series) {
+    // nop
+  }
+
+  void add(const trade_tick& t);
+
+  void add(const bar& b);
+
+  /// Returns everything held, oldest first per instrument (instruments and
+  /// bar series in name order).
+  market_history snapshot() const;
+
+  std::size_t trades() const noexcept;
+
+private:
+  template <class T>
+  struct ring {
+    std::vector<T> items;
+    std::size_t head = 0; ///< Oldest item once full.
+
+    void add(const T& x, std::size_t cap) {
+      if (items.size() < cap) {
+        items.push_back(x);
+        return;
+      }
+      items[head] = x;
+      head = head + 1 == items.size() ? 0 : head + 1;
+    }
+
+    void append_to(std::vector<T>& out) const {
+      for (std::size_t i = 0; i < items.size(); ++i)
+        out.push_back(items[(head + i) % items.size()]);
+    }
+  };
+
+  std::size_t max_trades_;
+  std::size_t max_bars_;
+  std::map<std::string, ring<trade_tick>> trades_;
+  std::map<std::pair<std::string, nanoseconds>, ring<bar>> bars_;
+};
+
+} // namespace cdb

@@ -1,0 +1,52 @@
+#define CAF_SUITE feed_history
+#include <caf/test/unit_test.hpp>
+
+#include "actors/feed/history_buffer.hpp"
+
+using namespace cdb;
+
+namespace {
+
+trade_tick trade(const std::string& instrument, timestamp t) {
+  trade_tick x;
+  x.instrument = instrument;
+  x.price = 1;
+  x.event_time = t;
+  return x;
+}
+
+} // namespace
+
+CAF_TEST(history keeps the newest records per instrument oldest first) {
+  history_buffer h{3, 2};
+  for (timestamp t = 1; t <= 5; ++t)
+    h.add(trade("B", t));
+  h.add(trade("A", 9));
+  bar b;
+  b.instrument = "B";
+  b.interval = 60;
+  for (timestamp t = 0; t < 3; ++t) {
+    b.start_time = t * 60;
+    h.add(b);
+  }
+  b.interval = 30;
+  h.add(b);
+  auto snap = h.snapshot();
+  CAF_REQUIRE_EQUAL(snap.trades.size(), 4u);
+  CAF_CHECK_EQUAL(snap.trades[0].instrument, "A");
+  CAF_CHECK_EQUAL(snap.trades[1].event_time, 3);
+  CAF_CHECK_EQUAL(snap.trades[3].event_time, 5);
+  CAF_REQUIRE_EQUAL(snap.bars.size(), 3u);
+  CAF_CHECK_EQUAL(snap.bars[0].interval, 30);
+  CAF_CHECK_EQUAL(snap.bars[1].start_time, 60);
+  CAF_CHECK_EQUAL(snap.bars[2].start_time, 120);
+  CAF_CHECK_EQUAL(h.trades(), 4u);
+}
+
+CAF_TEST(zero capacity keeps nothing) {
+  history_buffer h{0, 0};
+  h.add(trade("A", 1));
+  h.add(bar{});
+  CAF_CHECK(h.snapshot().trades.empty());
+  CAF_CHECK(h.snapshot().bars.empty());
+}
