@@ -1,5 +1,6 @@
 #include "actors/signal/registry.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "actors/signal/strategies/breakout.hpp"
@@ -99,6 +100,7 @@ bool parse_strategy_spec(const std::string& text, strategy_spec& out,
       return false;
     }
   }
+  std::vector<std::string> seen;
   for (std::size_t i = 2; i < words.size(); ++i) {
     auto eq = words[i].find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == words[i].size()) {
@@ -107,10 +109,11 @@ bool parse_strategy_spec(const std::string& text, strategy_spec& out,
     }
     auto key = words[i].substr(0, eq);
     auto value = words[i].substr(eq + 1);
-    if (out.params.count(key) > 0 || (key == "bars" && out.own_bars)) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
       error = key + " is given twice";
       return false;
     }
+    seen.push_back(key);
     if (key == "bars") {
       if (!parse_bar_spec(value, out.bars, error)) {
         error = "bars = " + value + ": " + error;

@@ -21,38 +21,43 @@ void mean_reversion::on_bar(const bar& b, intent_list& out) {
   if (!warm())
     return;
   auto mid = bands_.middle();
-  auto sd = bands_.stdev();
   auto r = rsi_.value();
+  auto close = b.close;
+  signal_side side;
+  if (held_ != 1 && close < bands_.lower() && r < oversold_)
+    side = signal_side::buy;
+  else if (held_ != -1 && close > bands_.upper() && r > overbought_)
+    side = signal_side::sell;
+  else if ((held_ == 1 && close >= mid) || (held_ == -1 && close <= mid))
+    side = signal_side::close;
+  else
+    return; // the common case: no string is built
   signal_intent s;
-  s.ref_price = b.close;
+  s.direction = side;
+  s.ref_price = close;
   s.stop_hint = stop_atr_ * atr_.value();
-  s.strength = sd > 0 ? std::fmin(1.0, std::fabs(b.close - mid) / sd / (2 * k_))
+  auto sd = bands_.stdev();
+  s.strength = sd > 0 ? std::fmin(1.0, std::fabs(close - mid) / sd / (2 * k_))
                       : 0.0;
   char rsi_text[16];
   std::snprintf(rsi_text, sizeof(rsi_text), "%.1f", r);
   auto bands = "Bollinger(" + std::to_string(bb_n_) + "," + price_text(k_)
                + ")";
-  auto rsi_name = " with RSI" + std::to_string(rsi_n_) + " " + rsi_text;
-  if (held_ != 1 && b.close < bands_.lower() && r < oversold_) {
+  auto with_rsi = " with RSI" + std::to_string(rsi_n_) + " " + rsi_text;
+  auto px = "close " + price_text(close);
+  if (side == signal_side::buy) {
     held_ = 1;
-    s.direction = signal_side::buy;
-    s.reason = "close " + price_text(b.close) + " below lower " + bands + " "
-               + price_text(bands_.lower()) + rsi_name;
-  } else if (held_ != -1 && b.close > bands_.upper() && r > overbought_) {
+    s.reason = px + " below lower " + bands + " " + price_text(bands_.lower())
+               + with_rsi;
+  } else if (side == signal_side::sell) {
     held_ = -1;
-    s.direction = signal_side::sell;
-    s.reason = "close " + price_text(b.close) + " above upper " + bands + " "
-               + price_text(bands_.upper()) + rsi_name;
-  } else if ((held_ == 1 && b.close >= mid)
-             || (held_ == -1 && b.close <= mid)) {
-    s.direction = signal_side::close;
-    s.strength = 1.0;
-    s.reason = "close " + price_text(b.close) + " back at the " + bands
-               + " middle " + price_text(mid) + " after a "
-               + (held_ == 1 ? "buy" : "sell");
-    held_ = 0;
+    s.reason = px + " above upper " + bands + " " + price_text(bands_.upper())
+               + with_rsi;
   } else {
-    return;
+    s.strength = 1.0;
+    s.reason = px + " back at the " + bands + " middle " + price_text(mid)
+               + " after a " + (held_ == 1 ? "buy" : "sell");
+    held_ = 0;
   }
   out.push_back(std::move(s));
 }

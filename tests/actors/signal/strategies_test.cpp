@@ -113,9 +113,10 @@ CAF_TEST(strategy specs parse) {
   CAF_CHECK_EQUAL(s.params.size(), 1u);
   CAF_REQUIRE(parse_strategy_spec("breakout *", s, why));
   CAF_CHECK(s.instruments.empty() && s.applies_to("ANY"));
-  for (auto bad : {"ema_cross", "ema_cross X fast", "ema_cross X =3",
-                   "ema_cross X fast=1 fast=2", "ema_cross X bars=2x",
-                   "ema_cross X cooldown=-1", "ema_cross ,"})
+  for (auto bad :
+       {"ema_cross", "ema_cross X fast", "ema_cross X =3",
+        "ema_cross X fast=1 fast=2", "ema_cross X cooldown=1 cooldown=2",
+        "ema_cross X bars=2x", "ema_cross X cooldown=-1", "ema_cross ,"})
     CAF_CHECK(!parse_strategy_spec(bad, s, why));
 }
 
