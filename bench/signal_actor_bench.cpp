@@ -10,6 +10,7 @@
 #include <random>
 
 #include <benchmark/benchmark.h>
+
 #include <caf/all.hpp>
 
 #include "actors/signal/signal_actor.hpp"
@@ -76,10 +77,10 @@ void signal_actor_ticks(benchmark::State& st) {
     if (batch_size > 1) {
       for (std::size_t i = 0; i < ticks; i += batch_size) {
         trade_batch b;
-        b.trades.assign(trades.begin() + static_cast<std::ptrdiff_t>(i),
-                        trades.begin()
-                          + static_cast<std::ptrdiff_t>(
-                            std::min(ticks, i + batch_size)));
+        b.trades.assign(
+          trades.begin() + static_cast<std::ptrdiff_t>(i),
+          trades.begin()
+            + static_cast<std::ptrdiff_t>(std::min(ticks, i + batch_size)));
         msgs.push_back(caf::make_message(std::move(b)));
       }
     } else {

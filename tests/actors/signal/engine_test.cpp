@@ -164,7 +164,8 @@ CAF_TEST(an instance that keeps failing is disabled) {
   CAF_CHECK(!e.warm());
   CAF_CHECK_EQUAL(st[1].signals, 5u); // the neighbour never noticed
   feed(e, "X", {9});                  // a NaN price is an error too
-  CAF_CHECK_EQUAL(e.status()[1].errors, 1u);
+  st = e.status();
+  CAF_CHECK_EQUAL(st[1].errors, 1u);
   CAF_CHECK_EQUAL(e.errors(), 4u);
   auto events = e.take_events();
   CAF_CHECK(events.back().kind == engine_event_kind::error);
