@@ -7,6 +7,7 @@
 #include "actors/feed/synthetic_market.hpp"
 #include "actors/risk/engine.hpp"
 #include "actors/risk/sizing.hpp"
+#include "actors/risk/sizing_methods.hpp"
 
 namespace {
 
@@ -47,6 +48,31 @@ void sizing_fixed_fractional(benchmark::State& st) {
   }
 }
 BENCHMARK(sizing_fixed_fractional);
+
+/// One sizing by each method of sizing_methods.hpp, with its audit trail.
+void sizing_method_bench(benchmark::State& st, sizing_method m) {
+  sizing_config cfg;
+  cfg.method = m;
+  sizing_inputs in;
+  in.equity = 100000;
+  in.entry = 30000;
+  in.stop_hint = 300;
+  in.volatility = 0.9;
+  in.atr = 150;
+  in.stats = {100, 0.45, 300, 150};
+  for (auto _ : st) {
+    auto r = size_position(cfg, in);
+    benchmark::DoNotOptimize(r);
+    in.entry += 0.01;
+  }
+}
+BENCHMARK_CAPTURE(sizing_method_bench, fixed_fractional,
+                  sizing_method::fixed_fractional);
+BENCHMARK_CAPTURE(sizing_method_bench, volatility_target,
+                  sizing_method::volatility_target);
+BENCHMARK_CAPTURE(sizing_method_bench, kelly, sizing_method::kelly);
+BENCHMARK_CAPTURE(sizing_method_bench, atr, sizing_method::atr);
+BENCHMARK_CAPTURE(sizing_method_bench, regime, sizing_method::regime);
 
 /// One signal through every layer, alternating buy and sell so that each
 /// decision after the first is a reversal: a closing and an opening order.
