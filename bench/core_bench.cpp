@@ -38,17 +38,6 @@ signal make_signal(signal_side d, std::uint64_t n, timestamp t) {
   return s;
 }
 
-void sizing_fixed_fractional(benchmark::State& st) {
-  risk_config cfg;
-  double entry = 30000;
-  for (auto _ : st) {
-    auto r = size_fixed_fractional(cfg, 100000, entry, 300);
-    benchmark::DoNotOptimize(r);
-    entry += 0.01;
-  }
-}
-BENCHMARK(sizing_fixed_fractional);
-
 /// One sizing by each method of sizing_methods.hpp, with its audit trail.
 void sizing_method_bench(benchmark::State& st, sizing_method m) {
   sizing_config cfg;

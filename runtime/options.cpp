@@ -139,7 +139,24 @@ cdb_options::cdb_options() {
          "stop distance when the signal has no hint, % of price")
     .add(r.take_profit_r, "take_profit_r", "take profit at R x stop; 0: none")
     .add(r.lot_step, "lot_step", "order quantity increment")
-    .add(r.min_notional, "min_notional", "smallest order notional");
+    .add(r.min_notional, "min_notional", "smallest order notional")
+    .add(r.sizing_method, "sizing_method",
+         "fixed_fractional, volatility_target, kelly, atr or regime")
+    .add(r.vol_target_pct, "vol_target_pct",
+         "volatility targeting: annualised position vol, % of equity")
+    .add(r.kelly_fraction, "kelly_fraction", "kelly: fraction of full Kelly")
+    .add(r.kelly_cap_pct, "kelly_cap_pct", "kelly: most equity at risk, %")
+    .add(r.kelly_win_rate, "kelly_win_rate",
+         "kelly: win rate until trades are recorded")
+    .add(r.kelly_payoff, "kelly_payoff",
+         "kelly: avg win / avg loss until trades are recorded")
+    .add(r.atr_stop_multiple, "atr_stop_multiple", "atr sizing: stop = k x ATR")
+    .add(r.regime_high_vol_pct, "regime_high_vol_pct",
+         "regime: annualised vol from which volatility targeting sizes")
+    .add(r.max_notional_pct, "max_notional_pct",
+         "a size above this % of equity is absurd: rejected")
+    .add(*span(&r.vol_bar), "vol_bar", "mid-price bars for volatility and ATR")
+    .add(r.vol_window, "vol_window", "volatility window, bars");
   opt_group{custom_options_, "circuit_breaker"}
     .add(n.breaker.circuit_breaker_drawdown_pct, "drawdown_pct",
          "HALT at this drawdown from peak equity, %")

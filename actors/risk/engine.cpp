@@ -17,7 +17,7 @@ side to_side(signal_side x) {
 risk_engine::risk_engine(risk_config cfg, id_source decision_ids,
                          id_source order_ids)
   : cfg_(cfg), decision_ids_(std::move(decision_ids)),
-    order_ids_(std::move(order_ids)) {
+    order_ids_(std::move(order_ids)), sizing_(cfg.sizing()) {
   // nop
 }
 
@@ -27,6 +27,17 @@ void risk_engine::on_quote(const quote_tick& q) {
   m.bid = q.bid;
   m.ask = q.ask;
   m.quote_time = q.event_time;
+  auto i = stats_.find(q.instrument);
+  if (i == stats_.end())
+    i = stats_
+          .emplace(q.instrument, market_stats{cfg_.vol_bar, cfg_.vol_window})
+          .first;
+  i->second.on_mid((q.bid + q.ask) / 2, q.event_time);
+}
+
+const market_stats* risk_engine::stats(const std::string& instrument) const {
+  auto i = stats_.find(instrument);
+  return i == stats_.end() ? nullptr : &i->second;
 }
 
 void risk_engine::on_portfolio(const portfolio_snapshot& s) {
@@ -79,7 +90,17 @@ std::vector<decision_out> risk_engine::on_signal(const signal& s,
   auto entry = s.direction == signal_side::buy ? m.ask : m.bid;
   if (!m.known)
     entry = s.ref_price;
-  auto sized = size_fixed_fractional(cfg_, account_.equity, entry, s.stop_hint);
+  sizing_inputs in;
+  in.equity = account_.equity;
+  in.entry = entry;
+  in.stop_hint = s.stop_hint;
+  if (auto* st = stats(s.instrument)) {
+    in.volatility = st->volatility();
+    in.atr = st->atr();
+  }
+  // Kelly's recorded trade statistics come with persistence's recovery
+  // service; until then it sizes from risk.kelly_win_rate / kelly_payoff.
+  auto sized = size_position(sizing_, in);
   if (!sized.ok) {
     out.push_back(
       reject(s, risk_layer::sizing, sized.reason, 0, sized.audit, now));

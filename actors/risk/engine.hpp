@@ -9,7 +9,8 @@
 #include <vector>
 
 #include "actors/risk/layers.hpp"
-#include "actors/risk/sizing.hpp"
+#include "actors/risk/market_stats.hpp"
+#include "actors/risk/sizing_methods.hpp"
 #include "runtime/ids.hpp"
 
 namespace cdb {
@@ -46,6 +47,9 @@ public:
     return account_;
   }
 
+  /// The volatility and ATR sizing sees for `instrument` (0: unknown).
+  const market_stats* stats(const std::string& instrument) const;
+
 private:
   decision_out decide(const signal& s, const order_intent& intent,
                       const std::string& audit, double stop_distance,
@@ -61,7 +65,9 @@ private:
   trading_mode mode_ = trading_mode::active;
   account_view account_;
   std::int64_t day_ = -1;
+  sizing_config sizing_;
   std::map<std::string, market_view> quotes_;
+  std::map<std::string, market_stats> stats_;
   std::map<std::string, double> positions_;
 };
 

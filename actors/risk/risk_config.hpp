@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/risk/sizing_methods.hpp"
 #include "messages/fields.hpp"
 
 namespace cdb {
@@ -22,6 +23,22 @@ struct risk_config {
   double take_profit_r = 2.0;      ///< Take profit at R x stop; 0: none.
   double lot_step = 0.0001;
   double min_notional = 10;
+  /// fixed_fractional, volatility_target, kelly, atr or regime
+  /// (sizing_methods.hpp; docs/risk.md).
+  std::string sizing_method = "fixed_fractional";
+  double vol_target_pct = 20;
+  double kelly_fraction = 0.25;
+  double kelly_cap_pct = 2;
+  double kelly_win_rate = 0.5;
+  double kelly_payoff = 1.5;
+  double atr_stop_multiple = 2;
+  double regime_high_vol_pct = 80;
+  double max_notional_pct = 1000;
+  nanoseconds vol_bar = 60'000'000'000; ///< Mid bars for volatility and ATR.
+  std::size_t vol_window = 43'200;      ///< Bars: 30 days of minutes.
+
+  /// The sizing settings; `sizing_method` must be valid (validate()).
+  sizing_config sizing() const;
 
   void validate(std::vector<std::string>& errors) const;
 };

@@ -1,11 +1,8 @@
-// Position sizing. Fixed-fractional: risk `risk_per_trade_pct` of equity
-// between entry and stop. Bad inputs yield a named rejection, never an order.
-// No CAF include.
+// The result of position sizing (sizing_methods.hpp makes it). No CAF
+// include.
 #pragma once
 
 #include <string>
-
-#include "actors/risk/risk_config.hpp"
 
 namespace cdb {
 
@@ -17,9 +14,5 @@ struct sizing_result {
   std::string reason; ///< Reason code when !ok.
   std::string audit;  ///< "method=... equity=... factor=..."
 };
-
-/// Sizes a new position; `stop_hint` <= 0 falls back to default_stop_pct.
-sizing_result size_fixed_fractional(const risk_config& cfg, double equity,
-                                    double entry, double stop_hint);
 
 } // namespace cdb

@@ -62,6 +62,7 @@ struct sizing_config {
   double lot_step = 0.0001;
   double min_notional = 10;
 
+  /// Checks the method's own keys (the shared ones are risk_config's).
   void validate(std::vector<std::string>& errors) const;
 };
 

@@ -133,29 +133,6 @@ CAF_TEST(evaluate reports the cap and the final quantity) {
   CAF_CHECK(std::fabs(r.qty - 1.0) < 1e-9);
 }
 
-CAF_TEST(sizing rejects absurd inputs by name) {
-  risk_config cfg;
-  CAF_CHECK_EQUAL(size_fixed_fractional(cfg, NAN, 100, 1).reason,
-                  "invalid_equity");
-  CAF_CHECK_EQUAL(size_fixed_fractional(cfg, -5, 100, 1).reason,
-                  "invalid_equity");
-  CAF_CHECK_EQUAL(size_fixed_fractional(cfg, 1e5, 0, 1).reason,
-                  "invalid_price");
-  CAF_CHECK_EQUAL(size_fixed_fractional(cfg, 1e5, 100, 1e-9).reason,
-                  "stop_too_close");
-  CAF_CHECK_EQUAL(size_fixed_fractional(cfg, 10, 100, 1).reason,
-                  "below_min_notional");
-}
-
-CAF_TEST(fixed fractional sizing risks the configured fraction) {
-  risk_config cfg; // 0.5 % of 100k = 500 at risk
-  auto r = size_fixed_fractional(cfg, 100000, 30000, 300);
-  CAF_REQUIRE(r.ok);
-  CAF_CHECK(std::fabs(r.qty - 500.0 / 300) < cfg.lot_step);
-  CAF_CHECK(r.qty <= 500.0 / 300);
-  CAF_CHECK(r.audit.find("method=fixed_fractional") != std::string::npos);
-}
-
 CAF_TEST(config validation names every bad key at once) {
   risk_config cfg;
   cfg.max_position_pct = 150;

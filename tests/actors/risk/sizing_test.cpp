@@ -209,13 +209,13 @@ CAF_TEST(sizing config rules name their keys) {
   sizing_config cfg;
   cfg.kelly_fraction = 1.5;
   cfg.kelly_win_rate = -0.1;
-  cfg.lot_step = 0;
+  cfg.atr_stop_multiple = 0;
   std::vector<std::string> errors;
   cfg.validate(errors);
   CAF_REQUIRE_EQUAL(errors.size(), 3u);
   CAF_CHECK(errors[0].find("risk.kelly_fraction = 1.5") == 0);
   CAF_CHECK(errors[1].find("risk.kelly_win_rate = -0.1") == 0);
-  CAF_CHECK(errors[2].find("risk.lot_step = 0") == 0);
+  CAF_CHECK(errors[2].find("risk.atr_stop_multiple = 0") == 0);
   sizing_method m;
   CAF_CHECK(from_string("kelly", m) && m == sizing_method::kelly);
   CAF_CHECK(!from_string("martingale", m));
