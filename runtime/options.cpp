@@ -133,27 +133,30 @@ cdb_options::cdb_options() {
          "reject when the quote is older")
     .add(*span(&r.signal_timeout), "signal_timeout",
          "reject when the signal is older")
-    .add(r.risk_per_trade_pct, "risk_per_trade_pct",
+    .add(r.sizing.risk_per_trade_pct, "risk_per_trade_pct",
          "fixed-fractional sizing: % of equity at risk")
-    .add(r.default_stop_pct, "default_stop_pct",
+    .add(r.sizing.default_stop_pct, "default_stop_pct",
          "stop distance when the signal has no hint, % of price")
     .add(r.take_profit_r, "take_profit_r", "take profit at R x stop; 0: none")
-    .add(r.lot_step, "lot_step", "order quantity increment")
-    .add(r.min_notional, "min_notional", "smallest order notional")
+    .add(r.sizing.lot_step, "lot_step", "order quantity increment")
+    .add(r.sizing.min_notional, "min_notional", "smallest order notional")
     .add(r.sizing_method, "sizing_method",
          "fixed_fractional, volatility_target, kelly, atr or regime")
-    .add(r.vol_target_pct, "vol_target_pct",
+    .add(r.sizing.vol_target_pct, "vol_target_pct",
          "volatility targeting: annualised position vol, % of equity")
-    .add(r.kelly_fraction, "kelly_fraction", "kelly: fraction of full Kelly")
-    .add(r.kelly_cap_pct, "kelly_cap_pct", "kelly: most equity at risk, %")
-    .add(r.kelly_win_rate, "kelly_win_rate",
+    .add(r.sizing.kelly_fraction, "kelly_fraction",
+         "kelly: fraction of full Kelly")
+    .add(r.sizing.kelly_cap_pct, "kelly_cap_pct",
+         "kelly: most equity at risk, %")
+    .add(r.sizing.kelly_win_rate, "kelly_win_rate",
          "kelly: win rate until trades are recorded")
-    .add(r.kelly_payoff, "kelly_payoff",
+    .add(r.sizing.kelly_payoff, "kelly_payoff",
          "kelly: avg win / avg loss until trades are recorded")
-    .add(r.atr_stop_multiple, "atr_stop_multiple", "atr sizing: stop = k x ATR")
-    .add(r.regime_high_vol_pct, "regime_high_vol_pct",
+    .add(r.sizing.atr_stop_multiple, "atr_stop_multiple",
+         "atr sizing: stop = k x ATR")
+    .add(r.sizing.regime_high_vol_pct, "regime_high_vol_pct",
          "regime: annualised vol from which volatility targeting sizes")
-    .add(r.max_notional_pct, "max_notional_pct",
+    .add(r.sizing.max_notional_pct, "max_notional_pct",
          "a size above this % of equity is absurd: rejected")
     .add(*span(&r.vol_bar), "vol_bar", "mid-price bars for volatility and ATR")
     .add(r.vol_window, "vol_window", "volatility window, bars");

@@ -17,7 +17,7 @@ side to_side(signal_side x) {
 risk_engine::risk_engine(risk_config cfg, id_source decision_ids,
                          id_source order_ids)
   : cfg_(cfg), decision_ids_(std::move(decision_ids)),
-    order_ids_(std::move(order_ids)), sizing_(cfg.sizing()) {
+    order_ids_(std::move(order_ids)), sizing_(cfg.sizing_settings()) {
   // nop
 }
 

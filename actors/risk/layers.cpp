@@ -101,8 +101,8 @@ layer_result check_position_limit(const risk_config& cfg, const account_view& a,
     return pass(layer, o.qty);
   // Room left in the order's direction, from the current position.
   auto held = o.direction == side::buy ? a.position_qty : -a.position_qty;
-  auto room = round_down(limit / o.price - held, cfg.lot_step);
-  if (room <= 0 || room * o.price < cfg.min_notional)
+  auto room = round_down(limit / o.price - held, cfg.sizing.lot_step);
+  if (room <= 0 || room * o.price < cfg.sizing.min_notional)
     return reject(layer, "position_limit_reached", after, limit);
   return {layer, layer_outcome::cap, "position_capped", after, limit, room};
 }

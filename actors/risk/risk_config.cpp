@@ -17,37 +17,21 @@ void risk_config::validate(std::vector<std::string>& errors) const {
                  data_stale_timeout, "must be > 0");
   c.require_span(signal_timeout > 0, "signal_timeout", signal_timeout,
                  "must be > 0");
-  c.in_range_open_closed("risk_per_trade_pct", risk_per_trade_pct, 0, 10);
-  c.in_range_open_closed("default_stop_pct", default_stop_pct, 0, 50);
   c.in_range("take_profit_r", take_profit_r, 0, 100);
-  c.positive("lot_step", lot_step);
-  c.in_range("min_notional", min_notional, 0, 1e9);
   cdb::sizing_method m; // the member of that name is the string
   c.require(from_string(sizing_method, m), "sizing_method", sizing_method,
             "must be fixed_fractional, volatility_target, kelly, atr or "
             "regime");
-  sizing().validate(errors);
+  sizing.validate(errors);
   c.require_span(vol_bar >= 1'000'000'000, "vol_bar", vol_bar, "must be >= 1s");
   c.require(vol_window >= 2 && vol_window <= 10'000'000, "vol_window",
             vol_window, "must be in [2, 10000000] bars");
 }
 
-sizing_config risk_config::sizing() const {
-  sizing_config s;
-  from_string(sizing_method, s.method);
-  s.risk_per_trade_pct = risk_per_trade_pct;
-  s.default_stop_pct = default_stop_pct;
-  s.vol_target_pct = vol_target_pct;
-  s.kelly_fraction = kelly_fraction;
-  s.kelly_cap_pct = kelly_cap_pct;
-  s.kelly_win_rate = kelly_win_rate;
-  s.kelly_payoff = kelly_payoff;
-  s.atr_stop_multiple = atr_stop_multiple;
-  s.regime_high_vol_pct = regime_high_vol_pct;
-  s.max_notional_pct = max_notional_pct;
-  s.lot_step = lot_step;
-  s.min_notional = min_notional;
-  return s;
+sizing_config risk_config::sizing_settings() const {
+  auto out = sizing;
+  from_string(sizing_method, out.method);
+  return out;
 }
 
 } // namespace cdb

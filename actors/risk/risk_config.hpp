@@ -18,27 +18,17 @@ struct risk_config {
   double max_spread_bps = 20;
   nanoseconds data_stale_timeout = 2'000'000'000;
   nanoseconds signal_timeout = 2'000'000'000;
-  double risk_per_trade_pct = 0.5; ///< Fixed-fractional: equity at risk.
-  double default_stop_pct = 1.0;   ///< Stop distance without a stop hint.
-  double take_profit_r = 2.0;      ///< Take profit at R x stop; 0: none.
-  double lot_step = 0.0001;
-  double min_notional = 10;
+  double take_profit_r = 2.0; ///< Take profit at R x stop; 0: none.
   /// fixed_fractional, volatility_target, kelly, atr or regime
-  /// (sizing_methods.hpp; docs/risk.md).
+  /// (sizing_methods.hpp; docs/risk.md); sets sizing.method.
   std::string sizing_method = "fixed_fractional";
-  double vol_target_pct = 20;
-  double kelly_fraction = 0.25;
-  double kelly_cap_pct = 2;
-  double kelly_win_rate = 0.5;
-  double kelly_payoff = 1.5;
-  double atr_stop_multiple = 2;
-  double regime_high_vol_pct = 80;
-  double max_notional_pct = 1000;
+  /// Sizing parameters, lot step and min notional (keys risk.*).
+  sizing_config sizing;
   nanoseconds vol_bar = 60'000'000'000; ///< Mid bars for volatility and ATR.
   std::size_t vol_window = 43'200;      ///< Bars: 30 days of minutes.
 
-  /// The sizing settings; `sizing_method` must be valid (validate()).
-  sizing_config sizing() const;
+  /// `sizing` with the method of `sizing_method` (which validate() checks).
+  sizing_config sizing_settings() const;
 
   void validate(std::vector<std::string>& errors) const;
 };

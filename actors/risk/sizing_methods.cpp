@@ -198,9 +198,9 @@ sizing_result size_position(const sizing_config& cfg, const sizing_inputs& in) {
 }
 
 void sizing_config::validate(std::vector<std::string>& errors) const {
-  // risk_per_trade_pct, default_stop_pct, lot_step and min_notional are
-  // risk_config's keys, checked there.
   config_check c{"risk", errors};
+  c.in_range_open_closed("risk_per_trade_pct", risk_per_trade_pct, 0, 10);
+  c.in_range_open_closed("default_stop_pct", default_stop_pct, 0, 50);
   c.in_range_open_closed("vol_target_pct", vol_target_pct, 0, 1000);
   c.in_range_open_closed("kelly_fraction", kelly_fraction, 0, 1);
   c.in_range_open_closed("kelly_cap_pct", kelly_cap_pct, 0, 100);
@@ -209,6 +209,8 @@ void sizing_config::validate(std::vector<std::string>& errors) const {
   c.positive("atr_stop_multiple", atr_stop_multiple);
   c.positive("regime_high_vol_pct", regime_high_vol_pct);
   c.positive("max_notional_pct", max_notional_pct);
+  c.positive("lot_step", lot_step);
+  c.in_range("min_notional", min_notional, 0, 1e9);
 }
 
 } // namespace cdb

@@ -62,7 +62,8 @@ struct sizing_config {
   double lot_step = 0.0001;
   double min_notional = 10;
 
-  /// Checks the method's own keys (the shared ones are risk_config's).
+  /// Checks every key (as risk.<key>; `method` comes from
+  /// risk.sizing_method, checked by risk_config).
   void validate(std::vector<std::string>& errors) const;
 };
 

@@ -89,7 +89,8 @@ CAF_TEST(the engine sizes with the configured method) {
   auto vol = engine.stats("X")->volatility();
   CAF_REQUIRE(vol > 0);
   auto want = 100000 * 0.2 / vol / 1000.5; // entry at the ask
-  CAF_CHECK(std::fabs(out[0].decision.approved_qty - want) <= cfg.lot_step);
+  CAF_CHECK(std::fabs(out[0].decision.approved_qty - want)
+            <= cfg.sizing.lot_step);
   CAF_CHECK(out[0].decision.notes.find("method=volatility_target")
             != std::string::npos);
 }
