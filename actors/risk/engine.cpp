@@ -22,22 +22,30 @@ risk_engine::risk_engine(risk_config cfg, id_source decision_ids,
 }
 
 void risk_engine::on_quote(const quote_tick& q) {
-  auto& m = quotes_[q.instrument];
+  auto i = markets_.find(q.instrument);
+  if (i == markets_.end())
+    i = markets_
+          .emplace(q.instrument,
+                   instrument_view{market_view{},
+                                   market_stats{cfg_.vol_bar, cfg_.vol_window}})
+          .first;
+  auto& m = i->second.quote;
   m.known = true;
   m.bid = q.bid;
   m.ask = q.ask;
   m.quote_time = q.event_time;
-  auto i = stats_.find(q.instrument);
-  if (i == stats_.end())
-    i = stats_
-          .emplace(q.instrument, market_stats{cfg_.vol_bar, cfg_.vol_window})
-          .first;
-  i->second.on_mid((q.bid + q.ask) / 2, q.event_time);
+  i->second.stats.on_mid((q.bid + q.ask) / 2, q.event_time);
 }
 
 const market_stats* risk_engine::stats(const std::string& instrument) const {
-  auto i = stats_.find(instrument);
-  return i == stats_.end() ? nullptr : &i->second;
+  auto i = markets_.find(instrument);
+  return i == markets_.end() ? nullptr : &i->second.stats;
+}
+
+const market_view& risk_engine::quote_of(const std::string& instrument) const {
+  static const market_view unknown;
+  auto i = markets_.find(instrument);
+  return i == markets_.end() ? unknown : i->second.quote;
 }
 
 void risk_engine::on_portfolio(const portfolio_snapshot& s) {
@@ -71,7 +79,7 @@ std::vector<decision_out> risk_engine::on_signal(const signal& s,
                                                  timestamp now) {
   std::vector<decision_out> out;
   auto held = position_qty(s.instrument);
-  auto& m = quotes_[s.instrument];
+  auto& m = quote_of(s.instrument);
   // Close what points the other way (or everything on a close signal).
   bool closes = s.direction == signal_side::close
                 || (s.direction == signal_side::buy && held < 0)
@@ -122,7 +130,7 @@ decision_out risk_engine::decide(const signal& s, const order_intent& intent,
   cap.outcome = layer_outcome::pass;
   auto a = account_;
   a.position_qty = position_qty(s.instrument);
-  auto r = evaluate(cfg_, mode_, intent, quotes_[s.instrument], a, now, &cap);
+  auto r = evaluate(cfg_, mode_, intent, quote_of(s.instrument), a, now, &cap);
   if (r.outcome == layer_outcome::reject) {
     auto out = reject(s, r.layer, r.reason, intent.qty, audit, now);
     out.decision.observed = r.observed;
@@ -193,7 +201,7 @@ void risk_engine::book(const order& o) {
   // snapshot sees it; the snapshot then replaces the estimate.
   auto q = o.direction == side::buy ? o.qty : -o.qty;
   positions_[o.instrument] += q;
-  auto& m = quotes_[o.instrument];
+  auto& m = quote_of(o.instrument);
   auto px = o.direction == side::buy ? m.ask : m.bid;
   account_.exposure += o.reduce_only ? -o.qty * px : o.qty * px;
 }

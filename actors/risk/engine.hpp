@@ -66,8 +66,14 @@ private:
   account_view account_;
   std::int64_t day_ = -1;
   sizing_config sizing_;
-  std::map<std::string, market_view> quotes_;
-  std::map<std::string, market_stats> stats_;
+  /// What risk knows of one instrument's market: one lookup per quote.
+  struct instrument_view {
+    market_view quote;
+    market_stats stats;
+  };
+  /// The instrument's latest quote; an unknown one (known = false) if none.
+  const market_view& quote_of(const std::string& instrument) const;
+  std::map<std::string, instrument_view> markets_;
   std::map<std::string, double> positions_;
 };
 

@@ -195,12 +195,14 @@ void signal_engine::on_bar(const bar& b, std::vector<signal>& out) {
 }
 
 bool signal_engine::warm() const noexcept {
-  if (instances_.empty())
-    return false;
+  return !instances_.empty() && warm_instances() == instances_.size();
+}
+
+std::size_t signal_engine::warm_instances() const noexcept {
+  std::size_t n = 0;
   for (auto& i : instances_)
-    if (!i->warm)
-      return false;
-  return true;
+    n += i->warm ? 1 : 0;
+  return n;
 }
 
 std::vector<strategy_status> signal_engine::status() const {

@@ -52,6 +52,13 @@ public:
 
   std::vector<strategy_status> status() const;
 
+  /// How many instances exist, and how many of them are warm.
+  std::size_t instances() const noexcept {
+    return instances_.size();
+  }
+
+  std::size_t warm_instances() const noexcept;
+
   /// What happened since the last call (warm-ups, errors); cleared by it.
   std::vector<engine_event> take_events();
 

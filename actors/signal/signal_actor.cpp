@@ -29,7 +29,7 @@ void report(self_ptr self, const actor_context& ctx) {
   auto warm = st.engine->warm();
   ctx.metrics->signal_warm = warm;
   if (warm && !st.reported_warm)
-    CDB_INFO("signal", "warm: all " << st.engine->status().size()
+    CDB_INFO("signal", "warm: all " << st.engine->instances()
                                     << " strategy instances may signal");
   st.reported_warm = warm;
 }
@@ -103,13 +103,10 @@ spawn_signal(signal_actor::stateful_pointer<signal_state> self,
       st.out.clear();
       st.history_trades += h.trades.size();
       st.history_bars += h.bars.size();
-      std::size_t warm = 0;
-      auto all = st.engine->status();
-      for (auto& x : all)
-        warm += x.warm ? 1 : 0;
       CDB_INFO("signal", "warm-up from the feed's history: "
                            << h.trades.size() << " trades, " << h.bars.size()
-                           << " bars; " << warm << " of " << all.size()
+                           << " bars; " << st.engine->warm_instances() << " of "
+                           << st.engine->instances()
                            << " strategy instances warm");
       report(self, ctx);
     },
