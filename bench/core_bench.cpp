@@ -63,6 +63,12 @@ BENCHMARK_CAPTURE(sizing_method_bench, kelly, sizing_method::kelly);
 BENCHMARK_CAPTURE(sizing_method_bench, atr, sizing_method::atr);
 BENCHMARK_CAPTURE(sizing_method_bench, regime, sizing_method::regime);
 
+trading_state active_state() {
+  trading_state s;
+  s.mode = trading_mode::active;
+  return s;
+}
+
 /// One signal through every layer, alternating buy and sell so that each
 /// decision after the first is a reversal: a closing and an opening order.
 void risk_on_signal_reversal(benchmark::State& st) {
@@ -72,6 +78,7 @@ void risk_on_signal_reversal(benchmark::State& st) {
   p.equity = p.cash = 100000;
   p.event_time = t0;
   engine.on_portfolio(p);
+  engine.on_state(active_state());
   engine.on_quote(quote(29999, 30001, t0));
   std::uint64_t n = 0;
   std::size_t decisions = 0;
@@ -93,6 +100,7 @@ void risk_on_signal_rejected(benchmark::State& st) {
   portfolio_snapshot p;
   p.equity = p.cash = 100000;
   engine.on_portfolio(p);
+  engine.on_state(active_state());
   engine.on_quote(quote(29999, 30001, t0));
   auto late = t0 + 60'000'000'000;
   std::uint64_t n = 0;

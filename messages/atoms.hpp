@@ -19,6 +19,7 @@ using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using drained_atom = caf::atom_constant<caf::atom("drained")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
+using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using child_atom = caf::atom_constant<caf::atom("child")>;
 
 } // namespace cdb

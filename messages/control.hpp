@@ -21,6 +21,16 @@ struct resume_trading {
   CDB_FIELDS(reason)
 };
 
+/// The supervisor's report of a failed actor: restarted (after a backoff),
+/// or escalated (past its restart budget). The circuit breaker counts them.
+struct actor_failure {
+  static constexpr const char* type_name = "cdb::actor_failure";
+  std::string actor;
+  bool escalated = false;
+  std::string reason;
+  CDB_FIELDS(actor, escalated, reason)
+};
+
 /// Closes every open position with reduce-only market orders.
 struct flatten_positions {
   static constexpr const char* type_name = "cdb::flatten_positions";

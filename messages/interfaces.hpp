@@ -36,12 +36,25 @@ using market_sink = caf::typed_actor<
   caf::reacts_to<book_snapshot>, caf::reacts_to<bar>,
   caf::reacts_to<mark_price>, caf::reacts_to<feed_status>>;
 
-/// The system of record. `flush` replies once everything received is durable.
+/// The system of record. `flush` replies once everything received is durable;
+/// `recover` replies the last recorded trading state of this node (an empty
+/// id when there is none).
 using persistence_actor = caf::typed_actor<
   caf::reacts_to<signal>, caf::reacts_to<risk_decision>, caf::reacts_to<order>,
   caf::reacts_to<order_event>, caf::reacts_to<fill>,
   caf::reacts_to<portfolio_snapshot>, caf::reacts_to<trading_state>,
-  caf::reacts_to<timer_atom>, caf::replies_to<flush_atom>::with<std::uint64_t>>;
+  caf::reacts_to<timer_atom>, caf::replies_to<flush_atom>::with<std::uint64_t>,
+  caf::replies_to<recover_atom>::with<trading_state>>;
+
+/// Receives the feed's health reports only (the circuit breaker).
+using status_sink = caf::typed_actor<caf::reacts_to<feed_status>>;
+
+/// What the circuit breaker hears from risk (decisions, for the rejection
+/// burst) and execution (the account, and order events for execution
+/// errors).
+using breaker_inbox = caf::typed_actor<caf::reacts_to<portfolio_snapshot>,
+                                       caf::reacts_to<order_event>,
+                                       caf::reacts_to<risk_decision>>;
 
 /// Receives the account after every change.
 using portfolio_sink = caf::typed_actor<caf::reacts_to<portfolio_snapshot>>;
@@ -57,6 +70,7 @@ using feed_actor = caf::typed_actor<
   caf::reacts_to<subscribe_atom, market_sink>,
   // subscribe after receiving the recent past (market_history) first
   caf::reacts_to<history_atom, market_sink>,
+  caf::reacts_to<subscribe_atom, status_sink>, // health reports only
   caf::reacts_to<unsubscribe_atom, market_sink>, caf::reacts_to<timer_atom>,
   caf::reacts_to<watchdog_atom>,
   caf::reacts_to<ws_atom, std::string, timestamp>, // a venue message
@@ -66,7 +80,7 @@ struct execution_wiring {
   static constexpr const char* type_name = "cdb::execution_wiring";
   feed_actor feed;
   portfolio_sink risk; ///< Also the only sender whose orders are accepted.
-  portfolio_sink breaker;
+  breaker_inbox breaker;
   persistence_actor persistence;
   CDB_FIELDS(feed, risk, breaker, persistence)
 };
@@ -76,24 +90,39 @@ using execution_actor = market_sink::extend<
   caf::reacts_to<timer_atom>,
   caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
 
+/// Execution seen from the circuit breaker: it can ask for the account and
+/// monitor it, never place an order.
+using account_source = caf::typed_actor<
+  caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
+
+/// The breaker monitors risk and execution (the unreachable rule) and
+/// subscribes to the feed's health reports.
 struct breaker_wiring {
   static constexpr const char* type_name = "cdb::breaker_wiring";
+  feed_actor feed;
   risk_control risk;
+  account_source execution;
   persistence_actor persistence;
-  CDB_FIELDS(risk, persistence)
+  CDB_FIELDS(feed, risk, execution, persistence)
 };
 
-using circuit_breaker_actor = caf::typed_actor<
-  caf::reacts_to<portfolio_snapshot>, caf::reacts_to<halt_trading>,
-  caf::reacts_to<resume_trading>, caf::reacts_to<breaker_wiring>,
-  caf::reacts_to<timer_atom>, caf::replies_to<state_atom>::with<trading_state>>;
+/// Operator commands (halt, resume, flatten) reply with the trading state
+/// they led to.
+using circuit_breaker_actor = breaker_inbox::extend<
+  caf::reacts_to<feed_status>, caf::reacts_to<actor_failure>,
+  caf::replies_to<halt_trading>::with<trading_state>,
+  caf::replies_to<resume_trading>::with<trading_state>,
+  caf::replies_to<flatten_positions>::with<trading_state>,
+  caf::reacts_to<breaker_wiring>, caf::reacts_to<timer_atom>,
+  caf::replies_to<state_atom>::with<trading_state>>;
 
 struct risk_wiring {
   static constexpr const char* type_name = "cdb::risk_wiring";
   feed_actor feed;
   execution_actor execution;
   persistence_actor persistence;
-  CDB_FIELDS(feed, execution, persistence)
+  breaker_inbox breaker; ///< Hears every rejection.
+  CDB_FIELDS(feed, execution, persistence, breaker)
 };
 
 using risk_actor = market_sink::extend<

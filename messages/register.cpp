@@ -31,7 +31,9 @@ void register_messages(caf::actor_system_config& cfg) {
   add<position>(cfg);
   add<portfolio_snapshot>(cfg);
   add<risk_decision>(cfg);
+  add<breaker_trip>(cfg);
   add<trading_state>(cfg);
+  add<actor_failure>(cfg);
   add<halt_trading>(cfg);
   add<resume_trading>(cfg);
   add<flatten_positions>(cfg);
@@ -43,6 +45,9 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<persistence_actor>("cdb::persistence_actor");
   cfg.add_message_type<portfolio_sink>("cdb::portfolio_sink");
   cfg.add_message_type<signal_sink>("cdb::signal_sink");
+  cfg.add_message_type<status_sink>("cdb::status_sink");
+  cfg.add_message_type<breaker_inbox>("cdb::breaker_inbox");
+  cfg.add_message_type<account_source>("cdb::account_source");
   cfg.add_message_type<risk_control>("cdb::risk_control");
   cfg.add_message_type<feed_actor>("cdb::feed_actor");
   cfg.add_message_type<execution_actor>("cdb::execution_actor");

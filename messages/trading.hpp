@@ -165,14 +165,30 @@ enum class trading_mode : std::uint8_t { active, reducing, halted };
 
 const char* to_string(trading_mode x);
 
+/// A circuit-breaker rule that has tripped and not yet been reset.
+struct breaker_trip {
+  static constexpr const char* type_name = "cdb::breaker_trip";
+  std::string rule; ///< drawdown, daily_loss, ... (breaker.hpp).
+  trading_mode mode = trading_mode::halted;
+  std::string reason;
+  timestamp since = 0;  ///< When it tripped (the node's clock).
+  std::int64_t day = 0; ///< The trading day of the data that tripped it.
+  CDB_FIELDS(rule, mode, reason, since, day)
+};
+
 /// Whether trading may happen; set by the circuit breaker, enforced by risk.
+/// The mode is the most severe of the active trips (ACTIVE when none). The
+/// trips and the peak equity are the breaker's memory: persisted with every
+/// change and recovered when the breaker restarts.
 struct trading_state {
   static constexpr const char* type_name = "cdb::trading_state";
   std::string id;
   trading_mode mode = trading_mode::active;
-  std::string reason;
+  std::string reason; ///< What changed.
   timestamp since = 0;
-  CDB_FIELDS(id, mode, reason, since)
+  std::vector<breaker_trip> trips;
+  double peak_equity = 0;
+  CDB_FIELDS(id, mode, reason, since, trips, peak_equity)
 };
 
 } // namespace cdb

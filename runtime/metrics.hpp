@@ -27,6 +27,7 @@ struct node_metrics {
   std::atomic<double> realized_pnl{0};
   std::atomic<double> fees{0};
   std::atomic<int> trading_mode{0};
+  std::atomic<std::uint64_t> breaker_trips{0}; ///< Mode made stricter.
   /// The feed has published everything it will (replay finished, tick
   /// budget reached): the node may stop.
   std::atomic<bool> feed_done{false};

@@ -49,16 +49,20 @@ node_children(const node_config& cfg, const std::string& run_id,
                      sys.spawn(spawn_risk, cfg.risk, ctx(n)));
                  },
                  true, false});
+  auto breaker_cfg = cfg.breaker;
+  breaker_cfg.day_start = cfg.risk.day_start;
   out.push_back({"circuit_breaker",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(
-                     sys.spawn(spawn_breaker, cfg.breaker, ctx(n)));
+                     sys.spawn(spawn_breaker, breaker_cfg, ctx(n)));
                  },
                  true, false});
+  auto exec_cfg = cfg.execution;
+  exec_cfg.day_start = cfg.risk.day_start;
   out.push_back({"execution",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(
-                     sys.spawn(spawn_execution, cfg.execution, ctx(n)));
+                     sys.spawn(spawn_execution, exec_cfg, ctx(n)));
                  },
                  true, false});
   out.push_back({"persistence",
@@ -87,29 +91,35 @@ void wire(caf::event_based_actor* self, const child_map& m) {
   if (auto sig = get<signal_actor>(m, "signal"))
     self->send(sig, signal_wiring{feed, risk, db});
   if (risk)
-    self->send(risk, risk_wiring{feed, exec, db});
+    self->send(risk, risk_wiring{feed, exec, db, breaker});
   if (breaker)
-    self->send(breaker, breaker_wiring{risk, db});
+    self->send(breaker,
+               breaker_wiring{feed, risk, caf::actor_cast<account_source>(exec),
+                              db});
   if (exec)
     self->send(exec, execution_wiring{feed, risk, breaker, db});
 }
 
-void escalate(caf::event_based_actor* self, const child_map& m,
-              const std::string& failed) {
-  auto reason = failed + " exceeded its restart budget";
+void failed(caf::event_based_actor* self, const child_map& m,
+            const std::string& name, bool escalated, const std::string& why) {
   if (auto breaker = get<circuit_breaker_actor>(m, "circuit_breaker")) {
-    self->send(breaker, halt_trading{reason});
-  } else if (auto risk = get<risk_actor>(m, "risk")) {
-    // No breaker to decide: tell risk directly.
-    self->send(risk,
-               trading_state{"escalation", trading_mode::halted, reason, 0});
+    self->send(breaker, actor_failure{name, escalated, why});
+  } else if (escalated) {
+    if (auto risk = get<risk_actor>(m, "risk")) {
+      // No breaker to decide: tell risk directly.
+      trading_state halted;
+      halted.id = "escalation";
+      halted.mode = trading_mode::halted;
+      halted.reason = name + " exceeded its restart budget";
+      self->send(risk, halted);
+    }
   }
 }
 
 } // namespace
 
 supervisor_hooks node_hooks() {
-  return {wire, escalate};
+  return {wire, failed};
 }
 
 } // namespace cdb

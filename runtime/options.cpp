@@ -159,12 +159,53 @@ cdb_options::cdb_options() {
     .add(r.sizing.max_notional_pct, "max_notional_pct",
          "a size above this % of equity is absurd: rejected")
     .add(*span(&r.vol_bar), "vol_bar", "mid-price bars for volatility and ATR")
-    .add(r.vol_window, "vol_window", "volatility window, bars");
+    .add(r.vol_window, "vol_window", "volatility window, bars")
+    .add(*span(&r.day_start), "day_start",
+         "the trading day starts this long after UTC midnight");
+  auto& b = n.breaker;
   opt_group{custom_options_, "circuit_breaker"}
-    .add(n.breaker.circuit_breaker_drawdown_pct, "drawdown_pct",
-         "HALT at this drawdown from peak equity, %")
-    .add(*span(&n.breaker.reset_after), "reset_after",
-         "timed reset after a drawdown trip; 0: manual only");
+    .add(b.drawdown_pct, "drawdown_pct",
+         "drawdown rule: trips at this drawdown from peak equity, %")
+    .add(b.daily_loss_pct, "daily_loss_pct",
+         "daily_loss rule: trips at this loss, % of start-of-day equity")
+    .add(b.losing_streak, "losing_streak",
+         "losing_streak rule: trips after this many losing trades in a row")
+    .add(*span(&b.feed_stale_after), "feed_stale_after",
+         "feed_stale rule: trips when an instrument is stale this long")
+    .add(b.restart_storm, "restart_storm",
+         "restart_storm rule: trips at this many actor restarts...")
+    .add(*span(&b.restart_window), "restart_window", "...within this window")
+    .add(*span(&b.unreachable_after), "unreachable_after",
+         "unreachable rule: trips when risk or execution is down this long")
+    .add(b.rejection_burst, "rejection_burst",
+         "rejection_burst rule: trips at this many rejections...")
+    .add(*span(&b.rejection_window), "rejection_window",
+         "...within this window (event time)")
+    .add(b.execution_errors, "execution_errors",
+         "execution_errors rule: trips at this many venue rejections...")
+    .add(*span(&b.execution_error_window), "execution_error_window",
+         "...within this window (event time)");
+  struct rule_keys {
+    const char* name;
+    rule_action* action;
+  };
+  for (auto& r : {rule_keys{"drawdown", &b.drawdown},
+                  rule_keys{"daily_loss", &b.daily_loss},
+                  rule_keys{"losing_streak", &b.losing_streak_rule},
+                  rule_keys{"feed_stale", &b.feed_stale},
+                  rule_keys{"restart_storm", &b.restart_storm_rule},
+                  rule_keys{"unreachable", &b.unreachable},
+                  rule_keys{"rejection_burst", &b.rejection_burst_rule},
+                  rule_keys{"execution_errors", &b.execution_errors_rule}}) {
+    auto name = std::string{r.name};
+    opt_group{custom_options_, "circuit_breaker"}
+      .add(r.action->action, (name + "_action").c_str(),
+           "what the rule trips: halted, reducing or off")
+      .add(r.action->flatten, (name + "_flatten").c_str(),
+           "also close every position when it trips")
+      .add(*span(&r.action->cooldown), (name + "_cooldown").c_str(),
+           "timed reset; 0: manual resume only");
+  }
   auto& e = n.execution;
   opt_group{custom_options_, "execution"}
     .add(e.initial_cash, "initial_cash", "paper account cash")

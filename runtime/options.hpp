@@ -50,7 +50,7 @@ public:
 
 private:
   std::vector<std::pair<caf::timespan*, nanoseconds*>> spans_;
-  caf::timespan span_storage_[32];
+  caf::timespan span_storage_[48];
   std::size_t spans_used_ = 0;
 
   caf::timespan* span(nanoseconds* target);

@@ -64,9 +64,12 @@ int run_node(cdb_options& cfg) {
                                                   n.feed.speed, clock);
   }
   run_info run{
-    run_id, n.feed.replay() ? "replay" : "paper", "0.1.0",
+    run_id,
+    n.feed.replay() ? "replay" : "paper",
+    "0.1.0",
     std::to_string(std::hash<std::string>{}(caf::deep_to_string(cfg.content))),
-    started};
+    started,
+    n.node_name};
   CDB_INFO("main", "run " << run_id << " starting on node " << n.node_name);
   auto sup = sys.spawn(supervisor, n.supervisor,
                        node_children(n, run_id, market_clock, metrics, run),

@@ -115,13 +115,14 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
       CDB_ERROR("supervisor",
                 c->spec.name << " failed (" << why << "): restart budget of "
                              << cfg.max_restarts << " exhausted; escalating");
-      hooks.escalate(self, running(self), c->spec.name);
+      hooks.failed(self, running(self), c->spec.name, true, why);
       hooks.wire(self, running(self));
       if (c->spec.critical)
         self->quit(caf::make_error(caf::sec::runtime_error,
                                    c->spec.name + " cannot be restarted"));
       return;
     }
+    hooks.failed(self, running(self), c->spec.name, false, why);
     auto delay = c->budget.backoff();
     CDB_WARN("supervisor", c->spec.name << " failed (" << why
                                         << "); restart in " << delay / 1000000

@@ -1,8 +1,9 @@
 // The supervisor: spawns a node's actors, monitors them, restarts a failed
 // one after a backoff while its restart budget (N in T) lasts, and re-wires
 // every actor after each (re)start so no peer keeps a dead handle. Past the
-// budget it escalates: the node's escalation hook runs (it halts trading),
-// and if the child is critical the supervisor exits with an error (the
+// budget it escalates. The node's failure hook hears every failure (the
+// circuit breaker counts restarts and halts on an escalation); past the
+// budget a critical child makes the supervisor exit with an error (the
 // process then exits non-zero).
 // Takes:  down_msg (children), (restart, name) (own backoff timer),
 //         (kill, name) (test and chaos hook), (child, name) -> actor,
@@ -42,10 +43,12 @@ using child_map = std::map<std::string, caf::actor>;
 struct supervisor_hooks {
   /// Sends each child the handles of its peers.
   std::function<void(caf::event_based_actor*, const child_map&)> wire;
-  /// Runs when a child exhausted its budget (e.g. halts trading).
+  /// Runs when a child failed: it will be restarted (`escalated` false), or
+  /// it exhausted its budget (true; e.g. halts trading).
   std::function<void(caf::event_based_actor*, const child_map&,
-                     const std::string& failed)>
-    escalate;
+                     const std::string& failed, bool escalated,
+                     const std::string& why)>
+    failed;
 };
 
 struct supervisor_state {

@@ -1,9 +1,28 @@
-// Circuit-breaker rules: trips HALTED when equity falls
-// circuit_breaker_drawdown_pct or more below its peak; manual halt and
-// resume; optional timed reset. No CAF include.
+// Circuit-breaker rules: decide whether trading may happen at all. Each rule
+// trips REDUCING or HALTED (per config; or is off), may ask for a flatten,
+// and resets manually (resume) or, when its cooldown is set, on its own:
+//   drawdown          equity >= drawdown_pct below its peak
+//   daily_loss        equity >= daily_loss_pct below start-of-day equity;
+//                     also lifts at the next trading day
+//   losing_streak     losing_streak closing trades in a row lost money
+//   feed_stale        an instrument stale or disconnected >= feed_stale_after
+//   restart_storm     restart_storm restarts within restart_window, or an
+//                     escalation (an actor past its restart budget)
+//   unreachable       risk or execution down >= unreachable_after
+//   rejection_burst   rejection_burst rejections within rejection_window
+//   execution_errors  execution_errors venue rejections within their window
+//   manual            an operator's halt: only a resume ends it
+//   unknown_state     a restarted breaker that could not recover its state
+// The mode is the most severe active trip. Timed resets: a counting rule
+// (drawdown, losing_streak, restart_storm, rejection_burst,
+// execution_errors) lifts `cooldown` after it tripped and starts counting
+// afresh (drawdown: from a new peak); a condition rule (daily_loss,
+// feed_stale, unreachable) lifts once its condition has been clear for
+// `cooldown`. No CAF include.
 #pragma once
 
-#include <optional>
+#include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,41 +30,126 @@
 
 namespace cdb {
 
+enum class breaker_rule : std::uint8_t {
+  drawdown,
+  daily_loss,
+  losing_streak,
+  feed_stale,
+  restart_storm,
+  unreachable,
+  rejection_burst,
+  execution_errors,
+  manual,
+  unknown_state,
+};
+
+constexpr std::size_t breaker_rule_count = 10;
+
+const char* to_string(breaker_rule x);
+bool from_string(const std::string& x, breaker_rule& out);
+
+/// What a rule does when it trips.
+struct rule_action {
+  std::string action = "halted"; ///< "halted", "reducing" or "off".
+  bool flatten = false;          ///< Also close every position.
+  nanoseconds cooldown = 0;      ///< 0: a manual resume only.
+};
+
 struct breaker_config {
-  double circuit_breaker_drawdown_pct = 10;
-  nanoseconds reset_after = 0; ///< 0: only a manual resume ends a trip.
+  double drawdown_pct = 10;
+  double daily_loss_pct = 8;
+  std::uint32_t losing_streak = 5;
+  nanoseconds feed_stale_after = 10'000'000'000;
+  std::uint32_t restart_storm = 3;
+  nanoseconds restart_window = 300'000'000'000;
+  nanoseconds unreachable_after = 2'000'000'000;
+  std::uint32_t rejection_burst = 50;
+  nanoseconds rejection_window = 60'000'000'000;
+  std::uint32_t execution_errors = 5;
+  nanoseconds execution_error_window = 60'000'000'000;
+  /// The trading day's start after UTC midnight (the node copies
+  /// risk.day_start here).
+  nanoseconds day_start = 0;
+
+  rule_action drawdown{"halted", false, 0};
+  rule_action daily_loss{"halted", false, 0};
+  rule_action losing_streak_rule{"reducing", false, 3'600'000'000'000};
+  rule_action feed_stale{"reducing", false, 30'000'000'000};
+  rule_action restart_storm_rule{"halted", false, 0};
+  rule_action unreachable{"halted", false, 10'000'000'000};
+  rule_action rejection_burst_rule{"reducing", false, 300'000'000'000};
+  rule_action execution_errors_rule{"halted", false, 0};
+
+  /// The action of `r` (manual and unknown_state: halted, manual reset).
+  rule_action action(breaker_rule r) const;
 
   void validate(std::vector<std::string>& errors) const;
 };
 
-/// A change of the trading state, to be published.
-struct transition {
-  trading_mode mode;
+/// What a call changed: the trips (hence perhaps the mode), and whether a
+/// tripped rule asks for a flatten.
+struct breaker_update {
+  bool changed = false;
+  bool flatten = false;
   std::string reason;
+
+  explicit operator bool() const noexcept {
+    return changed;
+  }
 };
 
 class breaker {
 public:
-  explicit breaker(const breaker_config& cfg) : cfg_(cfg) {
-    // nop
-  }
+  explicit breaker(breaker_config cfg);
 
-  /// Feeds equity at time `t`; returns a transition when a rule trips.
-  std::optional<transition> on_equity(double equity, timestamp t);
+  /// Equity, start-of-day equity and realized PnL of execution's account.
+  breaker_update on_portfolio(const portfolio_snapshot& s, timestamp now);
 
-  /// Returns a transition when a timed reset is due at `t`.
-  std::optional<transition> on_time(timestamp t);
+  /// The feed's word on one instrument.
+  breaker_update on_feed(const feed_status& s, timestamp now);
 
-  std::optional<transition> halt(const std::string& reason, timestamp t);
+  /// A risk decision; rejections count towards the burst, except those of
+  /// the trading state itself and of a risk not ready yet.
+  breaker_update on_decision(const risk_decision& d, timestamp now);
 
-  /// A restarted breaker does not know its peak or whether it had tripped:
-  /// it starts HALTED and only a manual resume ends that (never a timer).
-  std::optional<transition> restarted(timestamp t);
-  std::optional<transition> resume(const std::string& reason, timestamp t);
+  /// An order event; the venue's rejections count as execution errors.
+  breaker_update on_order_event(const order_event& e, timestamp now);
 
-  trading_mode mode() const noexcept {
-    return mode_;
-  }
+  /// The supervisor restarted `actor`, or gave up on it (escalated).
+  breaker_update on_restart(const std::string& actor, timestamp now);
+  breaker_update on_escalation(const std::string& actor, timestamp now);
+
+  /// `role` ("risk", "execution") went down / is reachable again.
+  breaker_update on_down(const std::string& role, timestamp now);
+  breaker_update on_up(const std::string& role, timestamp now);
+
+  /// Checks durations (stale feed, unreachable peers) and cooldowns.
+  breaker_update on_time(timestamp now);
+
+  /// An operator's halt: HALTED until resumed.
+  breaker_update halt(const std::string& reason, timestamp now);
+
+  /// An operator's reset: clears every trip. The peak restarts at the
+  /// current equity, counters start afresh, today's daily loss is accepted
+  /// for the rest of the day; a condition that still holds (a stale feed,
+  /// an unreachable peer) trips again.
+  breaker_update resume(const std::string& reason, timestamp now);
+
+  /// Takes over the trips and peak of a recovered state. After an actor
+  /// restart (`same_run`) every trip; from an earlier process only those
+  /// that wait for a person: manual, unknown_state, daily_loss (which the
+  /// next trading day lifts) and counting rules without a cooldown. Trips
+  /// that would lift on their own (a cooldown, a condition a new process
+  /// judges afresh: feed_stale, unreachable) stay with the old process.
+  breaker_update restore(const trading_state& s, timestamp now,
+                         bool same_run = true);
+
+  /// A restarted breaker that could not recover: HALTED until resumed.
+  breaker_update unknown_state(timestamp now);
+
+  trading_mode mode() const noexcept;
+
+  std::vector<breaker_trip> trips() const;
 
   double peak() const noexcept {
     return peak_;
@@ -54,16 +158,40 @@ public:
   /// Drawdown from peak, in percent.
   double drawdown_pct() const noexcept;
 
+  /// The current state, for publishing.
+  trading_state state(std::string id, std::string reason, timestamp now) const;
+
 private:
-  std::optional<transition> set(trading_mode m, std::string reason,
-                                timestamp t);
+  struct active_trip {
+    breaker_trip trip;
+    breaker_rule rule;
+    bool holds = true;        ///< Condition rules: the condition holds.
+    timestamp cleared_at = 0; ///< When it stopped holding.
+  };
+
+  breaker_update trip(breaker_rule r, std::string reason, timestamp now,
+                      std::int64_t day = 0);
+  void lift(breaker_rule r, const std::string& why, breaker_update& u);
+  active_trip* find(breaker_rule r);
+  void condition(breaker_rule r, bool holds, timestamp now);
+  breaker_update check_durations(timestamp now);
+  static void merge(breaker_update& into, breaker_update from);
 
   breaker_config cfg_;
-  trading_mode mode_ = trading_mode::active;
+  std::vector<active_trip> trips_;
   double peak_ = 0;
   double equity_ = 0;
-  timestamp tripped_at_ = 0;
-  bool timed_ = false;
+  bool seen_equity_ = false;
+  double realized_ = 0;
+  bool seen_realized_ = false;
+  std::uint32_t streak_ = 0;
+  std::int64_t day_ = 0;
+  std::int64_t daily_accepted_day_ = -1; ///< resume(): no daily trip today.
+  std::map<std::string, timestamp> stale_since_;
+  std::map<std::string, timestamp> down_since_;
+  std::deque<timestamp> restarts_;
+  std::deque<timestamp> rejections_;
+  std::deque<timestamp> exec_errors_;
 };
 
 } // namespace cdb

@@ -1,5 +1,6 @@
 #include "actors/circuit_breaker/breaker_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <caf/all.hpp>
@@ -14,22 +15,112 @@ using self_ptr = circuit_breaker_actor::stateful_pointer<breaker_state>;
 
 void announce(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
+  if (!st.recovered)
+    return; // risk stays not ready; the recovered state comes first
   if (st.peers.risk)
     self->send(st.peers.risk, st.current);
-  if (st.peers.persistence)
-    self->send(st.peers.persistence, st.current);
   ctx.metrics->trading_mode = static_cast<int>(st.current.mode);
 }
 
-void apply(self_ptr self, const actor_context& ctx,
-           std::optional<transition> tr, timestamp t) {
-  if (!tr)
+/// Publishes what `u` changed, and orders the flatten it asks for.
+void apply(self_ptr self, const actor_context& ctx, const breaker_update& u) {
+  if (!u)
     return;
   auto& st = self->state;
-  st.current = trading_state{st.ids->next(), tr->mode, tr->reason, t};
+  auto now = ctx.clock->now();
+  auto before = st.current.mode;
+  st.current = st.rules->state(st.ids->next(), u.reason, now);
+  if (st.current.mode != before)
+    ctx.metrics->breaker_trips += st.current.mode > before ? 1 : 0;
   CDB_WARN("circuit_breaker",
-           "trading " << to_string(tr->mode) << ": " << tr->reason);
+           "trading " << to_string(st.current.mode) << ": " << u.reason);
+  if (st.peers.persistence)
+    self->send(st.peers.persistence, st.current);
   announce(self, ctx);
+  if (u.flatten && st.peers.risk) {
+    CDB_WARN("circuit_breaker", "ordering a flatten: " << u.reason);
+    self->send(st.peers.risk, flatten_positions{u.reason});
+  }
+}
+
+void finish_recovery(self_ptr self, const actor_context& ctx,
+                     const trading_state* recorded, const std::string& why) {
+  auto& st = self->state;
+  auto now = ctx.clock->now();
+  st.recovered = true;
+  st.recovering = false;
+  breaker_update u;
+  if (recorded != nullptr && !recorded->id.empty()) {
+    // Ids are "st-RUN-INCARNATION-N": the same run means an actor restart.
+    bool same_run = recorded->id.rfind("st-" + ctx.run_id + "-", 0) == 0;
+    u = st.rules->restore(*recorded, now, same_run);
+    CDB_INFO("circuit_breaker", "last recorded state "
+                                  << recorded->id << ": "
+                                  << to_string(recorded->mode) << " ("
+                                  << recorded->reason << ')');
+    if (st.rules->mode() != trading_mode::active)
+      CDB_WARN("circuit_breaker", "trading stays "
+                                    << to_string(st.rules->mode())
+                                    << " until its trips reset; `cdb admin "
+                                       "resume` resets them now");
+  } else if (recorded != nullptr) {
+    u.changed = true;
+    u.reason = "start: no recorded trading state";
+  } else if (ctx.incarnation > 1) {
+    u = st.rules->unknown_state(now);
+    CDB_ERROR("circuit_breaker", "recovery failed (" << why << ")");
+  } else {
+    // A first start with an unreadable database: the node's own record
+    // begins now (an older halt, if any, could not be read).
+    u.changed = true;
+    u.reason = "start: recorded state unreadable (" + why + ")";
+    CDB_WARN("circuit_breaker", u.reason);
+  }
+  // Whatever arrived while recovering is judged again by the next data;
+  // the state published now is the first risk sees.
+  if (!u)
+    u.changed = true;
+  apply(self, ctx, u);
+}
+
+void recover(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  if (st.recovered || st.recovering)
+    return;
+  if (!st.peers.persistence) {
+    trading_state none;
+    finish_recovery(self, ctx, &none, "");
+    return;
+  }
+  st.recovering = true;
+  self
+    ->request(st.peers.persistence, std::chrono::seconds{3},
+              recover_atom::value)
+    .then([self, ctx](trading_state& s) { finish_recovery(self, ctx, &s, ""); },
+          [self, ctx](caf::error& err) {
+            finish_recovery(self, ctx, nullptr, caf::to_string(err));
+          });
+}
+
+/// Tracks a monitored peer: down when the wiring has none.
+template <class Handle>
+void watch(self_ptr self, const actor_context& ctx, const Handle& old,
+           const Handle& now_h, const char* role) {
+  auto t = ctx.clock->now();
+  if (!now_h) {
+    apply(self, ctx, self->state.rules->on_down(role, t));
+    return;
+  }
+  if (now_h != old)
+    self->monitor(now_h);
+  apply(self, ctx, self->state.rules->on_up(role, t));
+}
+
+nanoseconds check_period(const breaker_config& cfg) {
+  nanoseconds p = 1'000'000'000;
+  p = std::min(p, cfg.feed_stale_after / 4);
+  p = std::min(p, cfg.unreachable_after / 4);
+  return std::max<nanoseconds>(p, 10'000'000);
 }
 
 } // namespace
@@ -39,38 +130,69 @@ spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
   auto& st = self->state;
   st.rules = std::make_unique<breaker>(cfg);
   st.ids = std::make_unique<id_source>(ctx.ids("st"));
-  auto now = ctx.clock->now();
-  st.current = trading_state{st.ids->next(), trading_mode::active, "start",
-                             now};
-  if (ctx.incarnation > 1) {
-    auto tr = st.rules->restarted(now);
-    st.current = trading_state{st.ids->next(), tr->mode, tr->reason, now};
-    CDB_WARN("circuit_breaker", "trading halted: " << tr->reason);
-  }
-  auto tick = std::chrono::seconds{1};
-  self->delayed_send(self, tick, timer_atom::value);
+  st.current = st.rules->state(st.ids->next(), "recovering", ctx.clock->now());
+  self->set_down_handler([self, ctx](caf::down_msg& dm) {
+    auto& peers = self->state.peers;
+    auto t = ctx.clock->now();
+    if (peers.risk && dm.source == peers.risk.address())
+      apply(self, ctx, self->state.rules->on_down("risk", t));
+    else if (peers.execution && dm.source == peers.execution.address())
+      apply(self, ctx, self->state.rules->on_down("execution", t));
+  });
+  auto period = std::chrono::nanoseconds{check_period(cfg)};
+  self->delayed_send(self, period, timer_atom::value);
+  auto now = [ctx] { return ctx.clock->now(); };
   return {
-    [self, ctx](const portfolio_snapshot& s) {
-      apply(self, ctx, self->state.rules->on_equity(s.equity, s.event_time),
-            s.event_time);
+    [self, ctx, now](const portfolio_snapshot& s) {
+      apply(self, ctx, self->state.rules->on_portfolio(s, now()));
     },
-    [self, ctx](const halt_trading& h) {
-      auto now = ctx.clock->now();
-      apply(self, ctx, self->state.rules->halt(h.reason, now), now);
+    [self, ctx, now](const order_event& e) {
+      apply(self, ctx, self->state.rules->on_order_event(e, now()));
     },
-    [self, ctx](const resume_trading& r) {
-      auto now = ctx.clock->now();
-      apply(self, ctx, self->state.rules->resume(r.reason, now), now);
+    [self, ctx, now](const risk_decision& d) {
+      apply(self, ctx, self->state.rules->on_decision(d, now()));
+    },
+    [self, ctx, now](const feed_status& s) {
+      apply(self, ctx, self->state.rules->on_feed(s, now()));
+    },
+    [self, ctx, now](const actor_failure& f) {
+      auto& r = *self->state.rules;
+      apply(self, ctx,
+            f.escalated ? r.on_escalation(f.actor, now())
+                        : r.on_restart(f.actor, now()));
+    },
+    [self, ctx, now](const halt_trading& h) {
+      CDB_WARN("circuit_breaker", "operator halt: " << h.reason);
+      apply(self, ctx, self->state.rules->halt(h.reason, now()));
+      return self->state.current;
+    },
+    [self, ctx, now](const resume_trading& r) {
+      CDB_WARN("circuit_breaker", "operator resume: " << r.reason);
+      apply(self, ctx, self->state.rules->resume(r.reason, now()));
+      return self->state.current;
+    },
+    [self](const flatten_positions& f) {
+      CDB_WARN("circuit_breaker", "operator flatten: " << f.reason);
+      if (self->state.peers.risk)
+        self->send(self->state.peers.risk, f);
+      return self->state.current;
     },
     [self, ctx](breaker_wiring& w) {
-      self->state.peers = std::move(w);
-      // Risk may be new: it must know the state before it decides again.
+      auto& st = self->state;
+      if (w.feed && w.feed != st.peers.feed)
+        self->send(w.feed, subscribe_atom::value,
+                   caf::actor_cast<status_sink>(self));
+      auto old = st.peers;
+      st.peers = std::move(w);
+      watch(self, ctx, old.risk, st.peers.risk, "risk");
+      watch(self, ctx, old.execution, st.peers.execution, "execution");
+      recover(self, ctx);
+      // A new risk must know the state before it decides anything.
       announce(self, ctx);
     },
-    [self, ctx, tick](timer_atom) {
-      auto now = ctx.clock->now();
-      apply(self, ctx, self->state.rules->on_time(now), now);
-      self->delayed_send(self, tick, timer_atom::value);
+    [self, ctx, now, period](timer_atom) {
+      apply(self, ctx, self->state.rules->on_time(now()));
+      self->delayed_send(self, period, timer_atom::value);
     },
     [self](state_atom) { return self->state.current; },
   };

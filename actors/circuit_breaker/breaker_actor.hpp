@@ -1,12 +1,16 @@
-// circuit_breaker: decides whether trading may happen at all. Watches the
-// portfolio's equity against its peak, takes manual halt/resume, resets on a
-// timer when configured, and tells risk (which enforces it) and persistence.
-// Takes:  portfolio_snapshot (execution), halt_trading / resume_trading
-//         (operator, supervisor escalation), breaker_wiring, timer,
-//         state requests.
-// Sends:  trading_state to risk and persistence.
-// States: ACTIVE -> HALTED (drawdown trip or manual) -> ACTIVE (resume or
-//         timed reset).
+// circuit_breaker: decides whether trading may happen at all (breaker.hpp
+// has the rules). Recovers its trips and peak equity from persistence
+// before it says anything; risk waits (not ready) until it has.
+// Takes:  portfolio_snapshot and order_event (execution), risk_decision
+//         (risk), feed_status (feed), actor_failure (supervisor),
+//         halt_trading / resume_trading / flatten_positions (operator:
+//         each replies with the resulting trading_state), breaker_wiring,
+//         down_msg of risk and execution (monitored), timer, state.
+// Sends:  trading_state to risk and persistence on every change;
+//         flatten_positions to risk when a tripping rule asks for it.
+// States: RECOVERING (asks persistence for the last recorded state; no
+//         announcement) -> running, mode ACTIVE / REDUCING / HALTED = the
+//         most severe active trip.
 #pragma once
 
 #include "actors/circuit_breaker/breaker.hpp"
@@ -21,6 +25,8 @@ struct breaker_state {
   trading_state current;
   breaker_wiring peers;
   std::unique_ptr<id_source> ids;
+  bool recovered = false;  ///< The recorded state is in (or known absent).
+  bool recovering = false; ///< Asked persistence, awaiting the answer.
 };
 
 circuit_breaker_actor::behavior_type

@@ -49,8 +49,10 @@ bool execute(self_ptr self, const execution_config& cfg,
   auto t = q == st.quotes.end() ? o.event_time : q->second.event_time;
   if (!priced.ok) {
     CDB_WARN("execution", "rejected " << o.id << ": " << priced.reason);
-    record(self,
-           event(self, o, order_event_kind::rejected, priced.reason, t, now));
+    auto ev = event(self, o, order_event_kind::rejected, priced.reason, t, now);
+    if (st.peers.breaker)
+      self->send(st.peers.breaker, ev); // counts towards execution_errors
+    record(self, std::move(ev));
     return false;
   }
   record(self, event(self, o, order_event_kind::accepted, "", t, now));
@@ -106,7 +108,7 @@ void check_exits(self_ptr self, const execution_config& cfg,
 execution_actor::behavior_type
 spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
   auto& st = self->state;
-  st.book = std::make_unique<portfolio>(cfg.initial_cash);
+  st.book = std::make_unique<portfolio>(cfg.initial_cash, cfg.day_start);
   st.event_ids = std::make_unique<id_source>(ctx.ids("oev"));
   st.fill_ids = std::make_unique<id_source>(ctx.ids("fil"));
   st.exit_ids = std::make_unique<id_source>(ctx.ids("xit"));

@@ -16,6 +16,9 @@ struct execution_config {
   double taker_fee_pct = 0.06; ///< MEXC default.
   double maker_fee_pct = 0.02; ///< MEXC default.
   nanoseconds snapshot_interval = 1'000'000'000;
+  /// The trading day's start after UTC midnight (the node copies
+  /// risk.day_start here): the base of start-of-day equity.
+  nanoseconds day_start = 0;
 
   void validate(std::vector<std::string>& errors) const;
 };

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "runtime/trading_day.hpp"
+
 namespace cdb {
 
 void portfolio::apply(const fill& f) {
@@ -62,8 +64,7 @@ double portfolio::equity() const {
 }
 
 portfolio_snapshot portfolio::snapshot(std::string id, timestamp t) {
-  constexpr std::int64_t ns_per_day = 86'400'000'000'000;
-  if (auto day = t / ns_per_day; day != day_) {
+  if (auto day = trading_day(t, day_start_); day != day_) {
     day_ = day;
     start_of_day_equity_ = equity();
   }

@@ -12,7 +12,8 @@ namespace cdb {
 
 class portfolio {
 public:
-  explicit portfolio(double cash) : cash_(cash) {
+  explicit portfolio(double cash, nanoseconds day_start = 0)
+    : cash_(cash), day_start_(day_start) {
     // nop
   }
 
@@ -43,6 +44,7 @@ private:
   double cash_;
   double fees_ = 0;
   double realized_ = 0;
+  nanoseconds day_start_ = 0;
   std::int64_t day_ = -1;
   double start_of_day_equity_ = 0;
   std::map<std::string, position> positions_;

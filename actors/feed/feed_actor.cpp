@@ -137,6 +137,8 @@ void send_status(self_ptr self, const feed_status& s) {
                                   << s.data_age / 1'000'000 << " ms)");
   for (auto& sink : self->state.subscribers)
     self->send(sink, s);
+  for (auto& sink : self->state.status_subscribers)
+    self->send(sink, s);
 }
 
 /// Data for `instrument` arrived: the watchdog may announce it fresh.
@@ -438,6 +440,12 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
                                 return s.address() == dm.source;
                               }),
                subs.end());
+    auto& ss = self->state.status_subscribers;
+    ss.erase(std::remove_if(ss.begin(), ss.end(),
+                            [&](const status_sink& s) {
+                              return s.address() == dm.source;
+                            }),
+             ss.end());
   });
   // The watchdog looks four times per threshold of market time.
   auto period = std::chrono::nanoseconds{std::max<std::int64_t>(
@@ -466,6 +474,15 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
   };
   return {
     [subscribe](subscribe_atom, market_sink& sink) { subscribe(sink); },
+    [self, ctx](subscribe_atom, status_sink& sink) {
+      auto& subs = self->state.status_subscribers;
+      if (std::find(subs.begin(), subs.end(), sink) != subs.end())
+        return;
+      self->monitor(sink);
+      subs.push_back(sink);
+      for (auto& s : self->state.watchdog->current(ctx.clock->now()))
+        self->send(sink, s);
+    },
     [self, subscribe](history_atom, market_sink& sink) {
       // The history goes first: everything after it is live, nothing twice.
       auto& subs = self->state.subscribers;

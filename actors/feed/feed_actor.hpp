@@ -2,7 +2,8 @@
 // Takes:  (subscribe, market_sink), (unsub, market_sink), timer (own pacing),
 //         (history, market_sink): subscribe after a market_history of the
 //         recent trades and venue bars (feed.history_trades/_bars), so a
-//         restarted subscriber warms up without seeing anything twice.
+//         restarted subscriber warms up without seeing anything twice;
+//         (subscribe, status_sink): feed_status only (the circuit breaker).
 // Sends:  trade_tick, quote_tick, book_snapshot, bar, mark_price and
 //         feed_status to every subscriber: fresh on first data, stale after
 //         feed.stale_after of silence (watchdog), fresh again on data,
@@ -111,6 +112,7 @@ struct feed_state {
   std::unique_ptr<ws_client> client; ///< Last: stopped first on exit.
   std::uint64_t others = 0;          ///< Books, bars and mark prices published.
   std::vector<market_sink> subscribers;
+  std::vector<status_sink> status_subscribers; ///< Health reports only.
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;
   std::uint64_t published = 0;

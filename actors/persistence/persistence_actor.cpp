@@ -39,7 +39,7 @@ void flush(self_ptr self, const persistence_config& cfg,
       st.pending_run.reset();
     }
     if (n > 0)
-      st.db->write(st.pending);
+      st.db->write(st.pending, st.node);
     st.pending.clear();
     st.written += n;
     ctx.metrics->persisted += n;
@@ -78,6 +78,7 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
   auto& st = self->state;
   st.db = std::make_unique<store>(cfg.dsn);
   st.pending_run = run;
+  st.node = run.node;
   try {
     st.db->connect();
     st.db->write(run);
@@ -111,6 +112,22 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
     [=](timer_atom) {
       flush(self, cfg, ctx);
       self->delayed_send(self, interval, timer_atom::value);
+    },
+    [=](recover_atom) -> caf::result<trading_state> {
+      auto& pending = self->state.pending.states;
+      if (!pending.empty())
+        return pending.back();
+      try {
+        if (auto s = self->state.db->last_trading_state(self->state.node))
+          return *s;
+        return trading_state{};
+      } catch (const std::exception& e) {
+        self->state.db->reset();
+        ctx.metrics->persist_errors++;
+        CDB_ERROR("persistence",
+                  "cannot read the last trading state: " << e.what());
+        return caf::make_error(caf::sec::runtime_error, e.what());
+      }
     },
     [=](flush_atom) -> caf::result<std::uint64_t> {
       // A shutdown flush ignores the retry schedule but not the outcome.

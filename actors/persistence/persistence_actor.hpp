@@ -5,7 +5,9 @@
 // Takes:  signal, risk_decision, order, order_event, fill,
 //         portfolio_snapshot, trading_state (from every actor); timer;
 //         flush (replies the number of events written so far, once all
-//         received events are durable).
+//         received events are durable); recover (replies this node's last
+//         trading state: the newest pending one, else the newest recorded;
+//         an error when the database cannot be read).
 // Runs detached: database calls block its own thread, nobody else's.
 #pragma once
 
@@ -32,6 +34,7 @@ struct persistence_state {
   event_batch pending;
   /// The run row until it is written (with the first batch that succeeds).
   std::optional<run_info> pending_run;
+  std::string node; ///< Whose trading states these are (run.node_name).
   std::uint64_t written = 0;
   nanoseconds retry_delay = 0;
   timestamp retry_at = 0;

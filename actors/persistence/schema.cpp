@@ -116,11 +116,24 @@ ALTER TABLE equity_snapshots
   ADD COLUMN start_of_day_equity double precision NOT NULL DEFAULT 0;
 )sql";
 
+// The circuit breaker's memory: its active trips and peak equity with each
+// state, the node that recorded it, and the order of recording (seq).
+constexpr const char* v3 = R"sql(
+ALTER TABLE trading_state_changes
+  ADD COLUMN node text NOT NULL DEFAULT '',
+  ADD COLUMN trips jsonb NOT NULL DEFAULT '[]',
+  ADD COLUMN peak_equity double precision NOT NULL DEFAULT 0,
+  ADD COLUMN seq bigserial;
+CREATE INDEX trading_state_changes_node_seq
+  ON trading_state_changes (node, seq);
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all{{1, "initial schema", v1},
-                                          {2, "start-of-day equity", v2}};
+                                          {2, "start-of-day equity", v2},
+                                          {3, "circuit-breaker trips", v3}};
   return all;
 }
 

@@ -1,5 +1,6 @@
 #include "actors/persistence/store.hpp"
 
+#include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
 #include "actors/persistence/schema.hpp"
@@ -49,12 +50,39 @@ void prepare_all(pqxx::connection& c) {
             "start_of_day_equity) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
               + at(9) + ",$10) ON CONFLICT (id) DO NOTHING");
   c.prepare("state", "INSERT INTO trading_state_changes (id, state, reason, "
-                     "event_time) VALUES ($1,$2,$3,"
-                       + at(4) + ") ON CONFLICT (id) DO NOTHING");
+                     "event_time, node, trips, peak_equity) VALUES ($1,$2,$3,"
+                       + at(4)
+                       + ",$5,$6::jsonb,$7) ON CONFLICT (id) DO NOTHING");
+  c.prepare("last_state",
+            "SELECT id, state, reason,"
+            " (extract(epoch FROM event_time) * 1e9)::bigint, peak_equity,"
+            " trips::text FROM trading_state_changes WHERE node = $1"
+            " ORDER BY seq DESC LIMIT 1");
   c.prepare("run",
             "INSERT INTO runs (id, mode, version, config_hash, started_at) "
             "VALUES ($1,$2,$3,$4,"
               + at(5) + ") ON CONFLICT (id) DO NOTHING");
+}
+
+std::string trips_json(const std::vector<breaker_trip>& trips) {
+  auto out = nlohmann::json::array();
+  for (auto& t : trips)
+    out.push_back({{"rule", t.rule},
+                   {"mode", to_string(t.mode)},
+                   {"reason", t.reason},
+                   {"since", t.since},
+                   {"day", t.day}});
+  return out.dump();
+}
+
+bool mode_from(const std::string& x, trading_mode& out) {
+  for (auto m :
+       {trading_mode::active, trading_mode::reducing, trading_mode::halted})
+    if (x == to_string(m)) {
+      out = m;
+      return true;
+    }
+  return false;
 }
 
 } // namespace
@@ -118,7 +146,7 @@ void store::reset() {
   conn_.reset();
 }
 
-void store::write(const event_batch& b) {
+void store::write(const event_batch& b, const std::string& node) {
   connect();
   pqxx::work w{*conn_};
   for (auto& s : b.signals)
@@ -151,7 +179,7 @@ void store::write(const event_batch& b) {
                     s.start_of_day_equity);
   for (auto& s : b.states)
     w.exec_prepared("state", s.id, std::string{to_string(s.mode)}, s.reason,
-                    s.since);
+                    s.since, node, trips_json(s.trips), s.peak_equity);
   w.commit();
 }
 
@@ -160,6 +188,39 @@ void store::write(const run_info& r) {
   pqxx::work w{*conn_};
   w.exec_prepared("run", r.id, r.mode, r.version, r.config_hash, r.started_at);
   w.commit();
+}
+
+} // namespace cdb
+
+namespace cdb {
+
+std::optional<trading_state>
+store::last_trading_state(const std::string& node) {
+  connect();
+  pqxx::work w{*conn_};
+  auto r = w.exec_prepared("last_state", node);
+  w.commit();
+  if (r.empty())
+    return std::nullopt;
+  auto row = r[0];
+  trading_state s;
+  s.id = row[0].as<std::string>();
+  if (!mode_from(row[1].as<std::string>(), s.mode))
+    s.mode = trading_mode::halted; // unreadable: the strict answer
+  s.reason = row[2].as<std::string>();
+  s.since = row[3].as<std::int64_t>();
+  s.peak_equity = row[4].as<double>();
+  for (auto& t : nlohmann::json::parse(row[5].as<std::string>())) {
+    breaker_trip x;
+    x.rule = t.value("rule", "");
+    if (!mode_from(t.value("mode", ""), x.mode))
+      x.mode = trading_mode::halted;
+    x.reason = t.value("reason", "");
+    x.since = t.value("since", std::int64_t{0});
+    x.day = t.value("day", std::int64_t{0});
+    s.trips.push_back(std::move(x));
+  }
+  return s;
 }
 
 } // namespace cdb

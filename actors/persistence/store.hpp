@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct run_info {
   std::string version;
   std::string config_hash;
   timestamp started_at = 0;
+  std::string node; ///< run.node_name: whose trading state is whose.
 };
 
 class store {
@@ -52,8 +54,12 @@ public:
   /// afresh.
   void reset();
 
-  void write(const event_batch& batch);
+  /// Writes `batch`; trading states are recorded as `node`'s.
+  void write(const event_batch& batch, const std::string& node = "");
   void write(const run_info& run);
+
+  /// The last trading state recorded for `node`, or nullopt.
+  std::optional<trading_state> last_trading_state(const std::string& node);
 
 private:
   std::string dsn_;

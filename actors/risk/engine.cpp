@@ -2,11 +2,11 @@
 
 #include <cmath>
 
+#include "runtime/trading_day.hpp"
+
 namespace cdb {
 
 namespace {
-
-constexpr std::int64_t ns_per_day = 86'400'000'000'000;
 
 side to_side(signal_side x) {
   return x == signal_side::buy ? side::buy : side::sell;
@@ -49,11 +49,13 @@ const market_view& risk_engine::quote_of(const std::string& instrument) const {
 }
 
 void risk_engine::on_portfolio(const portfolio_snapshot& s) {
+  has_account_ = true;
   account_.equity = s.equity;
   account_.exposure = s.exposure;
-  // The trading day starts at UTC midnight. Execution keeps the day's base
-  // (it outlives a restart of risk); without it, the first equity seen today.
-  auto day = s.event_time / ns_per_day;
+  // The trading day starts risk.day_start after UTC midnight. Execution
+  // keeps the day's base (it outlives a restart of risk); without it, the
+  // first equity seen today.
+  auto day = trading_day(s.event_time, cfg_.day_start);
   if (s.start_of_day_equity > 0) {
     day_ = day;
     account_.start_of_day_equity = s.start_of_day_equity;
@@ -67,6 +69,7 @@ void risk_engine::on_portfolio(const portfolio_snapshot& s) {
 }
 
 void risk_engine::on_state(const trading_state& s) {
+  has_state_ = true;
   mode_ = s.mode;
 }
 
@@ -78,6 +81,14 @@ double risk_engine::position_qty(const std::string& instrument) const {
 std::vector<decision_out> risk_engine::on_signal(const signal& s,
                                                  timestamp now) {
   std::vector<decision_out> out;
+  if (!ready()) {
+    out.push_back(reject(s, risk_layer::readiness, "not_ready", 0,
+                         has_state_ ? "awaiting the account from execution"
+                                    : "awaiting the trading state from the "
+                                      "circuit breaker",
+                         now));
+    return out;
+  }
   auto held = position_qty(s.instrument);
   auto& m = quote_of(s.instrument);
   // Close what points the other way (or everything on a close signal).

@@ -41,6 +41,13 @@ public:
     return mode_;
   }
 
+  /// True once the engine has the circuit breaker's trading state and
+  /// execution's account: until then every signal is rejected "not_ready"
+  /// (a new or restarted risk must not decide on a view it has not built).
+  bool ready() const noexcept {
+    return has_state_ && has_account_;
+  }
+
   double position_qty(const std::string& instrument) const;
 
   const account_view& account() const noexcept {
@@ -62,7 +69,9 @@ private:
   risk_config cfg_;
   id_source decision_ids_;
   id_source order_ids_;
-  trading_mode mode_ = trading_mode::active;
+  trading_mode mode_ = trading_mode::halted;
+  bool has_state_ = false;
+  bool has_account_ = false;
   account_view account_;
   std::int64_t day_ = -1;
   sizing_config sizing_;

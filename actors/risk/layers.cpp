@@ -13,6 +13,7 @@ const char* to_string(risk_layer x) {
     case risk_layer::daily_drawdown: return "daily_drawdown";
     case risk_layer::position_limit: return "position_limit";
     case risk_layer::exposure: return "exposure";
+    case risk_layer::readiness: return "readiness";
     default: return "sizing";
   }
 }

@@ -25,6 +25,7 @@ enum class risk_layer : std::uint8_t {
   position_limit,
   exposure,
   sizing,
+  readiness, ///< Before the layers: risk has not rebuilt its view yet.
 };
 
 const char* to_string(risk_layer x);

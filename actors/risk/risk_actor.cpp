@@ -25,6 +25,8 @@ void dispatch(risk_actor::stateful_pointer<risk_state> self,
                                    << d.observed << ", limit " << d.limit
                                    << ')');
     }
+    if (!d.approved && peers.breaker)
+      self->send(peers.breaker, d); // the rejection burst rule counts these
     if (peers.persistence) {
       self->send(peers.persistence, d);
       if (out.approved)
@@ -42,11 +44,8 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
            actor_context ctx) {
   self->state.engine = std::make_unique<risk_engine>(cfg, ctx.ids("dec"),
                                                      ctx.ids("ord"));
-  // Until the circuit breaker has said otherwise, nothing trades: a new or
-  // restarted risk must not approve on a state it has not been told.
-  self->state.engine->on_state(trading_state{
-    "", trading_mode::halted, "awaiting trading state from circuit breaker",
-    ctx.clock->now()});
+  // Until the circuit breaker has sent the trading state and execution the
+  // account, the engine rejects every signal "not_ready".
   return {
     [self, ctx](const signal& s) {
       auto outs = self->state.engine->on_signal(s, ctx.clock->now());
@@ -78,7 +77,11 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
       self->state.engine->on_portfolio(s);
     },
     [self](const trading_state& s) {
-      if (s.mode != self->state.engine->mode())
+      auto& e = *self->state.engine;
+      if (!e.ready())
+        CDB_INFO("risk", "trading state " << to_string(s.mode) << " ("
+                                          << s.reason << ')');
+      else if (s.mode != e.mode())
         CDB_WARN("risk",
                  "trading state " << to_string(s.mode) << ": " << s.reason);
       self->state.engine->on_state(s);

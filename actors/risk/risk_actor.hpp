@@ -4,8 +4,12 @@
 // Takes:  signal (signal), quote_tick/trade_tick/feed_status (feed),
 //         portfolio_snapshot (execution), trading_state and
 //         flatten_positions (circuit breaker), risk_wiring (supervisor).
-// Sends:  submit_order to execution; risk_decision and order to persistence.
-// States: follows the circuit breaker's ACTIVE / REDUCING / HALTED.
+// Sends:  submit_order to execution; risk_decision and order to
+//         persistence; rejections also to the circuit breaker.
+// States: NOT READY (rejects every signal "not_ready" until it has the
+//         breaker's trading state and execution's account: after a start
+//         or a restart), then follows the breaker's ACTIVE / REDUCING /
+//         HALTED.
 #pragma once
 
 #include "actors/risk/engine.hpp"

@@ -24,6 +24,8 @@ void risk_config::validate(std::vector<std::string>& errors) const {
             "regime");
   sizing.validate(errors);
   c.require_span(vol_bar >= 1'000'000'000, "vol_bar", vol_bar, "must be >= 1s");
+  c.require_span(day_start >= 0 && day_start < 86'400'000'000'000, "day_start",
+                 day_start, "must be in [0s, 24h)");
   c.require(vol_window >= 2 && vol_window <= 10'000'000, "vol_window",
             vol_window, "must be in [2, 10000000] bars");
 }

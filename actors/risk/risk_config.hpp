@@ -26,6 +26,9 @@ struct risk_config {
   sizing_config sizing;
   nanoseconds vol_bar = 60'000'000'000; ///< Mid bars for volatility and ATR.
   std::size_t vol_window = 43'200;      ///< Bars: 30 days of minutes.
+  /// The trading day starts this long after UTC midnight (daily drawdown,
+  /// start-of-day equity, the breaker's daily loss).
+  nanoseconds day_start = 0;
 
   /// `sizing` with the method of `sizing_method` (which validate() checks).
   sizing_config sizing_settings() const;

@@ -30,6 +30,9 @@ static_assert(!accepts<persistence_actor, submit_order>::value);
 static_assert(!accepts<circuit_breaker_actor, submit_order>::value);
 static_assert(!accepts<risk_control, submit_order>::value);
 static_assert(!accepts<portfolio_sink, submit_order>::value);
+static_assert(!accepts<breaker_inbox, submit_order>::value);
+static_assert(!accepts<account_source, submit_order>::value);
+static_assert(!accepts<status_sink, submit_order>::value);
 
 template <class Wiring>
 struct wiring_holds_execution;
@@ -70,9 +73,18 @@ CAF_TEST(every message survives serialization) {
   d.id = "d";
   d.layer = "exposure";
   CAF_CHECK(roundtrip(d) == d);
-  trading_state st{"s", trading_mode::halted, "r", 9};
+  trading_state st;
+  st.id = "s";
+  st.mode = trading_mode::halted;
+  st.reason = "r";
+  st.since = 9;
+  st.peak_equity = 1e5;
+  st.trips.push_back(
+    breaker_trip{"drawdown", trading_mode::halted, "dd 10%", 7, 19000});
   CAF_CHECK(roundtrip(st) == st);
   CAF_CHECK(roundtrip(st) != trading_state{});
+  actor_failure af{"risk", true, "boom"};
+  CAF_CHECK(roundtrip(af) == af);
 }
 
 CAF_TEST(enums print by name) {

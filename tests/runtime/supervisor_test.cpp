@@ -36,6 +36,7 @@ caf::behavior peer(caf::stateful_actor<peer_state>* self, test::no_args) {
 struct fixture : test::coordinator_fixture {
   caf::actor peer_handle = sys.spawn(peer, test::no_args{});
   std::vector<std::string> escalated;
+  std::vector<std::string> restarted; ///< Failures reported for a restart.
 
   caf::actor start_supervisor(std::size_t max_restarts, bool critical) {
     supervisor_config cfg;
@@ -52,9 +53,10 @@ struct fixture : test::coordinator_fixture {
       auto i = m.find("worker");
       self->send(p, peer_atom::value, i == m.end() ? caf::actor{} : i->second);
     };
-    hooks.escalate = [this](caf::event_based_actor*, const child_map&,
-                            const std::string& name) {
-      escalated.push_back(name);
+    hooks.failed = [this](caf::event_based_actor*, const child_map&,
+                          const std::string& name, bool escalation,
+                          const std::string&) {
+      (escalation ? escalated : restarted).push_back(name);
     };
     auto sup = sys.spawn(supervisor, cfg, specs, hooks, clock, metrics,
                          nanoseconds{0});
@@ -99,6 +101,8 @@ CAF_TEST(crashed child is restarted and peers get the new handle) {
   sched.run();
   CAF_CHECK_EQUAL(metrics->restarts.load(), 2u);
   CAF_CHECK(escalated.empty());
+  // Each failure was reported, so the circuit breaker can count them.
+  CAF_CHECK_EQUAL(restarted.size(), 2u);
   anon_send_exit(sup, caf::exit_reason::user_shutdown);
   sched.run();
 }

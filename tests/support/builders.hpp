@@ -7,9 +7,20 @@
 
 #include <unistd.h>
 
-#include "messages/market_data.hpp"
+#include "messages/trading.hpp"
 
 namespace cdb::test {
+
+/// A trading state as the circuit breaker would send it.
+inline trading_state state_of(trading_mode mode, std::string reason,
+                              timestamp since, std::string id = "st") {
+  trading_state s;
+  s.id = std::move(id);
+  s.mode = mode;
+  s.reason = std::move(reason);
+  s.since = since;
+  return s;
+}
 
 inline quote_tick make_quote(const std::string& instrument, double bid,
                              double ask, timestamp t) {

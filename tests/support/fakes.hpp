@@ -26,6 +26,11 @@ inline persistence_actor::behavior_type recording_persistence(
     [self](const trading_state& x) { self->state.states.push_back(x); },
     [](timer_atom) {},
     [](flush_atom) { return std::uint64_t{0}; },
+    // Like the real one: the newest state it was given, or none.
+    [self](recover_atom) {
+      auto& st = self->state.states;
+      return st.empty() ? trading_state{} : st.back();
+    },
   };
 }
 

@@ -1,72 +1,369 @@
 #define CAF_SUITE circuit_breaker
+#include <limits>
+
 #include <caf/test/unit_test.hpp>
 
 #include "actors/circuit_breaker/breaker.hpp"
+#include "runtime/trading_day.hpp"
 
 using namespace cdb;
 
+namespace {
+
+constexpr timestamp day0 = 19'000 * ns_per_day; // a UTC midnight
+constexpr nanoseconds sec = 1'000'000'000;
+
+portfolio_snapshot account(double equity, double sod = 100000,
+                           double realized = 0, timestamp t = day0) {
+  portfolio_snapshot s;
+  s.equity = equity;
+  s.start_of_day_equity = sod;
+  s.realized_pnl = realized;
+  s.event_time = t;
+  return s;
+}
+
+feed_status feed(const std::string& instrument, feed_health h) {
+  feed_status s;
+  s.instrument = instrument;
+  s.state = h;
+  return s;
+}
+
+risk_decision rejection(timestamp t, const std::string& layer = "spread") {
+  risk_decision d;
+  d.layer = layer;
+  d.reason = "spread_too_wide";
+  d.event_time = t;
+  return d;
+}
+
+order_event venue_reject(timestamp t) {
+  order_event e;
+  e.kind = order_event_kind::rejected;
+  e.reason = "no_quote";
+  e.event_time = t;
+  return e;
+}
+
+bool tripped(const breaker& b, const std::string& rule) {
+  for (auto& t : b.trips())
+    if (t.rule == rule)
+      return true;
+  return false;
+}
+
+} // namespace
+
 CAF_TEST(drawdown from peak at the limit trips halted) {
   breaker_config cfg; // 10 %
+  cfg.daily_loss_pct = 100;
   breaker b{cfg};
-  CAF_CHECK(!b.on_equity(100000, 1));
-  CAF_CHECK(!b.on_equity(110000, 2));
-  CAF_CHECK(!b.on_equity(99001, 3));
-  auto tr = b.on_equity(99000, 4); // exactly 10 % below 110k
-  CAF_REQUIRE(tr);
-  CAF_CHECK(tr->mode == trading_mode::halted);
+  CAF_CHECK(!b.on_portfolio(account(100000), 1));
+  CAF_CHECK(!b.on_portfolio(account(128000, 128000), 2));
+  CAF_CHECK(!b.on_portfolio(account(115200.5, 128000), 3)); // 9.9996 %
+  auto u = b.on_portfolio(account(115200, 128000), 4);      // exactly 10 %
+  CAF_REQUIRE(u);
   CAF_CHECK(b.mode() == trading_mode::halted);
-  CAF_CHECK(!b.on_equity(90000, 5)); // already halted: no new transition
+  CAF_CHECK(tripped(b, "drawdown"));
+  CAF_CHECK(!u.flatten);
+  CAF_CHECK(!b.on_portfolio(account(90000, 128000), 5)); // already tripped
 }
 
-CAF_TEST(manual resume returns to active with a new peak) {
-  breaker b{breaker_config{}};
-  b.on_equity(100000, 1);
-  b.on_equity(85000, 2);
-  auto tr = b.resume("operator", 3);
-  CAF_REQUIRE(tr);
-  CAF_CHECK(tr->mode == trading_mode::active);
-  CAF_CHECK(!b.on_equity(84000, 4)); // measured from the new peak of 85k
-}
-
-CAF_TEST(timed reset only after the configured delay) {
+CAF_TEST(a rule set to reducing with flatten asks for both) {
   breaker_config cfg;
-  cfg.reset_after = 100;
+  cfg.daily_loss_pct = 100;
+  cfg.drawdown.action = "reducing";
+  cfg.drawdown.flatten = true;
   breaker b{cfg};
-  b.on_equity(100000, 0);
-  b.on_equity(80000, 10);
-  CAF_CHECK(!b.on_time(109));
-  auto tr = b.on_time(110);
-  CAF_REQUIRE(tr);
-  CAF_CHECK_EQUAL(tr->reason, "timed_reset");
+  b.on_portfolio(account(100000), 1);
+  auto u = b.on_portfolio(account(90000), 2);
+  CAF_REQUIRE(u);
+  CAF_CHECK(u.flatten);
+  CAF_CHECK(b.mode() == trading_mode::reducing);
 }
 
-CAF_TEST(manual halt is not reset by the timer) {
+CAF_TEST(a rule that is off never trips) {
   breaker_config cfg;
-  cfg.reset_after = 100;
+  cfg.drawdown.action = "off";
+  cfg.daily_loss.action = "off";
+  breaker b{cfg};
+  b.on_portfolio(account(100000), 1);
+  CAF_CHECK(!b.on_portfolio(account(50000), 2));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(manual resume clears every trip and restarts the peak) {
+  breaker_config cfg;
+  cfg.daily_loss_pct = 100;
+  breaker b{cfg};
+  b.on_portfolio(account(100000), 1);
+  b.on_portfolio(account(85000), 2);
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  auto u = b.resume("operator", 3);
+  CAF_REQUIRE(u);
+  CAF_CHECK(b.mode() == trading_mode::active);
+  CAF_CHECK_EQUAL(b.peak(), 85000.0);
+  CAF_CHECK(!b.on_portfolio(account(84000), 4)); // from the new peak of 85k
+  CAF_CHECK(!b.resume("again", 5));              // nothing to clear
+}
+
+CAF_TEST(timed reset of a counting rule only after its cooldown) {
+  breaker_config cfg;
+  cfg.daily_loss_pct = 100;
+  cfg.drawdown.cooldown = 100;
+  breaker b{cfg};
+  b.on_portfolio(account(100000), 0);
+  b.on_portfolio(account(80000), 10);
+  CAF_CHECK(!b.on_time(109));
+  auto u = b.on_time(110);
+  CAF_REQUIRE(u);
+  CAF_CHECK(b.mode() == trading_mode::active);
+  CAF_CHECK_EQUAL(b.peak(), 80000.0);
+}
+
+CAF_TEST(manual halt is not reset by any timer) {
+  breaker_config cfg;
+  cfg.drawdown.cooldown = 100;
   breaker b{cfg};
   b.halt("operator", 0);
-  CAF_CHECK(!b.on_time(1000));
+  CAF_CHECK(!b.on_time(1'000'000 * sec));
   CAF_CHECK(b.mode() == trading_mode::halted);
+  CAF_CHECK(tripped(b, "manual"));
 }
 
-CAF_TEST(non finite equity halts) {
+CAF_TEST(non finite equity halts until resumed) {
   breaker b{breaker_config{}};
-  auto tr = b.on_equity(std::numeric_limits<double>::quiet_NaN(), 1);
-  CAF_REQUIRE(tr);
-  CAF_CHECK(tr->mode == trading_mode::halted);
+  auto u = b.on_portfolio(account(std::numeric_limits<double>::quiet_NaN()), 1);
+  CAF_REQUIRE(u);
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  CAF_CHECK(tripped(b, "unknown_state"));
+  CAF_CHECK(!b.on_time(1'000'000 * sec));
 }
 
-CAF_TEST(a restarted breaker is halted until a manual resume) {
-  breaker_config cfg;
-  cfg.reset_after = 1;
+CAF_TEST(daily loss at the limit trips and lifts at the next trading day) {
+  breaker_config cfg; // 8 %
+  cfg.drawdown_pct = 100;
   breaker b{cfg};
-  auto tr = b.restarted(1);
-  CAF_REQUIRE(tr);
-  CAF_CHECK(tr->mode == trading_mode::halted);
-  CAF_CHECK(!b.on_equity(100000, 2));
-  CAF_CHECK(!b.on_time(1'000'000'000'000)); // no timed reset
+  CAF_CHECK(!b.on_portfolio(account(92000.5), 1)); // 7.9995 %
+  CAF_REQUIRE(b.on_portfolio(account(92000), 2));  // exactly 8 %
+  CAF_CHECK(tripped(b, "daily_loss"));
   CAF_CHECK(b.mode() == trading_mode::halted);
-  auto back = b.resume("operator", 3);
-  CAF_REQUIRE(back);
-  CAF_CHECK(back->mode == trading_mode::active);
+  CAF_CHECK(!b.on_time(3)); // no cooldown: the day must end
+  // The last moment of the day still counts as today.
+  CAF_CHECK(
+    !b.on_portfolio(account(92000, 100000, 0, day0 + ns_per_day - 1), 4));
+  auto u = b.on_portfolio(account(92000, 92000, 0, day0 + ns_per_day), 5);
+  CAF_REQUIRE(u);
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(the trading day can start after utc midnight) {
+  breaker_config cfg;
+  cfg.drawdown_pct = 100;
+  cfg.day_start = 8 * 3600 * sec; // days start 08:00 UTC
+  breaker b{cfg};
+  b.on_portfolio(account(90000, 100000, 0, day0 + 7 * 3600 * sec), 1);
+  CAF_REQUIRE(tripped(b, "daily_loss"));
+  // UTC midnight passed long ago; 07:59:59 next day is still that day.
+  b.on_portfolio(account(90000, 100000, 0, day0 + 31 * 3600 * sec), 2);
+  CAF_CHECK(tripped(b, "daily_loss"));
+  b.on_portfolio(account(90000, 90000, 0, day0 + 32 * 3600 * sec), 3);
+  CAF_CHECK(!tripped(b, "daily_loss"));
+  CAF_CHECK_EQUAL(trading_day(day0 + 8 * 3600 * sec - 1, cfg.day_start),
+                  trading_day(day0 - 1, 0));
+}
+
+CAF_TEST(a resumed daily loss does not trip again the same day) {
+  breaker_config cfg;
+  cfg.drawdown_pct = 100;
+  breaker b{cfg};
+  b.on_portfolio(account(90000), 1);
+  CAF_REQUIRE(b.mode() == trading_mode::halted);
+  b.resume("operator accepts today's loss", 2);
+  CAF_CHECK(!b.on_portfolio(account(89000), 3));
+  CAF_CHECK(b.mode() == trading_mode::active);
+  // The next day counts again.
+  CAF_CHECK(b.on_portfolio(account(80000, 89000, 0, day0 + ns_per_day), 4));
+}
+
+CAF_TEST(n consecutive losing trades trip reducing and a win resets) {
+  breaker_config cfg; // 5, reducing
+  breaker b{cfg};
+  double realized = 0;
+  b.on_portfolio(account(100000, 100000, realized), 1);
+  for (int i = 0; i < 4; ++i)
+    CAF_CHECK(!b.on_portfolio(account(100000, 100000, realized -= 10), 2));
+  // A win resets the streak; unchanged PnL (an opening fill) is no trade.
+  CAF_CHECK(!b.on_portfolio(account(100000, 100000, realized += 5), 3));
+  CAF_CHECK(!b.on_portfolio(account(100000, 100000, realized), 3));
+  for (int i = 0; i < 4; ++i)
+    CAF_CHECK(!b.on_portfolio(account(100000, 100000, realized -= 10), 4));
+  CAF_REQUIRE(b.on_portfolio(account(100000, 100000, realized -= 10), 5));
+  CAF_CHECK(b.mode() == trading_mode::reducing);
+  CAF_CHECK(tripped(b, "losing_streak"));
+  // Cooldown 1 h by default.
+  CAF_CHECK(!b.on_time(5 + 3600 * sec - 1));
+  CAF_CHECK(b.on_time(5 + 3600 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(feed stale at the limit trips and lifts once fresh for the cooldown) {
+  breaker_config cfg; // 10 s, reducing, cooldown 30 s
+  breaker b{cfg};
+  b.on_feed(feed("BTC", feed_health::stale), 0);
+  CAF_CHECK(!b.on_time(10 * sec - 1));
+  CAF_REQUIRE(b.on_time(10 * sec));
+  CAF_CHECK(b.mode() == trading_mode::reducing);
+  CAF_CHECK(tripped(b, "feed_stale"));
+  b.on_feed(feed("BTC", feed_health::fresh), 20 * sec);
+  CAF_CHECK(!b.on_time(50 * sec - 1));
+  CAF_CHECK(b.on_time(50 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(a stale feed that is still stale trips again after a resume) {
+  breaker b{breaker_config{}};
+  b.on_feed(feed("ETH", feed_health::disconnected), 0);
+  b.on_time(11 * sec);
+  CAF_REQUIRE(tripped(b, "feed_stale"));
+  auto u = b.resume("operator", 12 * sec);
+  CAF_CHECK(u);
+  CAF_CHECK(tripped(b, "feed_stale"));
+  CAF_CHECK(b.mode() == trading_mode::reducing);
+}
+
+CAF_TEST(restart storm counts restarts in the window and escalation trips) {
+  breaker_config cfg; // 3 in 5 min, halted
+  breaker b{cfg};
+  CAF_CHECK(!b.on_restart("signal", 0));
+  CAF_CHECK(!b.on_restart("signal", 100 * sec));
+  CAF_CHECK(!b.on_restart("signal", 300 * sec)); // the first left the window
+  CAF_REQUIRE(b.on_restart("signal", 301 * sec));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  breaker c{cfg};
+  CAF_REQUIRE(c.on_escalation("feed", 1));
+  CAF_CHECK(tripped(c, "restart_storm"));
+}
+
+CAF_TEST(unreachable peer trips after the grace and lifts after cooldown) {
+  breaker_config cfg; // 2 s, halted, cooldown 10 s
+  breaker b{cfg};
+  b.on_down("execution", 0);
+  CAF_CHECK(!b.on_time(2 * sec - 1));
+  // Back within the grace: a supervisor restart is no node loss.
+  b.on_up("execution", 2 * sec - 1);
+  CAF_CHECK(!b.on_time(5 * sec));
+  b.on_down("risk", 10 * sec);
+  CAF_REQUIRE(b.on_time(12 * sec));
+  CAF_CHECK(tripped(b, "unreachable"));
+  b.on_up("risk", 13 * sec);
+  CAF_CHECK(!b.on_time(23 * sec - 1));
+  CAF_CHECK(b.on_time(23 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(rejection burst counts rejections of the decision layers only) {
+  breaker_config cfg;
+  cfg.rejection_burst = 3;
+  cfg.rejection_window = 10 * sec;
+  breaker b{cfg};
+  CAF_CHECK(!b.on_decision(rejection(0), 1));
+  CAF_CHECK(!b.on_decision(rejection(sec, "trading_state"), 1));
+  CAF_CHECK(!b.on_decision(rejection(sec, "readiness"), 1));
+  auto ok = rejection(sec);
+  ok.approved = true;
+  CAF_CHECK(!b.on_decision(ok, 1));
+  CAF_CHECK(!b.on_decision(rejection(5 * sec), 1));
+  CAF_CHECK(!b.on_decision(rejection(10 * sec), 1)); // the first is out
+  CAF_REQUIRE(b.on_decision(rejection(11 * sec), 1));
+  CAF_CHECK(b.mode() == trading_mode::reducing);
+}
+
+CAF_TEST(execution errors burst trips halted) {
+  breaker_config cfg; // 5 in 60 s
+  breaker b{cfg};
+  for (int i = 0; i < 4; ++i)
+    CAF_CHECK(!b.on_order_event(venue_reject(i * sec), 1));
+  order_event fine;
+  fine.kind = order_event_kind::filled;
+  CAF_CHECK(!b.on_order_event(fine, 1));
+  CAF_REQUIRE(b.on_order_event(venue_reject(59 * sec), 1));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  CAF_CHECK(tripped(b, "execution_errors"));
+}
+
+CAF_TEST(the mode is the most severe active trip) {
+  breaker b{breaker_config{}};
+  b.on_feed(feed("BTC", feed_health::stale), 0);
+  b.on_time(10 * sec);
+  CAF_CHECK(b.mode() == trading_mode::reducing);
+  b.halt("operator", 11 * sec);
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  CAF_CHECK_EQUAL(b.trips().size(), 2u);
+}
+
+CAF_TEST(a restored state brings back trips and peak) {
+  breaker_config cfg;
+  breaker first{cfg};
+  first.on_portfolio(account(120000, 120000), 1);
+  first.on_portfolio(account(100000, 120000), 2);
+  CAF_REQUIRE(first.mode() == trading_mode::halted);
+  auto recorded = first.state("st-9", "test", 3);
+  breaker second{cfg};
+  CAF_REQUIRE(second.restore(recorded, 4));
+  CAF_CHECK(second.mode() == trading_mode::halted);
+  CAF_CHECK_EQUAL(second.peak(), 120000.0);
+  CAF_CHECK(tripped(second, "drawdown"));
+  // A restart is no reset: the timer does not lift a manual-only trip.
+  CAF_CHECK(!second.on_time(1'000'000 * sec));
+  CAF_CHECK(second.resume("operator", 5));
+  CAF_CHECK(second.mode() == trading_mode::active);
+}
+
+CAF_TEST(a new process takes over only the trips that wait for a person) {
+  breaker_config cfg; // losing_streak and feed_stale have cooldowns
+  breaker first{cfg};
+  first.halt("operator", 1);
+  first.on_feed(feed("BTC", feed_health::stale), 1);
+  first.on_time(20 * sec);
+  double realized = 0;
+  first.on_portfolio(account(100000, 100000, realized), 21 * sec);
+  for (int i = 0; i < 5; ++i)
+    first.on_portfolio(account(100000, 100000, realized -= 1), 21 * sec);
+  CAF_REQUIRE_EQUAL(first.trips().size(), 3u);
+  auto recorded = first.state("st-old-1-7", "test", 22 * sec);
+  breaker next_process{cfg};
+  next_process.restore(recorded, 23 * sec, false);
+  CAF_REQUIRE_EQUAL(next_process.trips().size(), 1u);
+  CAF_CHECK(tripped(next_process, "manual"));
+  breaker restarted_actor{cfg};
+  restarted_actor.restore(recorded, 23 * sec, true);
+  CAF_CHECK_EQUAL(restarted_actor.trips().size(), 3u);
+}
+
+CAF_TEST(a breaker that cannot recover is halted until resumed) {
+  breaker_config cfg;
+  cfg.drawdown.cooldown = 1;
+  breaker b{cfg};
+  CAF_REQUIRE(b.unknown_state(1));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  CAF_CHECK(!b.on_time(1'000'000 * sec));
+  CAF_CHECK(b.resume("operator", 3));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(config errors name the key and the rule) {
+  breaker_config cfg;
+  cfg.feed_stale.action = "panic";
+  cfg.unreachable.cooldown = -1;
+  cfg.losing_streak = 0;
+  std::vector<std::string> errors;
+  cfg.validate(errors);
+  CAF_REQUIRE_EQUAL(errors.size(), 3u);
+  CAF_CHECK_EQUAL(errors[0], "circuit_breaker.losing_streak = 0: must be >= 1");
+  CAF_CHECK_EQUAL(errors[1], "circuit_breaker.feed_stale_action = panic: must "
+                             "be halted, reducing or off");
+  CAF_CHECK_EQUAL(errors[2], "circuit_breaker.unreachable_cooldown = -1ns: "
+                             "must be >= 0 (0: manual reset only)");
 }

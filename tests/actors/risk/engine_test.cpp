@@ -17,6 +17,7 @@ struct fixture {
                      id_source{"ord", "t", 1}};
 
   fixture() {
+    engine.on_state(test::state_of(trading_mode::active, "test", t0));
     engine.on_quote(test::make_quote("BTC", 29999, 30001, t0));
     portfolio_snapshot s;
     s.equity = 100000;
@@ -65,7 +66,7 @@ CAF_TEST(reversal closes the position first then opens the other side) {
 }
 
 CAF_TEST(signal while halted is rejected and names the layer) {
-  engine.on_state(trading_state{"s", trading_mode::halted, "test", t0});
+  engine.on_state(test::state_of(trading_mode::halted, "test", t0, "s"));
   auto out = engine.on_signal(make(signal_side::buy), t0);
   CAF_REQUIRE_EQUAL(out.size(), 1u);
   CAF_CHECK(!out[0].approved);
@@ -75,7 +76,7 @@ CAF_TEST(signal while halted is rejected and names the layer) {
 
 CAF_TEST(flatten closes every position even while halted) {
   engine.on_signal(make(signal_side::buy), t0);
-  engine.on_state(trading_state{"s", trading_mode::halted, "test", t0});
+  engine.on_state(test::state_of(trading_mode::halted, "test", t0, "s"));
   auto out = engine.flatten("drill", t0);
   CAF_REQUIRE_EQUAL(out.size(), 1u);
   CAF_REQUIRE(out[0].approved);
@@ -96,7 +97,7 @@ CAF_TEST(a restarted engine keeps the daily drawdown base execution reports) {
   // (risk restarted) must measure from 100k, not from 94.9k.
   risk_engine fresh{risk_config{}, id_source{"dec", "t", 2},
                     id_source{"ord", "t", 2}};
-  fresh.on_state(trading_state{"s", trading_mode::active, "test", t0});
+  fresh.on_state(test::state_of(trading_mode::active, "test", t0, "s"));
   fresh.on_quote(test::make_quote("BTC", 29999, 30001, t0));
   portfolio_snapshot s;
   s.equity = 94'900; // 5.1 % below the start of the day
@@ -107,6 +108,50 @@ CAF_TEST(a restarted engine keeps the daily drawdown base execution reports) {
   CAF_REQUIRE_EQUAL(out.size(), 1u);
   CAF_CHECK(!out[0].approved);
   CAF_CHECK_EQUAL(out[0].decision.layer, "daily_drawdown");
+}
+
+CAF_TEST(an engine without state or account rejects not ready) {
+  risk_engine fresh{risk_config{}, id_source{"dec", "t", 3},
+                    id_source{"ord", "t", 3}};
+  fresh.on_quote(test::make_quote("BTC", 29999, 30001, t0));
+  CAF_CHECK(!fresh.ready());
+  auto out = fresh.on_signal(make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_CHECK(!out[0].approved);
+  CAF_CHECK_EQUAL(out[0].decision.layer, "readiness");
+  CAF_CHECK_EQUAL(out[0].decision.reason, "not_ready");
+  fresh.on_state(test::state_of(trading_mode::active, "test", t0));
+  CAF_CHECK(!fresh.ready()); // the account is still missing
+  CAF_CHECK_EQUAL(
+    fresh.on_signal(make(signal_side::buy), t0)[0].decision.reason,
+    "not_ready");
+  portfolio_snapshot s;
+  s.equity = 100000;
+  s.event_time = t0;
+  fresh.on_portfolio(s);
+  CAF_CHECK(fresh.ready());
+  CAF_CHECK(fresh.on_signal(make(signal_side::buy), t0)[0].approved);
+}
+
+CAF_TEST(the daily drawdown base follows the configured day start) {
+  risk_config cfg;
+  cfg.day_start = 8LL * 3'600'000'000'000; // days start 08:00 UTC
+  risk_engine e{cfg, id_source{"dec", "t", 4}, id_source{"ord", "t", 4}};
+  e.on_state(test::state_of(trading_mode::active, "test", t0));
+  constexpr timestamp midnight = 19'000LL * 86'400'000'000'000;
+  constexpr timestamp hour = 3'600'000'000'000;
+  portfolio_snapshot s;
+  s.equity = 100000; // no base from execution: the first equity of the day
+  s.event_time = midnight + 9 * hour;
+  e.on_portfolio(s);
+  CAF_CHECK_EQUAL(e.account().start_of_day_equity, 100000.0);
+  s.equity = 90000; // 01:00 next day UTC is still the same trading day
+  s.event_time = midnight + 25 * hour;
+  e.on_portfolio(s);
+  CAF_CHECK_EQUAL(e.account().start_of_day_equity, 100000.0);
+  s.event_time = midnight + 32 * hour; // 08:00: a new trading day
+  e.on_portfolio(s);
+  CAF_CHECK_EQUAL(e.account().start_of_day_equity, 90000.0);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

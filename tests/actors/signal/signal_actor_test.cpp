@@ -44,6 +44,7 @@ fake_feed(feed_actor::stateful_pointer<feed_record> self, test::no_args) {
     [self](history_atom, market_sink& sink) {
       self->state.history_requests.push_back(sink);
     },
+    [](subscribe_atom, status_sink&) {},
     [](unsubscribe_atom, market_sink&) {},
     [](timer_atom) {},
     [](watchdog_atom) {},
