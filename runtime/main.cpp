@@ -11,6 +11,7 @@
 
 #include <unistd.h>
 
+#include "runtime/admin_http.hpp"
 #include "runtime/exchange_sim.hpp"
 #include "runtime/log.hpp"
 #include "runtime/options.hpp"
@@ -28,11 +29,52 @@ modes:
                 loopback, with faults on demand (the [sim] options)
   record        capture the raw messages of feed.url to rotating JSONL files
                 that feed.source=replay reads back (the [record] options)
+  admin         send a command to a running node's admin API:
+                cdb admin halt|resume|flatten|state|health
+                  [--url http://127.0.0.1:9465] [--reason TEXT]
+                  [--token T] (default: $CDB_ADMIN_TOKEN)
   help    this text; 'cdb run --help' lists every option
 
 Options come from the config file, then CDB_<GROUP>_<KEY> environment
 variables, then command-line flags; later sources win.
 )";
+
+/// cdb admin COMMAND [--url U] [--reason R] [--token T]
+int admin_main(const std::vector<std::string>& args) {
+  std::string command;
+  std::string url = "http://127.0.0.1:9465";
+  std::string reason;
+  const char* env = std::getenv("CDB_ADMIN_TOKEN");
+  std::string token = env != nullptr ? env : "";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto& a = args[i];
+    auto value = [&](const std::string& flag, std::string& out) {
+      if (a == flag && i + 1 < args.size()) {
+        out = args[++i];
+        return true;
+      }
+      if (a.rfind(flag + "=", 0) == 0) {
+        out = a.substr(flag.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    if (value("--url", url) || value("--reason", reason)
+        || value("--token", token))
+      continue;
+    if (command.empty() && a.compare(0, 1, "-") != 0) {
+      command = a;
+      continue;
+    }
+    std::cerr << "cdb admin: unexpected argument '" << a << "'\n" << usage;
+    return 2;
+  }
+  if (command.empty()) {
+    std::cerr << "cdb admin: no command given\n" << usage;
+    return 2;
+  }
+  return cdb::admin_client(url, command, token, reason);
+}
 
 } // namespace
 
@@ -49,6 +91,8 @@ int main(int argc, char** argv) {
     std::cout << usage;
     return 0;
   }
+  if (mode == "admin")
+    return admin_main(args);
   if (mode != "run" && mode != "exchange-sim" && mode != "record"
       && mode != "run-help-check") {
     std::cerr << "cdb: unknown mode '" << mode << "'\n" << usage;

@@ -78,6 +78,8 @@ cdb_options::cdb_options() {
          "instrument of bar files that name none")
     .add(*span(&n.feed.bar_interval), "bar_interval",
          "bar length of OHLCV files")
+    .add(n.feed.bar_quote_spread_bps, "bar_quote_spread_bps",
+         "replay: a quote this wide (bps) at each bar's close; 0: none")
     .add(*span(&n.feed.stale_after), "stale_after",
          "silence before an instrument is reported stale")
     .add(n.feed.history_trades, "history_trades",
@@ -219,6 +221,12 @@ cdb_options::cdb_options() {
     .add(*span(&p.flush_interval), "flush_interval", "max write delay")
     .add(p.batch_size, "batch_size", "flush at this many events")
     .add(*span(&p.retry_max), "retry_max", "max retry backoff");
+  opt_group{custom_options_, "admin"}
+    .add(admin.address, "address", "admin HTTP endpoint: bind address")
+    .add(admin.port, "port", "admin HTTP endpoint: port; 0: any free port")
+    .add(admin.token, "token",
+         "bearer token of POST /admin/* (secret: prefer env); empty: "
+         "admin commands disabled");
   auto& sv = n.supervisor;
   opt_group{custom_options_, "supervisor"}
     .add(sv.max_restarts, "max_restarts", "restarts allowed per window")
@@ -251,6 +259,7 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
   c.require_span(chaos_kill_after.count() >= 0, "chaos_kill_after",
                  chaos_kill_after.count(), "must be >= 0");
   node.validate(errors);
+  admin.validate(errors);
 }
 
 void cdb_options::sync() {

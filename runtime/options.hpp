@@ -11,6 +11,7 @@
 
 #include <caf/actor_system_config.hpp>
 
+#include "runtime/admin_http.hpp"
 #include "runtime/exchange_sim.hpp"
 #include "runtime/node.hpp"
 #include "runtime/recorder.hpp"
@@ -24,6 +25,7 @@ public:
   node_config node;
   sim_config sim;       ///< cdb exchange-sim only.
   record_config record; ///< cdb record only.
+  admin_config admin;   ///< The node's admin HTTP endpoint.
   std::string log_level = "info";
   caf::timespan duration{0};
   caf::timespan status_interval{std::chrono::seconds{1}};

@@ -11,7 +11,9 @@
 #include <caf/all.hpp>
 
 #include "actors/feed/replay_reader.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/register.hpp"
+#include "runtime/admin_http.hpp"
 #include "runtime/log.hpp"
 #include "runtime/summary.hpp"
 
@@ -31,6 +33,46 @@ std::string make_run_id(timestamp now) {
                 static_cast<unsigned long long>(now / 1'000'000),
                 static_cast<unsigned>(getpid() & 0xffff));
   return buf;
+}
+
+/// The admin API's commands, sent to the circuit breaker the supervisor
+/// runs now (it may have been restarted).
+admin_handler admin_commands(caf::actor_system& sys, caf::actor sup) {
+  return [&sys, sup](const std::string& command, const std::string& reason) {
+    constexpr auto timeout = std::chrono::seconds{5};
+    caf::scoped_actor self{sys};
+    auto fail = [](const char* what) {
+      return [what](caf::error& err) {
+        throw std::runtime_error(std::string{what} + ": "
+                                 + caf::to_string(err));
+      };
+    };
+    caf::actor handle;
+    self->request(sup, timeout, child_atom::value, "circuit_breaker")
+      .receive([&](caf::actor& a) { handle = std::move(a); },
+               fail("supervisor did not answer"));
+    if (!handle)
+      throw std::runtime_error("the circuit breaker is not running");
+    auto breaker = caf::actor_cast<circuit_breaker_actor>(handle);
+    trading_state st;
+    auto take = [&](trading_state& x) { st = std::move(x); };
+    auto err = fail("the circuit breaker did not answer");
+    if (command == "halt") {
+      CDB_WARN("admin", "halt requested: " << reason);
+      self->request(breaker, timeout, halt_trading{reason}).receive(take, err);
+    } else if (command == "resume") {
+      CDB_WARN("admin", "resume requested: " << reason);
+      self->request(breaker, timeout, resume_trading{reason})
+        .receive(take, err);
+    } else if (command == "flatten") {
+      CDB_WARN("admin", "flatten requested: " << reason);
+      self->request(breaker, timeout, flatten_positions{reason})
+        .receive(take, err);
+    } else {
+      self->request(breaker, timeout, state_atom::value).receive(take, err);
+    }
+    return to_json(st);
+  };
 }
 
 } // namespace
@@ -76,6 +118,19 @@ int run_node(cdb_options& cfg) {
                        node_hooks(), clock, metrics, n.drain_timeout);
   caf::scoped_actor self{sys};
   self->monitor(sup);
+  std::unique_ptr<admin_server> admin;
+  try {
+    admin = std::make_unique<admin_server>(cfg.admin, admin_commands(sys, sup));
+    CDB_INFO("main", "admin API on http://"
+                       << cfg.admin.address << ':' << admin->port()
+                       << (cfg.admin.token.empty() ? " (read-only: no "
+                                                     "admin.token)"
+                                                   : ""));
+  } catch (const std::exception& e) {
+    CDB_ERROR("main", e.what());
+    self->send_exit(sup, caf::exit_reason::user_shutdown);
+    return 2;
+  }
   if (!cfg.chaos_kill_actor.empty())
     self->delayed_send(sup, cfg.chaos_kill_after, kill_atom::value,
                        cfg.chaos_kill_actor);

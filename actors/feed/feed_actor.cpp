@@ -112,6 +112,10 @@ void feed_config::validate(std::vector<std::string>& errors) const {
             "must be in (0, 1e6]");
   c.require_span(bar_interval > 0, "bar_interval", bar_interval, "must be > 0");
   c.require_span(stale_after > 0, "stale_after", stale_after, "must be > 0");
+  c.require(std::isfinite(bar_quote_spread_bps) && bar_quote_spread_bps >= 0
+              && bar_quote_spread_bps <= 1000,
+            "bar_quote_spread_bps", bar_quote_spread_bps,
+            "must be in [0, 1000]");
   c.require(history_trades <= 10'000'000, "history_trades", history_trades,
             "must be <= 10000000 (about 1 GB per instrument)");
   c.require(history_bars <= 1'000'000, "history_bars", history_bars,
@@ -222,6 +226,19 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     st.history->add(m.trade);
   else if (m.kind == market_kind::bar)
     st.history->add(m.kline);
+  if (m.kind == market_kind::bar && st.bar_quote_spread_bps > 0) {
+    // The quote first: whoever acts on the bar already has its price.
+    auto half = m.kline.close * st.bar_quote_spread_bps / 2e4;
+    quote_tick q;
+    q.instrument = m.kline.instrument;
+    q.bid = m.kline.close - half;
+    q.ask = m.kline.close + half;
+    q.bid_qty = q.ask_qty = m.kline.volume;
+    q.event_time = q.recv_time = m.kline.end_time;
+    for (auto& sink : st.subscribers)
+      self->send(sink, q);
+    ++ctx.metrics->ticks;
+  }
   for (auto& sink : st.subscribers) {
     switch (m.kind) {
       case market_kind::trade: self->send(sink, m.trade); break;
@@ -425,6 +442,8 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
                                      actor_context ctx,
                                      timestamp market_start) {
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
+  self->state.bar_quote_spread_bps = cfg.replay() ? cfg.bar_quote_spread_bps
+                                                  : 0.0;
   self->state.history = std::make_unique<history_buffer>(cfg.history_trades,
                                                          cfg.history_bars);
   if (cfg.replay())

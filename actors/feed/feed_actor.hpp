@@ -50,9 +50,13 @@ struct feed_config {
   double speed = 1;               ///< Replay speed: 1 = real time.
   std::string bar_instrument = "BTCUSDT";    ///< Of bar files without one.
   nanoseconds bar_interval = 60'000'000'000; ///< Of OHLCV bar files.
-  nanoseconds stale_after = 5'000'000'000;   ///< Silence before "stale".
-  std::size_t history_trades = 100'000; ///< Kept per instrument for warm-up.
-  std::size_t history_bars = 1'000;     ///< Kept per instrument and interval.
+  /// > 0: each replayed bar is preceded by a quote at its close, this many
+  /// basis points wide, stamped at the bar's end (prices for risk and the
+  /// paper venue when a recording has bars only). 0: bars only.
+  double bar_quote_spread_bps = 0;
+  nanoseconds stale_after = 5'000'000'000; ///< Silence before "stale".
+  std::size_t history_trades = 100'000;    ///< Kept per instrument for warm-up.
+  std::size_t history_bars = 1'000; ///< Kept per instrument and interval.
   /// A replay waits for this many subscribers before its first record
   /// (set by the node to its topology, not a user option).
   std::size_t await_subscribers = 0;
@@ -88,6 +92,7 @@ struct feed_config {
 
 struct feed_state {
   static inline const char* name = "feed";
+  double bar_quote_spread_bps = 0; ///< feed.bar_quote_spread_bps.
   std::unique_ptr<synthetic_market> market;
   std::unique_ptr<replay_merge> replay;
   market_message next; ///< The replay's next record, not yet due.

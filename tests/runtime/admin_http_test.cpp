@@ -1,0 +1,188 @@
+#define CAF_SUITE admin_http
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <caf/test/unit_test.hpp>
+
+#include "runtime/admin_http.hpp"
+
+using namespace cdb;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+const std::string token = "0123456789abcdef-token";
+
+admin_config with_token() {
+  admin_config cfg;
+  cfg.port = 0;
+  cfg.token = token;
+  return cfg;
+}
+
+struct calls {
+  std::vector<std::pair<std::string, std::string>> seen;
+
+  admin_handler handler() {
+    return [this](const std::string& command, const std::string& reason) {
+      seen.emplace_back(command, reason);
+      return "{\"mode\":\"HALTED\"}";
+    };
+  }
+};
+
+/// Sends raw bytes to the server and returns everything it answers.
+std::string send_raw(std::uint16_t port, const std::string& bytes) {
+  asio::io_context io;
+  tcp::socket s{io};
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(s, asio::buffer(bytes));
+  std::string out;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (;;) {
+    auto n = s.read_some(asio::buffer(buf), ec);
+    out.append(buf, n);
+    if (ec)
+      break;
+  }
+  return out;
+}
+
+std::string status_line(const std::string& answer) {
+  return answer.substr(0, answer.find("\r\n"));
+}
+
+} // namespace
+
+CAF_TEST(health and state need no token) {
+  calls c;
+  auto a = route_admin(admin_config{}, c.handler(), "GET", "/health", "", "");
+  CAF_CHECK_EQUAL(a.status, 200u);
+  a = route_admin(admin_config{}, c.handler(), "GET", "/api/state", "", "");
+  CAF_CHECK_EQUAL(a.status, 200u);
+  CAF_REQUIRE_EQUAL(c.seen.size(), 1u);
+  CAF_CHECK_EQUAL(c.seen[0].first, "state");
+}
+
+CAF_TEST(admin commands are disabled without a configured token) {
+  calls c;
+  auto a = route_admin(admin_config{}, c.handler(), "POST", "/admin/halt",
+                       "Bearer anything", "");
+  CAF_CHECK_EQUAL(a.status, 403u);
+  CAF_CHECK(a.body.find("admin disabled") != std::string::npos);
+  CAF_CHECK(c.seen.empty());
+}
+
+CAF_TEST(admin commands need the exact bearer token) {
+  calls c;
+  auto cfg = with_token();
+  for (const auto& auth : std::vector<std::string>{
+         "", "Bearer", "Bearer " + token + "x", "Basic " + token,
+         "Bearer " + token.substr(1)}) {
+    auto a = route_admin(cfg, c.handler(), "POST", "/admin/resume", auth, "");
+    CAF_CHECK_EQUAL(a.status, 401u);
+  }
+  CAF_CHECK(c.seen.empty());
+  auto a = route_admin(cfg, c.handler(), "POST", "/admin/resume",
+                       "Bearer " + token, "checked the fills");
+  CAF_CHECK_EQUAL(a.status, 200u);
+  CAF_REQUIRE_EQUAL(c.seen.size(), 1u);
+  CAF_CHECK_EQUAL(c.seen[0].first, "resume");
+  CAF_CHECK_EQUAL(c.seen[0].second, "checked the fills");
+}
+
+CAF_TEST(wrong methods paths and reasons get 4xx) {
+  calls c;
+  auto cfg = with_token();
+  auto bearer = "Bearer " + token;
+  CAF_CHECK_EQUAL(
+    route_admin(cfg, c.handler(), "GET", "/admin/halt", bearer, "").status,
+    405u);
+  CAF_CHECK_EQUAL(
+    route_admin(cfg, c.handler(), "POST", "/health", "", "").status, 405u);
+  CAF_CHECK_EQUAL(
+    route_admin(cfg, c.handler(), "POST", "/admin/launch", bearer, "").status,
+    404u);
+  CAF_CHECK_EQUAL(route_admin(cfg, c.handler(), "POST", "/admin/halt", bearer,
+                              std::string(1025, 'x'))
+                    .status,
+                  413u);
+  CAF_CHECK_EQUAL(route_admin(cfg, c.handler(), "POST", "/admin/halt", bearer,
+                              "two\nlines")
+                    .status,
+                  400u);
+  CAF_CHECK(c.seen.empty());
+}
+
+CAF_TEST(a node that cannot answer gives 503) {
+  auto cfg = with_token();
+  admin_handler broken = [](const std::string&,
+                            const std::string&) -> std::string {
+    throw std::runtime_error("breaker is not running");
+  };
+  auto a = route_admin(cfg, broken, "POST", "/admin/halt", "Bearer " + token,
+                       "");
+  CAF_CHECK_EQUAL(a.status, 503u);
+  CAF_CHECK(a.body.find("breaker is not running") != std::string::npos);
+}
+
+CAF_TEST(the server answers real requests and survives malformed ones) {
+  calls c;
+  admin_server srv{with_token(), c.handler()};
+  auto port = srv.port();
+  CAF_CHECK_NOT_EQUAL(port, 0u);
+  CAF_CHECK_EQUAL(status_line(send_raw(port, "GET /health HTTP/1.1\r\n"
+                                             "Host: x\r\n\r\n")),
+                  "HTTP/1.1 200 OK");
+  CAF_CHECK_EQUAL(status_line(send_raw(port, "garbage\r\n\r\n")),
+                  "HTTP/1.1 400 Bad Request");
+  CAF_CHECK_EQUAL(
+    status_line(send_raw(port, "POST /admin/halt HTTP/1.1\r\nHost: x\r\n"
+                               "Content-Length: 5000\r\n\r\n"
+                                 + std::string(5000, 'x'))),
+    "HTTP/1.1 413 Payload Too Large");
+  // A client that connects and says nothing does not block the next one.
+  asio::io_context io;
+  tcp::socket idle{io};
+  idle.connect({asio::ip::make_address("127.0.0.1"), port});
+  auto answer = send_raw(port, "POST /admin/halt HTTP/1.1\r\nHost: x\r\n"
+                               "Authorization: Bearer "
+                                 + token + "\r\nContent-Length: 4\r\n\r\ntest");
+  CAF_CHECK_EQUAL(status_line(answer), "HTTP/1.1 200 OK");
+  CAF_CHECK(answer.find("{\"mode\":\"HALTED\"}") != std::string::npos);
+  CAF_REQUIRE_EQUAL(c.seen.size(), 1u);
+  CAF_CHECK_EQUAL(c.seen[0].second, "test");
+}
+
+CAF_TEST(the client reports what the server said) {
+  calls c;
+  admin_server srv{with_token(), c.handler()};
+  auto url = "http://127.0.0.1:" + std::to_string(srv.port());
+  CAF_CHECK_EQUAL(admin_client(url, "halt", token, "from the client"), 0);
+  CAF_CHECK_EQUAL(admin_client(url, "halt", "wrong-token-wrong-token", ""), 1);
+  CAF_CHECK_EQUAL(admin_client(url, "launch", token, ""), 2);
+  CAF_CHECK_EQUAL(admin_client("ftp://x", "halt", token, ""), 2);
+  CAF_REQUIRE_EQUAL(c.seen.size(), 1u);
+  CAF_CHECK_EQUAL(c.seen[0].second, "from the client");
+}
+
+CAF_TEST(config rules name the key) {
+  admin_config cfg;
+  cfg.address = "localhost:9";
+  cfg.token = "short";
+  std::vector<std::string> errors;
+  cfg.validate(errors);
+  CAF_REQUIRE_EQUAL(errors.size(), 2u);
+  CAF_CHECK_EQUAL(errors[0], "admin.address = localhost:9: must be an IPv4 "
+                             "or IPv6 address");
+  CAF_CHECK_EQUAL(errors[1], "admin.token = <secret>: must be empty (admin "
+                             "disabled) or at least 16 characters");
+}
