@@ -8,35 +8,15 @@
 #include "actors/risk/engine.hpp"
 #include "actors/risk/sizing.hpp"
 #include "actors/risk/sizing_methods.hpp"
+#include "bench/bench_messages.hpp"
 
 namespace {
 
 using namespace cdb;
+using bench::make_signal;
+using bench::quote;
 
 constexpr timestamp t0 = 1'700'000'000'000'000'000;
-
-quote_tick quote(double bid, double ask, timestamp t) {
-  quote_tick q;
-  q.instrument = "BTCUSDT";
-  q.bid = bid;
-  q.ask = ask;
-  q.bid_qty = q.ask_qty = 1;
-  q.event_time = q.recv_time = t;
-  return q;
-}
-
-signal make_signal(signal_side d, std::uint64_t n, timestamp t) {
-  signal s;
-  s.id = "sig-" + std::to_string(n);
-  s.strategy = "ema_cross";
-  s.instrument = "BTCUSDT";
-  s.direction = d;
-  s.strength = 1;
-  s.ref_price = 30000;
-  s.stop_hint = 300;
-  s.event_time = s.init_time = t;
-  return s;
-}
 
 /// One sizing by each method of sizing_methods.hpp, with its audit trail.
 void sizing_method_bench(benchmark::State& st, sizing_method m) {

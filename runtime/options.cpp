@@ -279,12 +279,10 @@ std::string cdb_options::env_name(const std::string& key) {
 std::string cdb_options::help() const {
   // cdb's own groups first, in the order of the config file; CAF's runtime
   // options (scheduler, middleman, openssl, ...) after them.
-  static const std::vector<std::string> own{"run",        "market",
-                                            "feed",       "signal",
-                                            "risk",       "circuit_breaker",
-                                            "execution",  "persistence",
-                                            "supervisor", "sim",
-                                            "record"};
+  static const std::vector<std::string> own{
+    "run",        "market",          "feed",      "signal",
+    "risk",       "circuit_breaker", "execution", "persistence",
+    "supervisor", "admin",           "sim",       "record"};
   auto is_own = [](const std::string& cat) {
     return std::find(own.begin(), own.end(), cat) != own.end();
   };

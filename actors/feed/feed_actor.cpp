@@ -145,6 +145,20 @@ void send_status(self_ptr self, const feed_status& s) {
     self->send(sink, s);
 }
 
+/// Adds `sink` (once) and tells it the current health of every instrument;
+/// false if it was subscribed already.
+template <class Sink>
+bool add_subscriber(self_ptr self, const actor_context& ctx,
+                    std::vector<Sink>& subs, const Sink& sink) {
+  if (std::find(subs.begin(), subs.end(), sink) != subs.end())
+    return false;
+  self->monitor(sink);
+  subs.push_back(sink);
+  for (auto& s : self->state.watchdog->current(ctx.clock->now()))
+    self->send(sink, s);
+  return true;
+}
+
 /// Data for `instrument` arrived: the watchdog may announce it fresh.
 void saw(self_ptr self, const actor_context& ctx,
          const std::string& instrument) {
@@ -480,27 +494,14 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
     self->delayed_send(self, std::chrono::nanoseconds{cfg.synthetic.step},
                        timer_atom::value);
   auto subscribe = [self, cfg, ctx](const market_sink& sink) {
-    auto& subs = self->state.subscribers;
-    if (std::find(subs.begin(), subs.end(), sink) != subs.end())
-      return;
-    self->monitor(sink);
-    subs.push_back(sink);
-    // A subscriber learns the current health of every instrument.
-    for (auto& s : self->state.watchdog->current(ctx.clock->now()))
-      self->send(sink, s);
-    if (cfg.replay())
+    if (add_subscriber(self, ctx, self->state.subscribers, sink)
+        && cfg.replay())
       maybe_release(self, cfg, ctx);
   };
   return {
     [subscribe](subscribe_atom, market_sink& sink) { subscribe(sink); },
     [self, ctx](subscribe_atom, status_sink& sink) {
-      auto& subs = self->state.status_subscribers;
-      if (std::find(subs.begin(), subs.end(), sink) != subs.end())
-        return;
-      self->monitor(sink);
-      subs.push_back(sink);
-      for (auto& s : self->state.watchdog->current(ctx.clock->now()))
-        self->send(sink, s);
+      add_subscriber(self, ctx, self->state.status_subscribers, sink);
     },
     [self, subscribe](history_atom, market_sink& sink) {
       // The history goes first: everything after it is live, nothing twice.

@@ -18,7 +18,7 @@ dsn=$($pg start "$tmp/pg")
 $pg stop "$tmp/pg"
 
 CDB_PERSISTENCE_DSN=$dsn "$cdb" run --config "$src/config/paper.conf" \
-  --feed.max_ticks=20000 --market.step=2ms --signal.bars=40ms \
+  --feed.max_ticks=30000 --market.step=2ms --signal.bars=40ms \
   '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
   --persistence.retry_max=500ms \
   >"$tmp/out" 2>"$tmp/err" &

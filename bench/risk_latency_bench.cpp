@@ -1,0 +1,274 @@
+// Risk decision latency as percentiles (issue 5's targets: p99 <= 2 us for
+// the pure decision, <= 20 us for the risk actor's signal-to-order path).
+//   pure:  risk_engine::on_signal (sizing and every layer) per call;
+//          half the signals are reversals (a closing and an opening
+//          order), half open a position from flat
+//   actor: a driver sends a signal to the risk actor of a running actor
+//          system (2 scheduler threads, as cdb runs); the stand-in for
+//          execution notes when the submit_order arrives; the next signal
+//          goes once it has. Risk also sends its decision and order to a
+//          stand-in persistence, as in production. "busy": the driver is an
+//          actor (the scheduler's threads stay awake, as under a stream of
+//          ticks); "idle": the driver is the blocked main thread, so each
+//          signal also pays for waking threads up.
+// Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS]] (defaults 200000
+// and 20000). Results: docs/performance.md; reported, never asserted; the
+// exit status says only whether every signal became an order.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/risk/risk_actor.hpp"
+#include "bench/bench_messages.hpp"
+#include "messages/register.hpp"
+#include "runtime/log.hpp"
+
+namespace {
+
+using namespace cdb;
+using bench::make_signal;
+using bench::quote;
+using steady = std::chrono::steady_clock;
+
+struct percentiles {
+  double p50, p99, p999, max;
+};
+
+percentiles summarise(std::vector<double>& us) {
+  std::sort(us.begin(), us.end());
+  auto at = [&](double q) {
+    return us[std::min(us.size() - 1, static_cast<std::size_t>(
+                                        q * static_cast<double>(us.size())))];
+  };
+  return {at(0.5), at(0.99), at(0.999), us.back()};
+}
+
+void print(const char* what, std::size_t n, percentiles p) {
+  std::printf("%-34s n=%-7zu p50 %7.2f us  p99 %7.2f us  p99.9 %7.2f us  "
+              "max %8.2f us\n",
+              what, n, p.p50, p.p99, p.p999, p.max);
+}
+
+portfolio_snapshot account(timestamp t) {
+  portfolio_snapshot p;
+  p.equity = p.cash = p.start_of_day_equity = 100000;
+  p.event_time = t;
+  return p;
+}
+
+trading_state active(timestamp t) {
+  trading_state s;
+  s.id = "bench";
+  s.mode = trading_mode::active;
+  s.since = t;
+  return s;
+}
+
+/// Every call of the pure engine, timed one by one.
+percentiles pure(std::size_t n) {
+  wall_clock clock;
+  auto t = clock.now();
+  risk_engine engine{risk_config{}, id_source{"dec", "bench", 1},
+                     id_source{"ord", "bench", 1}};
+  engine.on_state(active(t));
+  engine.on_portfolio(account(t));
+  engine.on_quote(quote(29999, 30001, t));
+  std::vector<double> us;
+  us.reserve(n);
+  std::size_t orders = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    auto d = i % 2 == 0 ? signal_side::buy : signal_side::sell;
+    auto s = make_signal(d, i, t);
+    auto start = steady::now();
+    auto out = engine.on_signal(s, t);
+    auto stop = steady::now();
+    us.push_back(
+      std::chrono::duration<double, std::micro>(stop - start).count());
+    for (auto& o : out)
+      orders += o.approved ? 1 : 0;
+  }
+  if (orders == 0)
+    std::fprintf(stderr, "pure: no order approved\n");
+  return summarise(us);
+}
+
+struct exec_state {
+  caf::actor driver;
+};
+
+/// Stands in for execution: tells the driver when each order arrives.
+execution_actor::behavior_type
+fake_execution(execution_actor::stateful_pointer<exec_state> self,
+               caf::actor driver) {
+  self->state.driver = driver;
+  return {
+    [](const quote_tick&) {},
+    [](const trade_tick&) {},
+    [](const trade_batch&) {},
+    [](const market_history&) {},
+    [](const book_snapshot&) {},
+    [](const bar&) {},
+    [](const mark_price&) {},
+    [](const feed_status&) {},
+    [self](const submit_order& o) {
+      caf::anon_send(self->state.driver,
+                     steady::now().time_since_epoch().count(),
+                     o.value.reduce_only);
+    },
+    [](const execution_wiring&) {},
+    [](timer_atom) {},
+    [](snapshot_atom) { return portfolio_snapshot{}; },
+  };
+}
+
+/// Stands in for persistence: takes everything, writes nothing.
+persistence_actor::behavior_type null_persistence(persistence_actor::pointer,
+                                                  int) {
+  return {
+    [](const signal&) {},
+    [](const risk_decision&) {},
+    [](const order&) {},
+    [](const order_event&) {},
+    [](const fill&) {},
+    [](const portfolio_snapshot&) {},
+    [](const trading_state&) {},
+    [](timer_atom) {},
+    [](flush_atom) { return std::uint64_t{0}; },
+    [](recover_atom) { return trading_state{}; },
+  };
+}
+
+/// Sends the next quote and signal once the previous signal's opening order
+/// reached execution; records each signal-to-order time.
+struct driver_state {
+  std::shared_ptr<std::vector<double>> us;
+  std::uint64_t sent = 0;
+  steady::rep start = 0;
+};
+
+caf::behavior driver_actor(caf::stateful_actor<driver_state>* self,
+                           risk_actor risk, std::size_t n, caf::actor done,
+                           std::shared_ptr<std::vector<double>> us) {
+  self->state.us = std::move(us);
+  auto next = [self, risk] {
+    auto& st = self->state;
+    // Buy and sell alternately: from the second signal on, each reversal
+    // yields a closing order and then an opening one (the one waited for).
+    auto d = st.sent % 2 == 0 ? signal_side::buy : signal_side::sell;
+    auto now = wall_clock{}.now();
+    self->send(risk, quote(29999, 30001, now)); // risk sees quotes anyway
+    st.start = steady::now().time_since_epoch().count();
+    self->send(risk, make_signal(d, st.sent++, now));
+  };
+  return {
+    [next](step_atom) { next(); },
+    [self, next, n, done](steady::rep arrived, bool reduce_only) {
+      if (reduce_only)
+        return;
+      auto& st = self->state;
+      st.us->push_back(static_cast<double>(arrived - st.start) / 1e3);
+      if (st.us->size() == n) {
+        self->send(done, drained_atom::value);
+        self->quit();
+        return;
+      }
+      next();
+    },
+  };
+}
+
+/// Signal sent to the risk actor -> submit_order at execution, one signal
+/// in flight at a time. `blocking`: the driver is a scoped actor on the
+/// main thread, so every signal also wakes sleeping threads (an idle
+/// node); otherwise an actor on the scheduler's threads drives (a busy
+/// node).
+bool actor_path(std::size_t n, bool blocking, percentiles& out) {
+  caf::actor_system_config cfg;
+  register_messages(cfg);
+  caf::put(cfg.content, "scheduler.max-threads", 2);
+  caf::put(cfg.content, "logger.console-verbosity", "quiet");
+  caf::actor_system sys{cfg};
+  // Risk logs every decision at info.
+  cdb::log::set_level(cdb::log::level::warning);
+  caf::scoped_actor main_thread{sys};
+  actor_context ctx;
+  ctx.run_id = "bench";
+  ctx.clock = std::make_shared<wall_clock>();
+  ctx.metrics = std::make_shared<node_metrics>();
+  auto risk = sys.spawn(spawn_risk, risk_config{}, ctx);
+  auto us = std::make_shared<std::vector<double>>();
+  us->reserve(n);
+  caf::actor driver = blocking ? caf::actor{main_thread}
+                               : sys.spawn(driver_actor, risk, n,
+                                           caf::actor{main_thread}, us);
+  auto exec = sys.spawn(fake_execution, driver);
+  auto db = sys.spawn(null_persistence, 0);
+  auto t = ctx.clock->now();
+  main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
+  main_thread->send(risk, quote(29999, 30001, t));
+  main_thread->send(risk, account(t));
+  main_thread->send(risk, active(t));
+  bool complete = true;
+  if (!blocking) {
+    main_thread->send(driver, step_atom::value);
+    main_thread->receive([](drained_atom) {},
+                         caf::after(std::chrono::seconds{60}) >>
+                           [&] { complete = false; });
+  }
+  for (std::uint64_t i = 0; blocking && i < n && complete; ++i) {
+    auto d = i % 2 == 0 ? signal_side::buy : signal_side::sell;
+    auto now = ctx.clock->now();
+    main_thread->send(risk, quote(29999, 30001, now));
+    auto start = steady::now().time_since_epoch().count();
+    main_thread->send(risk, make_signal(d, i, now));
+    bool opened = false;
+    while (!opened && complete)
+      main_thread->receive(
+        [&](steady::rep arrived, bool reduce_only) {
+          if (reduce_only)
+            return;
+          opened = true;
+          us->push_back(static_cast<double>(arrived - start) / 1e3);
+        },
+        caf::after(std::chrono::seconds{5}) >> [&] { complete = false; });
+  }
+  for (auto h :
+       {caf::actor_cast<caf::actor>(risk), caf::actor_cast<caf::actor>(exec),
+        caf::actor_cast<caf::actor>(db)})
+    main_thread->send_exit(h, caf::exit_reason::user_shutdown);
+  if (!blocking)
+    main_thread->send_exit(driver, caf::exit_reason::user_shutdown);
+  if (!us->empty())
+    out = summarise(*us);
+  return complete && us->size() == n;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::size_t n_pure = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200'000;
+  std::size_t n_actor = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 20'000;
+  if (n_pure == 0 || n_actor == 0) {
+    std::fprintf(stderr,
+                 "usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS]]\n");
+    return 2;
+  }
+  print("risk decision, pure (on_signal)", n_pure, pure(n_pure));
+  bool ok = true;
+  for (bool blocking : {false, true}) {
+    percentiles p{};
+    ok = actor_path(n_actor, blocking, p) && ok;
+    print(blocking ? "risk actor, signal -> order (idle)"
+                   : "risk actor, signal -> order (busy)",
+          n_actor, p);
+  }
+  if (!ok) {
+    std::fprintf(stderr, "actor path: not every signal became an order\n");
+    return 1;
+  }
+  return 0;
+}
