@@ -122,15 +122,17 @@ CAF_TEST(an engine without state or account rejects not ready) {
   CAF_CHECK_EQUAL(out[0].decision.reason, "not_ready");
   fresh.on_state(test::state_of(trading_mode::active, "test", t0));
   CAF_CHECK(!fresh.ready()); // the account is still missing
-  CAF_CHECK_EQUAL(
-    fresh.on_signal(make(signal_side::buy), t0)[0].decision.reason,
-    "not_ready");
+  auto waiting = fresh.on_signal(make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(waiting.size(), 1u);
+  CAF_CHECK_EQUAL(waiting[0].decision.reason, "not_ready");
   portfolio_snapshot s;
   s.equity = 100000;
   s.event_time = t0;
   fresh.on_portfolio(s);
   CAF_CHECK(fresh.ready());
-  CAF_CHECK(fresh.on_signal(make(signal_side::buy), t0)[0].approved);
+  auto ready = fresh.on_signal(make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(ready.size(), 1u);
+  CAF_CHECK(ready[0].approved);
 }
 
 CAF_TEST(the daily drawdown base follows the configured day start) {
