@@ -162,6 +162,21 @@ cdb_options::cdb_options() {
          "a size above this % of equity is absurd: rejected")
     .add(*span(&r.vol_bar), "vol_bar", "mid-price bars for volatility and ATR")
     .add(r.vol_window, "vol_window", "volatility window, bars")
+    .add(r.perpetuals, "perpetuals",
+         "perpetual futures (\"*\": all); marked ones count anyway")
+    .add(r.leverage, "leverage", "perpetuals: leverage of every position")
+    .add(r.maintenance_margin_pct, "maintenance_margin_pct",
+         "perpetuals: maintenance margin, % of notional")
+    .add(r.min_liquidation_distance_pct, "min_liquidation_distance_pct",
+         "perpetuals: least liquidation distance from entry, %")
+    .add(r.max_daily_funding_pct, "max_daily_funding_pct",
+         "perpetuals: most funding paid per day, % of notional")
+    .add(r.max_slippage_bps, "max_slippage_bps",
+         "perpetuals: most estimated slippage, bps")
+    .add(r.impact_coefficient, "impact_coefficient",
+         "perpetuals: square-root impact coefficient of the estimate")
+    .add(r.funding_rate_fallback, "funding_rate_fallback",
+         "perpetuals: funding rate per 8 h until the feed sends one")
     .add(*span(&r.day_start), "day_start",
          "the trading day starts this long after UTC midnight");
   auto& b = n.breaker;

@@ -21,20 +21,53 @@ risk_engine::risk_engine(risk_config cfg, id_source decision_ids,
   // nop
 }
 
+risk_engine::instrument_view&
+risk_engine::view_of(const std::string& instrument) {
+  auto i = markets_.find(instrument);
+  if (i != markets_.end())
+    return i->second;
+  market_view m;
+  for (auto& p : cfg_.perpetuals)
+    m.perpetual = m.perpetual || p == "*" || p == instrument;
+  return markets_
+    .emplace(instrument,
+             instrument_view{m, market_stats{cfg_.vol_bar, cfg_.vol_window}})
+    .first->second;
+}
+
 void risk_engine::on_quote(const quote_tick& q) {
-  auto i = markets_.find(q.instrument);
-  if (i == markets_.end())
-    i = markets_
-          .emplace(q.instrument,
-                   instrument_view{market_view{},
-                                   market_stats{cfg_.vol_bar, cfg_.vol_window}})
-          .first;
-  auto& m = i->second.quote;
+  auto& v = view_of(q.instrument);
+  auto& m = v.quote;
   m.known = true;
   m.bid = q.bid;
   m.ask = q.ask;
   m.quote_time = q.event_time;
-  i->second.stats.on_mid((q.bid + q.ask) / 2, q.event_time);
+  v.stats.on_mid((q.bid + q.ask) / 2, q.event_time);
+}
+
+void risk_engine::on_trade(const trade_tick& t) {
+  view_of(t.instrument).stats.on_volume(t.qty, t.event_time);
+}
+
+void risk_engine::on_mark(const mark_price& mp) {
+  auto& m = view_of(mp.instrument).quote;
+  m.perpetual = true;
+  if (std::isfinite(mp.funding_rate)) {
+    m.funding_known = true;
+    m.funding_rate = mp.funding_rate;
+  }
+}
+
+market_view risk_engine::decision_view(const std::string& instrument) const {
+  auto i = markets_.find(instrument);
+  if (i == markets_.end())
+    return market_view{};
+  auto m = i->second.quote;
+  if (m.perpetual) {
+    m.bar_sigma = i->second.stats.bar_volatility();
+    m.bar_volume = i->second.stats.bar_volume();
+  }
+  return m;
 }
 
 const market_stats* risk_engine::stats(const std::string& instrument) const {
@@ -141,7 +174,8 @@ decision_out risk_engine::decide(const signal& s, const order_intent& intent,
   cap.outcome = layer_outcome::pass;
   auto a = account_;
   a.position_qty = position_qty(s.instrument);
-  auto r = evaluate(cfg_, mode_, intent, quote_of(s.instrument), a, now, &cap);
+  auto r = evaluate(cfg_, mode_, intent, decision_view(s.instrument), a, now,
+                    &cap);
   if (r.outcome == layer_outcome::reject) {
     auto out = reject(s, r.layer, r.reason, intent.qty, audit, now);
     out.decision.observed = r.observed;

@@ -26,6 +26,10 @@ public:
   risk_engine(risk_config cfg, id_source decision_ids, id_source order_ids);
 
   void on_quote(const quote_tick& q);
+  /// Traded volume, for the perpetual slippage estimate.
+  void on_trade(const trade_tick& t);
+  /// A mark price makes its instrument a perpetual and gives its funding.
+  void on_mark(const mark_price& m);
   void on_portfolio(const portfolio_snapshot& s);
   void on_state(const trading_state& s);
 
@@ -82,6 +86,10 @@ private:
   };
   /// The instrument's latest quote; an unknown one (known = false) if none.
   const market_view& quote_of(const std::string& instrument) const;
+  /// The instrument's entry, created on first sight.
+  instrument_view& view_of(const std::string& instrument);
+  /// The quote with the statistics the perpetual checks need.
+  market_view decision_view(const std::string& instrument) const;
   std::map<std::string, instrument_view> markets_;
   std::map<std::string, double> positions_;
 };

@@ -1,5 +1,6 @@
 #include "actors/risk/layers.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cdb {
@@ -13,6 +14,7 @@ const char* to_string(risk_layer x) {
     case risk_layer::daily_drawdown: return "daily_drawdown";
     case risk_layer::position_limit: return "position_limit";
     case risk_layer::exposure: return "exposure";
+    case risk_layer::perpetual: return "perpetual";
     case risk_layer::readiness: return "readiness";
     default: return "sizing";
   }
@@ -117,6 +119,41 @@ layer_result check_exposure(const risk_config& cfg, const account_view& a,
   return pass(risk_layer::exposure, o.qty);
 }
 
+double estimate_slippage_bps(const risk_config& cfg, const market_view& m,
+                             double qty) {
+  auto mid = (m.bid + m.ask) / 2;
+  auto half_spread = (m.ask - m.bid) / mid * 1e4 / 2;
+  auto impact = 0.0;
+  if (m.bar_sigma > 0 && m.bar_volume > 0 && qty > 0)
+    impact = cfg.impact_coefficient * m.bar_sigma
+             * std::sqrt(qty / m.bar_volume) * 1e4;
+  return half_spread + impact;
+}
+
+layer_result check_perpetual(const risk_config& cfg, const market_view& m,
+                             const order_intent& o) {
+  auto layer = risk_layer::perpetual;
+  if (!m.perpetual)
+    return pass(layer, o.qty);
+  // Isolated margin: the position is liquidated once it lost its initial
+  // margin less the maintenance margin.
+  auto distance = (1 / cfg.leverage - cfg.maintenance_margin_pct / 100) * 100;
+  if (distance < cfg.min_liquidation_distance_pct)
+    return reject(layer, "liquidation_too_close", distance,
+                  cfg.min_liquidation_distance_pct);
+  // Longs pay a positive rate, shorts a negative one; three times a day.
+  auto rate = m.funding_known ? m.funding_rate : cfg.funding_rate_fallback;
+  auto paid = o.direction == side::buy ? rate : -rate;
+  auto daily_pct = std::max(0.0, paid) * 3 * 100;
+  if (!std::isfinite(daily_pct) || daily_pct > cfg.max_daily_funding_pct)
+    return reject(layer, "funding_too_expensive", daily_pct,
+                  cfg.max_daily_funding_pct);
+  auto slip = estimate_slippage_bps(cfg, m, o.qty);
+  if (!std::isfinite(slip) || slip > cfg.max_slippage_bps)
+    return reject(layer, "slippage_too_high", slip, cfg.max_slippage_bps);
+  return pass(layer, o.qty);
+}
+
 layer_result evaluate(const risk_config& cfg, trading_mode mode,
                       const order_intent& o, const market_view& m,
                       const account_view& a, timestamp now,
@@ -145,6 +182,9 @@ layer_result evaluate(const risk_config& cfg, trading_mode mode,
   auto e = check_exposure(cfg, a, sized);
   if (e.outcome == layer_outcome::reject)
     return e;
+  auto p = check_perpetual(cfg, m, sized);
+  if (p.outcome == layer_outcome::reject)
+    return p;
   return r;
 }
 

@@ -6,7 +6,9 @@
 //   5 daily_drawdown  today's loss >= max_daily_drawdown_pct (blocking)
 //   6 position_limit  caps the quantity so |position| notional <= limit
 //   7 exposure        open notional + order notional > max_exposure_pct
-// Orders that only reduce a position skip layers 5-7. No CAF include.
+//   8 perpetual       perpetuals only: liquidation distance, daily funding
+//                     cost and estimated slippage against their limits
+// Orders that only reduce a position skip layers 5-8. No CAF include.
 #pragma once
 
 #include <string>
@@ -24,6 +26,7 @@ enum class risk_layer : std::uint8_t {
   daily_drawdown,
   position_limit,
   exposure,
+  perpetual,
   sizing,
   readiness, ///< Before the layers: risk has not rebuilt its view yet.
 };
@@ -42,12 +45,18 @@ struct layer_result {
   double qty = 0; ///< The quantity after this layer.
 };
 
-/// The latest quote risk knows for an instrument.
+/// The latest quote risk knows for an instrument, and what the perpetual
+/// checks need.
 struct market_view {
   bool known = false;
   double bid = 0;
   double ask = 0;
   timestamp quote_time = 0;
+  bool perpetual = false;
+  bool funding_known = false;
+  double funding_rate = 0; ///< Per 8 h, from the feed's mark price.
+  double bar_sigma = 0;    ///< σ of one vol_bar's return; 0: unknown.
+  double bar_volume = 0;   ///< Mean traded qty per vol_bar; 0: unknown.
 };
 
 /// The account figures the layers need.
@@ -80,6 +89,14 @@ layer_result check_position_limit(const risk_config& cfg, const account_view& a,
                                   const order_intent& o);
 layer_result check_exposure(const risk_config& cfg, const account_view& a,
                             const order_intent& o);
+layer_result check_perpetual(const risk_config& cfg, const market_view& m,
+                             const order_intent& o);
+
+/// Slippage estimate in bps: half the spread plus impact =
+/// impact_coefficient x bar σ x sqrt(qty / bar volume) (0 while σ or
+/// volume is unknown).
+double estimate_slippage_bps(const risk_config& cfg, const market_view& m,
+                             double qty);
 
 /// Runs every layer in order; returns the first rejection, else the last
 /// result (a pass, or the cap of the position limit, with its final qty).

@@ -34,6 +34,34 @@ void market_stats::on_mid(double mid, timestamp t) {
   close_ = mid;
 }
 
+double market_stats::bar_volatility() const noexcept {
+  auto v = volatility();
+  return v > 0 ? v / std::sqrt(periods_per_year_) : 0.0;
+}
+
+void market_stats::on_volume(double qty, timestamp t) {
+  if (!std::isfinite(qty) || qty <= 0)
+    return;
+  auto index = t / bar_;
+  if (index < volume_bar_)
+    return;
+  if (index != volume_bar_) {
+    if (volume_bar_ >= 0) {
+      // The open bar closes, and any bars without trades since with 0.
+      constexpr double n = 20;
+      auto closed = std::min<std::int64_t>(index - volume_bar_, 1000);
+      for (std::int64_t i = 0; i < closed; ++i) {
+        auto v = i == 0 ? volume_ : 0.0;
+        auto k = std::min(n, static_cast<double>(++volume_bars_));
+        mean_volume_ += (v - mean_volume_) / k;
+      }
+    }
+    volume_bar_ = index;
+    volume_ = 0;
+  }
+  volume_ += qty;
+}
+
 double market_stats::volatility() const noexcept {
   // bars_ closes give bars_ - 1 returns.
   if (bars_ < min_bars_ + 1)

@@ -3,6 +3,7 @@
 // returns over up to risk.vol_window bars, and their ATR. An estimate is
 // given once min_bars returns are in (before that: 0, "unknown"), so a
 // fresh node sizes by volatility after minutes, not after the whole window.
+// Traded volume per bar feeds the perpetual slippage estimate.
 // Pure C++; the indicators are the signal actor's (O(1), no allocation).
 #pragma once
 
@@ -34,6 +35,18 @@ public:
     return bars_;
   }
 
+  /// σ of one bar's return (not annualised); 0 while unknown.
+  double bar_volatility() const noexcept;
+
+  /// Takes a traded quantity at event time `t`.
+  void on_volume(double qty, timestamp t);
+
+  /// Mean traded quantity per bar over the last 20 closed bars (bars
+  /// without trades count as 0 once trades were seen); 0 while unknown.
+  double bar_volume() const noexcept {
+    return volume_bars_ > 0 ? mean_volume_ : 0.0;
+  }
+
 private:
   nanoseconds bar_;
   std::size_t min_bars_;
@@ -45,6 +58,10 @@ private:
   double high_ = 0;
   double low_ = 0;
   double close_ = 0;
+  timestamp volume_bar_ = -1;
+  double volume_ = 0; ///< Of the open volume bar.
+  double mean_volume_ = 0;
+  std::size_t volume_bars_ = 0;
 };
 
 } // namespace cdb

@@ -52,11 +52,10 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
       dispatch(self, ctx, std::move(outs));
     },
     [self](const quote_tick& q) { self->state.engine->on_quote(q); },
-    [](const trade_tick&) {
-      // Risk decides on quotes; trades carry nothing it needs yet.
-    },
-    [](const trade_batch&) {
-      // Likewise.
+    [self](const trade_tick& t) { self->state.engine->on_trade(t); },
+    [self](const trade_batch& b) {
+      for (auto& t : b.trades)
+        self->state.engine->on_trade(t);
     },
     [](const market_history&) {
       // Never asked for: it subscribes without history.
@@ -70,9 +69,7 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
     [](const bar&) {
       // Volatility comes with the signal's stop hint.
     },
-    [](const mark_price&) {
-      // Perpetual checks on funding and mark: issue 5.
-    },
+    [self](const mark_price& m) { self->state.engine->on_mark(m); },
     [self](const portfolio_snapshot& s) {
       self->state.engine->on_portfolio(s);
     },

@@ -26,6 +26,23 @@ void risk_config::validate(std::vector<std::string>& errors) const {
   c.require_span(vol_bar >= 1'000'000'000, "vol_bar", vol_bar, "must be >= 1s");
   c.require_span(day_start >= 0 && day_start < 86'400'000'000'000, "day_start",
                  day_start, "must be in [0s, 24h)");
+  c.in_range("leverage", leverage, 1, 125);
+  c.in_range_open_closed("maintenance_margin_pct", maintenance_margin_pct, 0,
+                         50);
+  c.require(!(maintenance_margin_pct / 100 >= 1 / leverage),
+            "maintenance_margin_pct", maintenance_margin_pct,
+            "must be below 100 / risk.leverage (else every position is "
+            "liquidated at once)");
+  c.in_range_open_closed("min_liquidation_distance_pct",
+                         min_liquidation_distance_pct, 0, 100);
+  c.in_range_open_closed("max_daily_funding_pct", max_daily_funding_pct, 0,
+                         100);
+  c.in_range_open_closed("max_slippage_bps", max_slippage_bps, 0, 10000);
+  c.in_range("impact_coefficient", impact_coefficient, 0, 100);
+  c.in_range("funding_rate_fallback", funding_rate_fallback, -0.01, 0.01);
+  for (auto& p : perpetuals)
+    c.require(!p.empty(), "perpetuals", "\"\"",
+              "must name instruments (or \"*\")");
   c.require(vol_window >= 2 && vol_window <= 10'000'000, "vol_window",
             vol_window, "must be in [2, 10000000] bars");
 }

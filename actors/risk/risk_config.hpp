@@ -26,6 +26,17 @@ struct risk_config {
   sizing_config sizing;
   nanoseconds vol_bar = 60'000'000'000; ///< Mid bars for volatility and ATR.
   std::size_t vol_window = 43'200;      ///< Bars: 30 days of minutes.
+  /// Perpetual futures (layer 8): these instruments ("*": all), and any
+  /// instrument the feed sends a mark price for.
+  std::vector<std::string> perpetuals;
+  double leverage = 1;                      ///< Of every perpetual position.
+  double maintenance_margin_pct = 0.5;      ///< Of notional.
+  double min_liquidation_distance_pct = 15; ///< From entry; at it passes.
+  double max_daily_funding_pct = 0.1;       ///< Of notional; at it passes.
+  double max_slippage_bps = 50;             ///< Estimated; at it passes.
+  double impact_coefficient = 1;            ///< Of the square-root law.
+  /// Funding rate per 8 h until the feed has sent one (replay, no marks).
+  double funding_rate_fallback = 0.0001;
   /// The trading day starts this long after UTC midnight (daily drawdown,
   /// start-of-day equity, the breaker's daily loss).
   nanoseconds day_start = 0;

@@ -112,3 +112,87 @@ CAF_TEST(min notional is inclusive for a capped order) {
   CAF_CHECK(rejects(check_position_limit(cfg, a, buy(0.5, 10000)),
                     "position_limit_reached"));
 }
+
+namespace {
+
+market_view perpetual_quote() {
+  market_view m;
+  m.known = true;
+  m.bid = 9990;
+  m.ask = 10010;
+  m.quote_time = t0;
+  m.perpetual = true;
+  m.funding_known = true;
+  m.funding_rate = 0;
+  return m;
+}
+
+} // namespace
+
+CAF_TEST(liquidation distance passes at the limit) {
+  risk_config cfg;
+  cfg.leverage = 4;                  // 25 % initial margin
+  cfg.maintenance_margin_pct = 12.5; // distance exactly 12.5 %
+  auto m = perpetual_quote();
+  cfg.min_liquidation_distance_pct = 12.4;
+  CAF_CHECK(passes(check_perpetual(cfg, m, buy(1, 10000))));
+  cfg.min_liquidation_distance_pct = 12.5;
+  CAF_CHECK(passes(check_perpetual(cfg, m, buy(1, 10000))));
+  cfg.min_liquidation_distance_pct = 12.500001;
+  auto r = check_perpetual(cfg, m, buy(1, 10000));
+  CAF_CHECK(rejects(r, "liquidation_too_close"));
+  CAF_CHECK_EQUAL(r.observed, 12.5);
+  // Not a perpetual: no perpetual check.
+  m.perpetual = false;
+  CAF_CHECK(passes(check_perpetual(cfg, m, buy(1, 10000))));
+}
+
+CAF_TEST(daily funding cost passes at the limit and only the payer pays) {
+  risk_config cfg;
+  auto m = perpetual_quote();
+  m.funding_rate = 0x1p-13;                  // per 8 h
+  cfg.max_daily_funding_pct = 0.03662109375; // exactly 3 x rate x 100
+  CAF_CHECK(passes(check_perpetual(cfg, m, buy(1, 10000))));
+  m.funding_rate = 0x1.0000000000001p-13;
+  CAF_CHECK(
+    rejects(check_perpetual(cfg, m, buy(1, 10000)), "funding_too_expensive"));
+  auto sell = buy(1, 10000);
+  sell.direction = side::sell; // shorts receive a positive rate
+  CAF_CHECK(passes(check_perpetual(cfg, m, sell)));
+  // Without a rate from the feed, the configured fallback stands in.
+  m.funding_known = false;
+  cfg.funding_rate_fallback = 0.001; // 0.3 %/day
+  CAF_CHECK(
+    rejects(check_perpetual(cfg, m, buy(1, 10000)), "funding_too_expensive"));
+}
+
+CAF_TEST(slippage estimate passes at the limit) {
+  risk_config cfg;
+  auto m = perpetual_quote(); // half spread 10 bps
+  m.bar_sigma = 0x1p-10;
+  m.bar_volume = 100;
+  // 10 + 1 x 2^-10 x sqrt(25 / 100) x 1e4 = 14.8828125 bps, exactly.
+  CAF_CHECK_EQUAL(estimate_slippage_bps(cfg, m, 25), 14.8828125);
+  cfg.max_slippage_bps = 14.8828125;
+  CAF_CHECK(passes(check_perpetual(cfg, m, buy(25, 10000))));
+  CAF_CHECK(passes(check_perpetual(cfg, m, buy(24, 10000))));
+  CAF_CHECK(
+    rejects(check_perpetual(cfg, m, buy(26, 10000)), "slippage_too_high"));
+  // Unknown volatility or volume: the estimate is the half spread alone.
+  m.bar_volume = 0;
+  CAF_CHECK_EQUAL(estimate_slippage_bps(cfg, m, 1e9), 10.0);
+}
+
+CAF_TEST(the perpetual layer runs after exposure and not for reducing orders) {
+  risk_config cfg;
+  cfg.leverage = 10; // distance 9.5 % < 15 %
+  auto m = perpetual_quote();
+  auto r = evaluate(cfg, trading_mode::active, buy(0.1, 10010), m,
+                    account(100000, 100000), t0);
+  CAF_CHECK_EQUAL(r.layer, risk_layer::perpetual);
+  CAF_CHECK(rejects(r, "liquidation_too_close"));
+  auto close = buy(0.1, 10010);
+  close.reduces = true;
+  CAF_CHECK(passes(evaluate(cfg, trading_mode::active, close, m,
+                            account(100000, 100000, 1001, -0.1), t0)));
+}

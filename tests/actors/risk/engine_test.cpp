@@ -157,3 +157,39 @@ CAF_TEST(the daily drawdown base follows the configured day start) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(a mark price makes an instrument perpetual and its funding counts) {
+  fixture f;
+  mark_price mp;
+  mp.instrument = "BTC";
+  mp.mark = 30000;
+  mp.funding_rate = 0.001; // 0.3 % a day for longs: above 0.1 %
+  mp.event_time = t0;
+  f.engine.on_mark(mp);
+  auto out = f.engine.on_signal(f.make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_CHECK(!out[0].approved);
+  CAF_CHECK_EQUAL(out[0].decision.layer, "perpetual");
+  CAF_CHECK_EQUAL(out[0].decision.reason, "funding_too_expensive");
+  // Shorts receive that funding.
+  auto sell = f.engine.on_signal(f.make(signal_side::sell), t0);
+  CAF_REQUIRE_EQUAL(sell.size(), 1u);
+  CAF_CHECK(sell[0].approved);
+}
+
+CAF_TEST(configured perpetuals are checked without a mark price) {
+  risk_config cfg;
+  cfg.perpetuals = {"*"};
+  cfg.leverage = 20; // 4.5 % from entry to liquidation
+  risk_engine e{cfg, id_source{"dec", "t", 5}, id_source{"ord", "t", 5}};
+  e.on_state(test::state_of(trading_mode::active, "test", t0));
+  e.on_quote(test::make_quote("BTC", 29999, 30001, t0));
+  portfolio_snapshot s;
+  s.equity = 100000;
+  s.event_time = t0;
+  e.on_portfolio(s);
+  fixture f;
+  auto out = e.on_signal(f.make(signal_side::buy), t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_CHECK_EQUAL(out[0].decision.reason, "liquidation_too_close");
+}

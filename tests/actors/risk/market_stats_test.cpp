@@ -105,3 +105,18 @@ CAF_TEST(an unknown sizing method names the key) {
   CAF_CHECK(errors[0].find("risk.sizing_method = martingale: must be") == 0);
   CAF_CHECK(errors[1].find("risk.vol_bar = 0s: must be >= 1s") == 0);
 }
+
+CAF_TEST(traded volume per bar is averaged over closed bars) {
+  constexpr nanoseconds minute = 60'000'000'000;
+  market_stats s{minute, 100};
+  CAF_CHECK_EQUAL(s.bar_volume(), 0.0); // unknown until a bar closed
+  s.on_volume(2, 0);
+  s.on_volume(3, minute - 1);
+  CAF_CHECK_EQUAL(s.bar_volume(), 0.0);
+  s.on_volume(1, minute); // closes the first bar: 5
+  CAF_CHECK_EQUAL(s.bar_volume(), 5.0);
+  s.on_volume(-1, minute);    // ignored
+  s.on_volume(7, minute - 5); // older than the open bar: ignored
+  s.on_volume(4, 3 * minute); // closes bar 2 (1) and an empty bar 3 (0)
+  CAF_CHECK_EQUAL(s.bar_volume(), 2.0); // (5 + 1 + 0) / 3
+}
