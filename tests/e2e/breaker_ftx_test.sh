@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The circuit breaker on the January 2022 fall: FTX BTC-PERP 1m bars (with a
-# quote at each close) paper-traded at x50000 with large positions and a 5 %
+# quote at each close) paper-traded at x50000 with large positions and a 3 %
 # drawdown limit. The drawdown rule must trip HALTED, risk must refuse every
 # new position while halted, `cdb admin resume` (the CLI against the running
 # node) must restore trading, and the state changes must be recorded.
@@ -18,7 +18,7 @@ node="e2e-breaker-$$-$RANDOM"
   --signal.bars=1min '--signal.strategies=["ema_cross BTCUSDT"]' \
   --risk.data_stale_timeout=5min --risk.signal_timeout=5min \
   --risk.max_position_pct=100 --risk.max_exposure_pct=100 \
-  --risk.risk_per_trade_pct=5 --circuit_breaker.drawdown_pct=5 \
+  --risk.risk_per_trade_pct=5 --circuit_breaker.drawdown_pct=3 \
   --circuit_breaker.losing_streak_action=off --run.duration=150s \
   >"$tmp/out" 2>"$tmp/err" &
 pid=$!
@@ -57,7 +57,7 @@ else
   grep -q "HTTP 401" "$tmp/denied" && ok "resume without the token: 401" ||
     bad "resume without a token: $(cat "$tmp/denied")"
 fi
-sleep 2 # about a day of market time: signals arrive and are refused
+sleep 1 # about half a day of market time: signals arrive and are refused
 if "$cdb" admin resume --url "$url" --reason "e2e: drawdown reviewed" \
   >"$tmp/resumed"; then
   grep -q '"mode":"ACTIVE"' "$tmp/resumed" &&
