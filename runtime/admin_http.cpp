@@ -179,8 +179,8 @@ admin_server::admin_server(admin_config cfg, admin_handler handle)
     a.bind(ep);
     a.listen();
   } catch (const std::exception& e) {
-    throw std::runtime_error("admin." + std::string{"port"}
-                             + ": cannot listen on " + where + ": " + e.what());
+    throw std::runtime_error("admin.port: cannot listen on " + where + ": "
+                             + e.what());
   }
   impl_->accept();
   impl_->worker = std::thread{[this] { impl_->io.run(); }};

@@ -202,25 +202,16 @@ cdb_options::cdb_options() {
          "execution_errors rule: trips at this many venue rejections...")
     .add(*span(&b.execution_error_window), "execution_error_window",
          "...within this window (event time)");
-  struct rule_keys {
-    const char* name;
-    rule_action* action;
-  };
-  for (auto& r : {rule_keys{"drawdown", &b.drawdown},
-                  rule_keys{"daily_loss", &b.daily_loss},
-                  rule_keys{"losing_streak", &b.losing_streak_rule},
-                  rule_keys{"feed_stale", &b.feed_stale},
-                  rule_keys{"restart_storm", &b.restart_storm_rule},
-                  rule_keys{"unreachable", &b.unreachable},
-                  rule_keys{"rejection_burst", &b.rejection_burst_rule},
-                  rule_keys{"execution_errors", &b.execution_errors_rule}}) {
-    auto name = std::string{r.name};
+  for (std::size_t i = 0; i < configurable_rule_count; ++i) {
+    auto r = static_cast<breaker_rule>(i);
+    auto name = std::string{to_string(r)};
+    auto& a = b.configurable(r);
     opt_group{custom_options_, "circuit_breaker"}
-      .add(r.action->action, (name + "_action").c_str(),
+      .add(a.action, (name + "_action").c_str(),
            "what the rule trips: halted, reducing or off")
-      .add(r.action->flatten, (name + "_flatten").c_str(),
+      .add(a.flatten, (name + "_flatten").c_str(),
            "also close every position when it trips")
-      .add(*span(&r.action->cooldown), (name + "_cooldown").c_str(),
+      .add(*span(&a.cooldown), (name + "_cooldown").c_str(),
            "timed reset; 0: manual resume only");
   }
   auto& e = n.execution;

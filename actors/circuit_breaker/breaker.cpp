@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
+#include <utility>
 
 #include "runtime/config_check.hpp"
 #include "runtime/trading_day.hpp"
@@ -32,8 +34,14 @@ std::string fmt(const char* format, double a, double b, double c = 0) {
   return buf;
 }
 
+/// A duration for a reason text: as configured ("10s") when whole, else
+/// in seconds with milliseconds ("16.703s").
 std::string seconds(nanoseconds ns) {
-  return config_check::format_span(ns);
+  if (ns % 1'000'000'000 == 0)
+    return config_check::format_span(ns);
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3fs", static_cast<double>(ns) * 1e-9);
+  return buf;
 }
 
 } // namespace
@@ -51,7 +59,8 @@ bool from_string(const std::string& x, breaker_rule& out) {
   return false;
 }
 
-rule_action breaker_config::action(breaker_rule r) const {
+const rule_action& breaker_config::action(breaker_rule r) const {
+  static const rule_action by_hand{"halted", false, 0};
   switch (r) {
     case breaker_rule::drawdown: return drawdown;
     case breaker_rule::daily_loss: return daily_loss;
@@ -61,8 +70,15 @@ rule_action breaker_config::action(breaker_rule r) const {
     case breaker_rule::unreachable: return unreachable;
     case breaker_rule::rejection_burst: return rejection_burst_rule;
     case breaker_rule::execution_errors: return execution_errors_rule;
-    default: return rule_action{"halted", false, 0};
+    default: return by_hand;
   }
+}
+
+rule_action& breaker_config::configurable(breaker_rule r) {
+  if (static_cast<std::size_t>(r) >= configurable_rule_count)
+    throw std::logic_error(std::string{"breaker rule "} + to_string(r)
+                           + " has no configurable action");
+  return const_cast<rule_action&>(std::as_const(*this).action(r));
 }
 
 void breaker_config::validate(std::vector<std::string>& errors) const {
@@ -85,9 +101,9 @@ void breaker_config::validate(std::vector<std::string>& errors) const {
             "must be >= 1");
   c.require_span(execution_error_window > 0, "execution_error_window",
                  execution_error_window, "must be > 0");
-  for (std::size_t i = 0; i < 8; ++i) {
+  for (std::size_t i = 0; i < configurable_rule_count; ++i) {
     auto r = static_cast<breaker_rule>(i);
-    auto a = action(r);
+    auto& a = action(r);
     auto key = std::string{to_string(r)};
     auto action_key = key + "_action";
     auto cooldown_key = key + "_cooldown";
@@ -155,7 +171,7 @@ void breaker::merge(breaker_update& into, breaker_update from) {
 breaker_update breaker::trip(breaker_rule r, std::string reason, timestamp now,
                              std::int64_t day) {
   breaker_update u;
-  auto a = cfg_.action(r);
+  auto& a = cfg_.action(r);
   if (a.action == "off")
     return u;
   if (auto* t = find(r)) {
@@ -262,14 +278,10 @@ breaker_update breaker::on_decision(const risk_decision& d, timestamp now) {
   breaker_update u;
   if (d.approved || d.layer == "trading_state" || d.layer == "readiness")
     return u;
-  auto t = d.event_time;
-  rejections_.push_back(t);
-  while (!rejections_.empty()
-         && rejections_.front() <= t - cfg_.rejection_window)
-    rejections_.pop_front();
-  if (rejections_.size() >= cfg_.rejection_burst)
+  auto n = count_in_window(rejections_, d.event_time, cfg_.rejection_window);
+  if (n >= cfg_.rejection_burst)
     merge(u, trip(breaker_rule::rejection_burst,
-                  std::to_string(rejections_.size()) + " rejections within "
+                  std::to_string(n) + " rejections within "
                     + seconds(cfg_.rejection_window) + ", the last at layer "
                     + d.layer + ": " + d.reason,
                   now));
@@ -280,15 +292,11 @@ breaker_update breaker::on_order_event(const order_event& e, timestamp now) {
   breaker_update u;
   if (e.kind != order_event_kind::rejected)
     return u;
-  auto t = e.event_time;
-  exec_errors_.push_back(t);
-  while (!exec_errors_.empty()
-         && exec_errors_.front() <= t - cfg_.execution_error_window)
-    exec_errors_.pop_front();
-  if (exec_errors_.size() >= cfg_.execution_errors)
+  auto n = count_in_window(exec_errors_, e.event_time,
+                           cfg_.execution_error_window);
+  if (n >= cfg_.execution_errors)
     merge(u, trip(breaker_rule::execution_errors,
-                  std::to_string(exec_errors_.size())
-                    + " orders rejected by the venue within "
+                  std::to_string(n) + " orders rejected by the venue within "
                     + seconds(cfg_.execution_error_window)
                     + ", the last: " + e.reason,
                   now));
@@ -297,12 +305,10 @@ breaker_update breaker::on_order_event(const order_event& e, timestamp now) {
 
 breaker_update breaker::on_restart(const std::string& actor, timestamp now) {
   breaker_update u;
-  restarts_.push_back(now);
-  while (!restarts_.empty() && restarts_.front() <= now - cfg_.restart_window)
-    restarts_.pop_front();
-  if (restarts_.size() >= cfg_.restart_storm)
+  auto n = count_in_window(restarts_, now, cfg_.restart_window);
+  if (n >= cfg_.restart_storm)
     merge(u, trip(breaker_rule::restart_storm,
-                  std::to_string(restarts_.size()) + " actor restarts within "
+                  std::to_string(n) + " actor restarts within "
                     + seconds(cfg_.restart_window) + ", the last of " + actor,
                   now));
   return u;
@@ -323,27 +329,37 @@ breaker_update breaker::on_up(const std::string& role, timestamp now) {
   return check_durations(now);
 }
 
-breaker_update breaker::check_durations(timestamp now) {
+std::size_t breaker::count_in_window(std::deque<timestamp>& times, timestamp t,
+                                     nanoseconds window) {
+  times.push_back(t);
+  while (times.front() <= t - window)
+    times.pop_front();
+  return times.size();
+}
+
+breaker_update
+breaker::check_duration(breaker_rule r,
+                        const std::map<std::string, timestamp>& since,
+                        const char* what, nanoseconds limit, timestamp now) {
   breaker_update u;
-  for (auto& kvp : stale_since_)
-    if (now - kvp.second >= cfg_.feed_stale_after) {
-      merge(u, trip(breaker_rule::feed_stale,
-                    kvp.first + " stale or disconnected for "
-                      + seconds(now - kvp.second) + " (limit "
-                      + seconds(cfg_.feed_stale_after) + ")",
-                    now));
+  for (auto& kvp : since)
+    if (now - kvp.second >= limit) {
+      u = trip(r,
+               kvp.first + what + seconds(now - kvp.second) + " (limit "
+                 + seconds(limit) + ")",
+               now);
       break;
     }
-  condition(breaker_rule::feed_stale, !stale_since_.empty(), now);
-  for (auto& kvp : down_since_)
-    if (now - kvp.second >= cfg_.unreachable_after) {
-      merge(u, trip(breaker_rule::unreachable,
-                    kvp.first + " unreachable for " + seconds(now - kvp.second)
-                      + " (limit " + seconds(cfg_.unreachable_after) + ")",
-                    now));
-      break;
-    }
-  condition(breaker_rule::unreachable, !down_since_.empty(), now);
+  condition(r, !since.empty(), now);
+  return u;
+}
+
+breaker_update breaker::check_durations(timestamp now) {
+  auto u = check_duration(breaker_rule::feed_stale, stale_since_,
+                          " stale or disconnected for ", cfg_.feed_stale_after,
+                          now);
+  merge(u, check_duration(breaker_rule::unreachable, down_since_,
+                          " unreachable for ", cfg_.unreachable_after, now));
   return u;
 }
 

@@ -45,6 +45,10 @@ enum class breaker_rule : std::uint8_t {
 
 constexpr std::size_t breaker_rule_count = 10;
 
+/// The rules with an action of their own in the config: all but manual and
+/// unknown_state (both always HALTED, reset by hand only).
+constexpr std::size_t configurable_rule_count = 8;
+
 const char* to_string(breaker_rule x);
 bool from_string(const std::string& x, breaker_rule& out);
 
@@ -81,7 +85,11 @@ struct breaker_config {
   rule_action execution_errors_rule{"halted", false, 0};
 
   /// The action of `r` (manual and unknown_state: halted, manual reset).
-  rule_action action(breaker_rule r) const;
+  const rule_action& action(breaker_rule r) const;
+
+  /// The action of `r` to configure (r < configurable_rule_count; throws
+  /// std::logic_error otherwise), for the options that set it.
+  rule_action& configurable(breaker_rule r);
 
   void validate(std::vector<std::string>& errors) const;
 };
@@ -175,6 +183,15 @@ private:
   active_trip* find(breaker_rule r);
   void condition(breaker_rule r, bool holds, timestamp now);
   breaker_update check_durations(timestamp now);
+  /// Trips `r` when something in `since` has lasted `limit`; tells `r`
+  /// whether its condition holds.
+  breaker_update
+  check_duration(breaker_rule r, const std::map<std::string, timestamp>& since,
+                 const char* what, nanoseconds limit, timestamp now);
+  /// Adds `t` to `times`, drops those `window` or more before it, and
+  /// returns how many are left.
+  static std::size_t count_in_window(std::deque<timestamp>& times, timestamp t,
+                                     nanoseconds window);
   static void merge(breaker_update& into, breaker_update from);
 
   breaker_config cfg_;

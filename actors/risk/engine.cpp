@@ -49,6 +49,18 @@ void risk_engine::on_trade(const trade_tick& t) {
   view_of(t.instrument).stats.on_volume(t.qty, t.event_time);
 }
 
+void risk_engine::on_trades(const std::vector<trade_tick>& trades) {
+  const std::string* last = nullptr;
+  instrument_view* view = nullptr;
+  for (auto& t : trades) {
+    if (last == nullptr || t.instrument != *last) {
+      view = &view_of(t.instrument);
+      last = &t.instrument;
+    }
+    view->stats.on_volume(t.qty, t.event_time);
+  }
+}
+
 void risk_engine::on_mark(const mark_price& mp) {
   auto& m = view_of(mp.instrument).quote;
   m.perpetual = true;
@@ -139,6 +151,18 @@ std::vector<decision_out> risk_engine::on_signal(const signal& s,
   }
   if (s.direction == signal_side::close)
     return out;
+  // Layer 1 before sizing: a HALTED or REDUCING state refuses a new
+  // position as such, whatever sizing would have made of it.
+  order_intent opening;
+  opening.direction = to_side(s.direction);
+  if (auto st = check_trading_state(mode_, opening);
+      st.outcome == layer_outcome::reject) {
+    auto r = reject(s, st.layer, st.reason, 0, "", now);
+    r.decision.observed = st.observed;
+    r.decision.limit = st.limit;
+    out.push_back(std::move(r));
+    return out;
+  }
   auto entry = s.direction == signal_side::buy ? m.ask : m.bid;
   if (!m.known)
     entry = s.ref_price;

@@ -28,6 +28,8 @@ public:
   void on_quote(const quote_tick& q);
   /// Traded volume, for the perpetual slippage estimate.
   void on_trade(const trade_tick& t);
+  /// Likewise for a batch: one lookup per run of the same instrument.
+  void on_trades(const std::vector<trade_tick>& trades);
   /// A mark price makes its instrument a perpetual and gives its funding.
   void on_mark(const mark_price& m);
   void on_portfolio(const portfolio_snapshot& s);

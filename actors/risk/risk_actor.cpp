@@ -53,10 +53,7 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
     },
     [self](const quote_tick& q) { self->state.engine->on_quote(q); },
     [self](const trade_tick& t) { self->state.engine->on_trade(t); },
-    [self](const trade_batch& b) {
-      for (auto& t : b.trades)
-        self->state.engine->on_trade(t);
-    },
+    [self](const trade_batch& b) { self->state.engine->on_trades(b.trades); },
     [](const market_history&) {
       // Never asked for: it subscribes without history.
     },

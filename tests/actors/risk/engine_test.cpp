@@ -193,3 +193,40 @@ CAF_TEST(configured perpetuals are checked without a mark price) {
   CAF_REQUIRE_EQUAL(out.size(), 1u);
   CAF_CHECK_EQUAL(out[0].decision.reason, "liquidation_too_close");
 }
+
+CAF_TEST(a trade batch counts the volume of each instrument) {
+  fixture f;
+  auto trade = [](const char* instrument, double qty, timestamp t) {
+    trade_tick x;
+    x.instrument = instrument;
+    x.price = 100;
+    x.qty = qty;
+    x.event_time = t;
+    return x;
+  };
+  constexpr nanoseconds minute = 60'000'000'000;
+  f.engine.on_trades({trade("BTC", 1, t0), trade("BTC", 2, t0),
+                      trade("ETH", 5, t0), trade("BTC", 3, t0)});
+  // The next bar's trades close the first: BTC 6, ETH 5.
+  f.engine.on_trades({trade("ETH", 1, t0 + minute)});
+  f.engine.on_trade(trade("BTC", 1, t0 + minute));
+  CAF_REQUIRE(f.engine.stats("BTC") != nullptr);
+  CAF_REQUIRE(f.engine.stats("ETH") != nullptr);
+  CAF_CHECK_EQUAL(f.engine.stats("BTC")->bar_volume(), 6.0);
+  CAF_CHECK_EQUAL(f.engine.stats("ETH")->bar_volume(), 5.0);
+}
+
+CAF_TEST(a halted engine refuses a new position before sizing it) {
+  fixture f;
+  f.engine.on_state(test::state_of(trading_mode::halted, "test", t0));
+  auto s = f.make(signal_side::buy);
+  s.stop_hint = 1e-9; // sizing alone would call this absurd
+  auto out = f.engine.on_signal(s, t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_CHECK_EQUAL(out[0].decision.layer, "trading_state");
+  CAF_CHECK_EQUAL(out[0].decision.reason, "halted");
+  f.engine.on_state(test::state_of(trading_mode::reducing, "test", t0));
+  auto reducing = f.engine.on_signal(s, t0);
+  CAF_REQUIRE_EQUAL(reducing.size(), 1u);
+  CAF_CHECK_EQUAL(reducing[0].decision.reason, "reducing_only");
+}
