@@ -119,6 +119,8 @@ fake_execution(execution_actor::stateful_pointer<exec_state> self,
                      steady::now().time_since_epoch().count(),
                      o.value.reduce_only);
     },
+    [](const cancel_order&) {},
+    [](const amend_order&) {},
     [](const execution_wiring&) {},
     [](timer_atom) {},
     [](snapshot_atom) { return portfolio_snapshot{}; },

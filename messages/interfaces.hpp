@@ -86,7 +86,8 @@ struct execution_wiring {
 };
 
 using execution_actor = market_sink::extend<
-  caf::reacts_to<submit_order>, caf::reacts_to<execution_wiring>,
+  caf::reacts_to<submit_order>, caf::reacts_to<cancel_order>,
+  caf::reacts_to<amend_order>, caf::reacts_to<execution_wiring>,
   caf::reacts_to<timer_atom>,
   caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
 

@@ -26,6 +26,8 @@ void register_messages(caf::actor_system_config& cfg) {
   add<signal>(cfg);
   add<order>(cfg);
   add<submit_order>(cfg);
+  add<cancel_order>(cfg);
+  add<amend_order>(cfg);
   add<order_event>(cfg);
   add<fill>(cfg);
   add<position>(cfg);

@@ -26,7 +26,16 @@ const char* to_string(order_type x) {
   switch (x) {
     case order_type::market: return "market";
     case order_type::limit: return "limit";
-    default: return "stop_market";
+    case order_type::stop_market: return "stop_market";
+    default: return "take_profit";
+  }
+}
+
+const char* to_string(time_in_force x) {
+  switch (x) {
+    case time_in_force::gtc: return "gtc";
+    case time_in_force::ioc: return "ioc";
+    default: return "post_only";
   }
 }
 
@@ -37,7 +46,9 @@ const char* to_string(order_event_kind x) {
     case order_event_kind::partially_filled: return "partially_filled";
     case order_event_kind::filled: return "filled";
     case order_event_kind::cancelled: return "cancelled";
-    default: return "expired";
+    case order_event_kind::expired: return "expired";
+    case order_event_kind::amended: return "amended";
+    default: return "request_rejected";
   }
 }
 

@@ -33,10 +33,27 @@ struct signal {
              stop_hint, reason, event_time, init_time)
 };
 
-enum class order_type : std::uint8_t { market, limit, stop_market };
+/// stop_market: a market order once the market reaches `stop_price`
+/// against the position (a stop-loss); take_profit: the same in its favour.
+enum class order_type : std::uint8_t {
+  market,
+  limit,
+  stop_market,
+  take_profit
+};
 
 const char* to_string(order_type x);
 
+/// Of limit orders: rest until filled or cancelled (gtc), fill what crosses
+/// on arrival and cancel the rest (ioc), or rest only, refused when it would
+/// take liquidity on arrival (post_only).
+enum class time_in_force : std::uint8_t { gtc, ioc, post_only };
+
+const char* to_string(time_in_force x);
+
+/// An order. With `stop_loss` or `take_profit` set (and not reduce-only) it
+/// is a bracket: each fill of the entry places or grows a reduce-only stop
+/// and target, one-cancels-other, whose `parent_id` is the entry.
 struct order {
   static constexpr const char* type_name = "cdb::order";
   std::string id;
@@ -52,9 +69,12 @@ struct order {
   bool reduce_only = false;
   timestamp event_time = 0;
   timestamp init_time = 0;
+  time_in_force tif = time_in_force::gtc;
+  double stop_price = 0; ///< Trigger of stop_market and take_profit.
+  std::string parent_id; ///< The bracket entry of a stop or target.
   CDB_FIELDS(id, decision_id, signal_id, instrument, direction, type, qty,
              limit_price, stop_loss, take_profit, reduce_only, event_time,
-             init_time)
+             init_time, tif, stop_price, parent_id)
 };
 
 /// Command from risk to execution. Execution accepts it only from the risk
@@ -72,9 +92,32 @@ enum class order_event_kind : std::uint8_t {
   filled,
   cancelled,
   expired,
+  amended,          ///< Quantity or price changed (reason says how).
+  request_rejected, ///< A cancel or amend refused; the order is unchanged.
 };
 
 const char* to_string(order_event_kind x);
+
+/// Cancels a resting order. From risk only, like submit_order.
+struct cancel_order {
+  static constexpr const char* type_name = "cdb::cancel_order";
+  std::string order_id;
+  std::string reason;
+  timestamp event_time = 0;
+  CDB_FIELDS(order_id, reason, event_time)
+};
+
+/// Changes a resting order: quantity (not below what has filled), limit
+/// price, stop price; 0 keeps a value. From risk only.
+struct amend_order {
+  static constexpr const char* type_name = "cdb::amend_order";
+  std::string order_id;
+  double qty = 0;
+  double limit_price = 0;
+  double stop_price = 0;
+  timestamp event_time = 0;
+  CDB_FIELDS(order_id, qty, limit_price, stop_price, event_time)
+};
 
 /// Lifecycle of an order at the venue.
 struct order_event {
@@ -104,8 +147,11 @@ struct fill {
   liquidity role = liquidity::taker;
   timestamp event_time = 0; ///< Market time of the fill.
   timestamp init_time = 0;
+  /// Cost against the mid when the order became due, in bps of that mid
+  /// (positive: worse than mid).
+  double slippage_bps = 0;
   CDB_FIELDS(id, order_id, instrument, direction, qty, price, fee, role,
-             event_time, init_time)
+             event_time, init_time, slippage_bps)
 };
 
 /// One instrument's position; `qty` is signed (negative: short).
@@ -118,8 +164,14 @@ struct position {
   double realized_pnl = 0;
   double stop_loss = 0;
   double take_profit = 0;
+  bool perpetual = false;
+  double leverage = 1;          ///< Perpetuals.
+  double margin = 0;            ///< Initial margin held (perpetuals).
+  double liquidation_price = 0; ///< Where the venue liquidates; 0: none.
+  double funding = 0;           ///< Funding paid (negative: received).
   CDB_FIELDS(instrument, qty, avg_price, mark, realized_pnl, stop_loss,
-             take_profit)
+             take_profit, perpetual, leverage, margin, liquidation_price,
+             funding)
 };
 
 /// The account as execution sees it.
@@ -127,7 +179,7 @@ struct portfolio_snapshot {
   static constexpr const char* type_name = "cdb::portfolio_snapshot";
   std::string id;
   double equity = 0;
-  double cash = 0;
+  double cash = 0;     ///< Free cash: perpetual margin is not in it.
   double exposure = 0; ///< Sum of |qty| x mark over open positions.
   double realized_pnl = 0;
   double unrealized_pnl = 0;
@@ -137,8 +189,10 @@ struct portfolio_snapshot {
   double start_of_day_equity = 0;
   std::vector<position> positions;
   timestamp event_time = 0;
+  double margin_used = 0; ///< Initial margin of perpetual positions.
+  double funding = 0;     ///< Funding paid in all (negative: received).
   CDB_FIELDS(id, equity, cash, exposure, realized_pnl, unrealized_pnl, fees,
-             start_of_day_equity, positions, event_time)
+             start_of_day_equity, positions, event_time, margin_used, funding)
 };
 
 /// Risk's verdict on one order intent, approved or rejected.

@@ -18,6 +18,10 @@ struct node_metrics {
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> fills{0};
   std::atomic<std::uint64_t> refused_orders{0}; ///< Orders not from risk.
+  std::atomic<std::uint64_t> venue_rejects{0};  ///< Rejected or expired.
+  std::atomic<std::uint64_t> liquidations{0};
+  std::atomic<std::uint64_t> venue_alarms{0}; ///< Funding spikes, ...
+  std::atomic<double> funding{0};             ///< Paid; negative: received.
   std::atomic<std::uint64_t> restarts{0};
   std::atomic<std::uint64_t> failures{0};
   std::atomic<std::uint64_t> persisted{0};

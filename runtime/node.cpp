@@ -59,6 +59,12 @@ node_children(const node_config& cfg, const std::string& run_id,
                  true, false});
   auto exec_cfg = cfg.execution;
   exec_cfg.day_start = cfg.risk.day_start;
+  // One source for the perpetuals' terms: risk checks what execution books.
+  exec_cfg.perpetuals = cfg.risk.perpetuals;
+  exec_cfg.leverage = cfg.risk.leverage;
+  exec_cfg.instrument_leverage = cfg.risk.instrument_leverage;
+  exec_cfg.maintenance_margin_pct = cfg.risk.maintenance_margin_pct;
+  exec_cfg.funding_rate_fallback = cfg.risk.funding_rate_fallback;
   out.push_back({"execution",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(

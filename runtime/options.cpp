@@ -165,6 +165,8 @@ cdb_options::cdb_options() {
     .add(r.perpetuals, "perpetuals",
          "perpetual futures (\"*\": all); marked ones count anyway")
     .add(r.leverage, "leverage", "perpetuals: leverage of every position")
+    .add(r.instrument_leverage, "instrument_leverage",
+         "perpetuals: \"INSTRUMENT=LEVERAGE\" entries overriding leverage")
     .add(r.maintenance_margin_pct, "maintenance_margin_pct",
          "perpetuals: maintenance margin, % of notional")
     .add(r.min_liquidation_distance_pct, "min_liquidation_distance_pct",
@@ -220,7 +222,35 @@ cdb_options::cdb_options() {
     .add(e.taker_fee_pct, "taker_fee_pct", "taker fee, % of notional")
     .add(e.maker_fee_pct, "maker_fee_pct", "maker fee, % of notional")
     .add(*span(&e.snapshot_interval), "snapshot_interval",
-         "portfolio snapshot period");
+         "portfolio snapshot period")
+    .add(*span(&e.latency), "latency",
+         "orders fill against the first data at event time + this")
+    .add(*span(&e.max_wait), "max_wait",
+         "a due market order without a usable book expires after this")
+    .add(*span(&e.max_quote_age), "max_quote_age",
+         "no taker fill against a best bid/offer older than this")
+    .add(e.partial_remainder, "partial_remainder",
+         "market order rest when depth runs out: cancel or keep")
+    .add(e.history, "history",
+         "market events kept per instrument for late-arriving orders")
+    .add(e.impact_coefficient, "impact_coefficient",
+         "square-root impact coefficient (no depth)")
+    .add(e.fallback_impact_bps, "fallback_impact_bps",
+         "impact while volume or volatility is unknown, bps")
+    .add(e.max_impact_bps, "max_impact_bps", "impact cap, bps")
+    .add(e.extreme_volatility_bps, "extreme_volatility_bps",
+         "refuse taker orders above this bar volatility, bps")
+    .add(e.queue_position, "queue_position",
+         "share of the displayed size ahead of a resting order, 0..1")
+    .add(*span(&e.stats_bar), "stats_bar", "volatility and volume bar")
+    .add(e.stats_window, "stats_window", "volatility window, bars")
+    .add(e.margin_mode, "margin_mode", "perpetuals: isolated or cross")
+    .add(e.liquidation_offset_pct, "liquidation_offset_pct",
+         "perpetuals: liquidate this % before the liquidation price")
+    .add(*span(&e.funding_interval), "funding_interval",
+         "perpetuals: funding period")
+    .add(e.funding_alarm_pct_per_hour, "funding_alarm_pct_per_hour",
+         "perpetuals: alarm above this funding rate, % per hour");
   auto& p = n.persistence;
   opt_group{custom_options_, "persistence"}
     .add(p.dsn, "dsn", "libpq connection string (secret: prefer env)")

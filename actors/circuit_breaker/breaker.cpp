@@ -290,13 +290,15 @@ breaker_update breaker::on_decision(const risk_decision& d, timestamp now) {
 
 breaker_update breaker::on_order_event(const order_event& e, timestamp now) {
   breaker_update u;
-  if (e.kind != order_event_kind::rejected)
+  if (e.kind != order_event_kind::rejected
+      && e.kind != order_event_kind::expired)
     return u;
   auto n = count_in_window(exec_errors_, e.event_time,
                            cfg_.execution_error_window);
   if (n >= cfg_.execution_errors)
     merge(u, trip(breaker_rule::execution_errors,
-                  std::to_string(n) + " orders rejected by the venue within "
+                  std::to_string(n)
+                    + " orders rejected or expired at the venue within "
                     + seconds(cfg_.execution_error_window)
                     + ", the last: " + e.reason,
                   now));

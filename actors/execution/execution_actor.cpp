@@ -19,9 +19,77 @@ void record(self_ptr self, T&& x) {
     self->send(self->state.peers.persistence, std::forward<T>(x));
 }
 
+/// Whether a venue event is a venue problem the breaker counts: not the
+/// refusals that are the order's own terms (post-only, reduce-only).
+bool venue_error(const order_event& e) {
+  if (e.kind != order_event_kind::rejected
+      && e.kind != order_event_kind::expired)
+    return false;
+  return e.reason != "post_only_would_take"
+         && e.reason != "reduce_only_no_position";
+}
+
+/// Reports what the venue does as messages.
+class actor_sink : public venue_sink {
+public:
+  actor_sink(self_ptr self, actor_context ctx)
+    : self_(self), ctx_(std::move(ctx)) {
+    // nop
+  }
+
+  void on_order(const order& o) override {
+    record(self_, o);
+  }
+
+  void on_event(const order_event& e) override {
+    if (e.kind == order_event_kind::rejected
+        || e.kind == order_event_kind::expired
+        || e.kind == order_event_kind::request_rejected)
+      CDB_WARN("execution", to_string(e.kind)
+                              << ' ' << e.order_id << ": " << e.reason);
+    if (venue_error(e)) {
+      ctx_.metrics->venue_rejects++;
+      if (self_->state.peers.breaker)
+        self_->send(self_->state.peers.breaker, e);
+    }
+    record(self_, e);
+  }
+
+  void on_fill(const fill& f) override {
+    ctx_.metrics->fills++;
+    self_->state.filled = true;
+    CDB_INFO("execution",
+             "filled " << f.order_id << ' ' << to_string(f.direction) << ' '
+                       << f.qty << ' ' << f.instrument << " @ " << f.price
+                       << " fee=" << f.fee << ' ' << to_string(f.role)
+                       << " slippage=" << f.slippage_bps << "bps");
+    record(self_, f);
+  }
+
+  void on_funding(const std::string& instrument, double rate, double paid,
+                  timestamp) override {
+    ctx_.metrics->funding = ctx_.metrics->funding + paid;
+    self_->state.filled = true; // cash changed: publish the account
+    CDB_INFO("execution",
+             "funding " << instrument << " rate " << rate << ": paid " << paid);
+  }
+
+  void on_alarm(const std::string& what, timestamp) override {
+    ctx_.metrics->venue_alarms++;
+    if (what.find("liquidated") != std::string::npos)
+      ctx_.metrics->liquidations++;
+    CDB_WARN("execution", what);
+  }
+
+private:
+  self_ptr self_;
+  actor_context ctx_;
+};
+
 void publish(self_ptr self, const actor_context& ctx, timestamp t) {
   auto& st = self->state;
-  auto snap = st.book->snapshot(st.snapshot_ids->next(), t);
+  st.filled = false;
+  auto snap = st.paper->account().snapshot(st.snapshot_ids->next(), t);
   ctx.metrics->equity = snap.equity;
   ctx.metrics->realized_pnl = snap.realized_pnl;
   ctx.metrics->fees = snap.fees;
@@ -32,75 +100,28 @@ void publish(self_ptr self, const actor_context& ctx, timestamp t) {
   record(self, std::move(snap));
 }
 
-order_event event(self_ptr self, const order& o, order_event_kind kind,
-                  std::string reason, timestamp t, timestamp now) {
-  return {self->state.event_ids->next(), o.id, kind, std::move(reason), t, now};
+/// Publishes the account if the last message filled (or paid funding).
+void publish_if_filled(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  if (!st.filled)
+    return;
+  auto t = st.paper->market_time();
+  publish(self, ctx, t >= 0 ? t : ctx.clock->now());
 }
 
-/// Fills `o` against the instrument's quote; returns false if it cannot.
-bool execute(self_ptr self, const execution_config& cfg,
-             const actor_context& ctx, const order& o) {
+/// Whether the current message comes from the wired risk actor; counts and
+/// logs the refusal when not.
+bool from_risk(self_ptr self, const actor_context& ctx, const char* what,
+               const std::string& id) {
   auto& st = self->state;
-  auto now = ctx.clock->now();
-  auto q = st.quotes.find(o.instrument);
-  auto priced = q == st.quotes.end()
-                  ? fill_quote{false, 0, 0, "no_quote"}
-                  : price_market_order(cfg, o.direction, o.qty, q->second);
-  auto t = q == st.quotes.end() ? o.event_time : q->second.event_time;
-  if (!priced.ok) {
-    CDB_WARN("execution", "rejected " << o.id << ": " << priced.reason);
-    auto ev = event(self, o, order_event_kind::rejected, priced.reason, t, now);
-    if (st.peers.breaker)
-      self->send(st.peers.breaker, ev); // counts towards execution_errors
-    record(self, std::move(ev));
-    return false;
-  }
-  record(self, event(self, o, order_event_kind::accepted, "", t, now));
-  fill f{st.fill_ids->next(), o.id,       o.instrument,     o.direction, o.qty,
-         priced.price,        priced.fee, liquidity::taker, t,           now};
-  st.book->apply(f);
-  if (!o.reduce_only && (o.stop_loss > 0 || o.take_profit > 0)) {
-    st.book->set_exits(o.instrument, o.stop_loss, o.take_profit);
-    st.entries[o.instrument] = o;
-  }
-  ctx.metrics->fills++;
-  CDB_INFO("execution", "filled " << o.id << ' ' << to_string(o.direction)
-                                  << ' ' << o.qty << ' ' << o.instrument
-                                  << " @ " << priced.price
-                                  << " fee=" << priced.fee);
-  record(self, f);
-  record(self, event(self, o, order_event_kind::filled, "", t, now));
-  publish(self, ctx, t);
-  return true;
-}
-
-/// Closes a position whose stop-loss or take-profit the quote reached. The
-/// exit order is recorded with the decision that approved the entry.
-void check_exits(self_ptr self, const execution_config& cfg,
-                 const actor_context& ctx, const quote_tick& q) {
-  auto& st = self->state;
-  auto i = st.book->positions().find(q.instrument);
-  if (i == st.book->positions().end())
-    return;
-  auto why = exit_trigger(i->second, q);
-  if (!why)
-    return;
-  auto& entry = st.entries[q.instrument];
-  order x;
-  x.id = st.exit_ids->next();
-  x.decision_id = entry.decision_id;
-  x.signal_id = entry.signal_id;
-  x.instrument = q.instrument;
-  x.direction = i->second.qty > 0 ? side::sell : side::buy;
-  x.type = order_type::stop_market;
-  x.qty = std::fabs(i->second.qty);
-  x.reduce_only = true;
-  x.event_time = q.event_time;
-  x.init_time = ctx.clock->now();
-  CDB_INFO("execution", *why << " hit for " << q.instrument << " (entry "
-                             << entry.id << ')');
-  record(self, x);
-  execute(self, cfg, ctx, x);
+  auto sender = self->current_sender();
+  if (st.peers.risk && sender && sender->address() == st.peers.risk.address())
+    return true;
+  ++st.refused;
+  ctx.metrics->refused_orders++;
+  CDB_ERROR("execution",
+            "refused " << what << ' ' << id << ": sender is not risk");
+  return false;
 }
 
 } // namespace
@@ -108,54 +129,67 @@ void check_exits(self_ptr self, const execution_config& cfg,
 execution_actor::behavior_type
 spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
   auto& st = self->state;
-  st.book = std::make_unique<portfolio>(cfg.initial_cash, cfg.day_start);
-  st.event_ids = std::make_unique<id_source>(ctx.ids("oev"));
-  st.fill_ids = std::make_unique<id_source>(ctx.ids("fil"));
-  st.exit_ids = std::make_unique<id_source>(ctx.ids("xit"));
+  st.sink = std::make_unique<actor_sink>(self, ctx);
+  st.paper = std::make_unique<venue>(cfg,
+                                     venue_ids{ctx.ids("oev"), ctx.ids("fil"),
+                                               ctx.ids("xit"), ctx.ids("liq")},
+                                     *st.sink);
   st.snapshot_ids = std::make_unique<id_source>(ctx.ids("eq"));
   ctx.metrics->equity = cfg.initial_cash;
   auto interval = std::chrono::nanoseconds{cfg.snapshot_interval};
   self->delayed_send(self, interval, timer_atom::value);
+  auto now = [ctx] { return ctx.clock->now(); };
   return {
-    [self, cfg, ctx](const submit_order& cmd) {
-      auto& st = self->state;
-      auto sender = self->current_sender();
-      if (!st.peers.risk || !sender
-          || sender->address() != st.peers.risk.address()) {
-        ++st.refused;
-        ctx.metrics->refused_orders++;
-        CDB_ERROR("execution",
-                  "refused order " << cmd.value.id << ": sender is not risk");
+    [self, ctx, now](const submit_order& cmd) {
+      if (!from_risk(self, ctx, "order", cmd.value.id))
         return;
-      }
-      execute(self, cfg, ctx, cmd.value);
+      self->state.paper->submit(cmd.value, now());
+      publish_if_filled(self, ctx);
     },
-    [self, cfg, ctx](const quote_tick& q) {
-      auto& st = self->state;
-      st.quotes[q.instrument] = q;
-      st.book->mark(q.instrument, (q.bid + q.ask) / 2);
-      check_exits(self, cfg, ctx, q);
+    [self, ctx, now](const cancel_order& cmd) {
+      if (!from_risk(self, ctx, "cancel of", cmd.order_id))
+        return;
+      self->state.paper->cancel(cmd, now());
     },
-    [](const trade_tick&) {
-      // Market orders fill at the quote; trades matter to limit orders.
+    [self, ctx, now](const amend_order& cmd) {
+      if (!from_risk(self, ctx, "amend of", cmd.order_id))
+        return;
+      self->state.paper->amend(cmd, now());
+      publish_if_filled(self, ctx);
     },
-    [](const trade_batch&) {
-      // Likewise.
+    [self, ctx, now](const quote_tick& q) {
+      self->state.paper->on_quote(q, now());
+      publish_if_filled(self, ctx);
     },
+    [self, ctx, now](const trade_tick& t) {
+      self->state.paper->on_trade(t, now());
+      publish_if_filled(self, ctx);
+    },
+    [self, ctx, now](const trade_batch& b) {
+      auto t = now();
+      for (auto& x : b.trades)
+        self->state.paper->on_trade(x, t);
+      publish_if_filled(self, ctx);
+    },
+    [self, ctx, now](const book_snapshot& b) {
+      self->state.paper->on_book(b, now());
+      publish_if_filled(self, ctx);
+    },
+    [self, ctx, now](const mark_price& m) {
+      self->state.paper->on_mark(m, now());
+      publish_if_filled(self, ctx);
+    },
+    [self](const bar& b) { self->state.paper->on_bar(b); },
     [](const market_history&) {
       // Never asked for: it subscribes without history.
     },
-    [](const feed_status&) {
-      // A fill needs a quote; without one the order is rejected.
-    },
-    [](const book_snapshot&) {
-      // Walking the book's levels: the fill model of issue 6.
-    },
-    [](const bar&) {
-      // Nothing to fill against in a bar.
-    },
-    [](const mark_price&) {
-      // Funding and mark-to-market of perpetuals: issue 6.
+    [self, now](const feed_status& s) {
+      if (s.state == feed_health::fresh)
+        return;
+      auto t = self->state.paper->market_time();
+      self->state.paper->on_feed_down(s.instrument,
+                                      std::string{"feed_"} + to_string(s.state),
+                                      std::max(t, s.event_time), now());
     },
     [self, ctx](execution_wiring& w) {
       auto& peers = self->state.peers;
@@ -166,13 +200,20 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
       // A restarted risk or breaker learns the account at once.
       publish(self, ctx, ctx.clock->now());
     },
-    [self, ctx, interval](timer_atom) {
-      publish(self, ctx, ctx.clock->now());
+    [self, ctx, now, interval](timer_atom) {
+      // Expiry runs in market time: in a fast replay the clock may be far
+      // ahead of the data still queued in the mailbox.
+      auto t = now();
+      auto market = self->state.paper->market_time();
+      if (market >= 0)
+        self->state.paper->expire(market, t);
+      publish(self, ctx, t);
       self->delayed_send(self, interval, timer_atom::value);
     },
     [self, ctx](snapshot_atom) {
       auto& st = self->state;
-      return st.book->snapshot(st.snapshot_ids->next(), ctx.clock->now());
+      return st.paper->account().snapshot(st.snapshot_ids->next(),
+                                          ctx.clock->now());
     },
   };
 }

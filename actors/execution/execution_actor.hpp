@@ -1,18 +1,21 @@
-// execution: the paper venue. Fills approved market orders at the current
-// quote plus the taker fee, keeps the portfolio, triggers the stop-loss and
-// take-profit risk attached to each order, and publishes the portfolio.
-// Takes:  submit_order (from risk only: any other sender is refused and
-//         counted), quote_tick/trade_tick/feed_status (feed),
-//         execution_wiring (supervisor), timer (snapshot cadence),
+// execution: the paper venue's actor. Feeds the pure venue (venue.hpp) with
+// orders from risk and with the feed's market data, and reports what the
+// venue does: order events, fills and the orders it makes (bracket stops
+// and targets, liquidations) to persistence, venue errors to the circuit
+// breaker, the account to risk, the breaker and persistence after every
+// message that filled and on a timer.
+// Takes:  submit_order, cancel_order, amend_order (from risk only: any
+//         other sender is refused and counted), market data (feed),
+//         execution_wiring (supervisor), timer (snapshots, expiry),
 //         snapshot requests.
-// Sends:  order_event, fill, order (protective exits), portfolio_snapshot to
-//         persistence; portfolio_snapshot to risk and the circuit breaker.
+// Sends:  order_event, fill, order, portfolio_snapshot to persistence;
+//         portfolio_snapshot to risk and the circuit breaker; rejected and
+//         expired order events to the circuit breaker.
 #pragma once
 
-#include <map>
+#include <memory>
 
-#include "actors/execution/fill_model.hpp"
-#include "actors/execution/portfolio.hpp"
+#include "actors/execution/venue.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
 
@@ -20,15 +23,12 @@ namespace cdb {
 
 struct execution_state {
   static inline const char* name = "execution";
-  std::unique_ptr<portfolio> book;
-  std::map<std::string, quote_tick> quotes;
-  std::map<std::string, order> entries; ///< Opening order per position.
+  std::unique_ptr<venue_sink> sink;
+  std::unique_ptr<venue> paper;
   execution_wiring peers;
-  std::unique_ptr<id_source> event_ids;
-  std::unique_ptr<id_source> fill_ids;
-  std::unique_ptr<id_source> exit_ids;
   std::unique_ptr<id_source> snapshot_ids;
   std::uint64_t refused = 0;
+  bool filled = false; ///< A fill since the last snapshot.
 };
 
 execution_actor::behavior_type

@@ -128,12 +128,27 @@ CREATE INDEX trading_state_changes_node_seq
   ON trading_state_changes (node, seq);
 )sql";
 
+// The paper venue (issue 6): time in force, trigger price and bracket
+// parent of orders; slippage of fills; margin and funding of the account.
+constexpr const char* v4 = R"sql(
+ALTER TABLE orders
+  ADD COLUMN time_in_force text NOT NULL DEFAULT 'gtc',
+  ADD COLUMN stop_price double precision NOT NULL DEFAULT 0,
+  ADD COLUMN parent_id text NOT NULL DEFAULT '';
+ALTER TABLE fills
+  ADD COLUMN slippage_bps double precision NOT NULL DEFAULT 0;
+ALTER TABLE equity_snapshots
+  ADD COLUMN margin_used double precision NOT NULL DEFAULT 0,
+  ADD COLUMN funding double precision NOT NULL DEFAULT 0;
+)sql";
+
 } // namespace
 
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all{{1, "initial schema", v1},
                                           {2, "start-of-day equity", v2},
-                                          {3, "circuit-breaker trips", v3}};
+                                          {3, "circuit-breaker trips", v3},
+                                          {4, "paper venue", v4}};
   return all;
 }
 

@@ -32,23 +32,25 @@ void prepare_all(pqxx::connection& c) {
   c.prepare("order",
             "INSERT INTO orders (id, decision_id, signal_id, instrument, "
             "direction, type, qty, limit_price, stop_loss, take_profit, "
-            "reduce_only, event_time, init_time) VALUES "
-            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-              + at(12) + "," + at(13) + ") ON CONFLICT (id) DO NOTHING");
+            "reduce_only, event_time, init_time, time_in_force, stop_price, "
+            "parent_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
+              + at(12) + "," + at(13)
+              + ",$14,$15,$16) ON CONFLICT (id) DO NOTHING");
   c.prepare("order_event",
             "INSERT INTO order_events (id, order_id, kind, reason, "
             "event_time, init_time) VALUES ($1,$2,$3,$4,"
               + at(5) + "," + at(6) + ") ON CONFLICT (id) DO NOTHING");
   c.prepare("fill",
             "INSERT INTO fills (id, order_id, instrument, direction, qty, "
-            "price, fee, liquidity, event_time, init_time) VALUES "
-            "($1,$2,$3,$4,$5,$6,$7,$8,"
-              + at(9) + "," + at(10) + ") ON CONFLICT (id) DO NOTHING");
+            "price, fee, liquidity, event_time, init_time, slippage_bps) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
+              + at(9) + "," + at(10) + ",$11) ON CONFLICT (id) DO NOTHING");
   c.prepare("snapshot",
             "INSERT INTO equity_snapshots (id, equity, cash, exposure, "
             "realized_pnl, unrealized_pnl, fees, open_positions, event_time, "
-            "start_of_day_equity) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
-              + at(9) + ",$10) ON CONFLICT (id) DO NOTHING");
+            "start_of_day_equity, margin_used, funding) VALUES "
+            "($1,$2,$3,$4,$5,$6,$7,$8,"
+              + at(9) + ",$10,$11,$12) ON CONFLICT (id) DO NOTHING");
   c.prepare("state", "INSERT INTO trading_state_changes (id, state, reason, "
                      "event_time, node, trips, peak_equity) VALUES ($1,$2,$3,"
                        + at(4)
@@ -163,7 +165,8 @@ void store::write(const event_batch& b, const std::string& node) {
                     std::string{to_string(o.direction)},
                     std::string{to_string(o.type)}, o.qty, o.limit_price,
                     o.stop_loss, o.take_profit, o.reduce_only, o.event_time,
-                    o.init_time);
+                    o.init_time, std::string{to_string(o.tif)}, o.stop_price,
+                    o.parent_id);
   for (auto& e : b.order_events)
     w.exec_prepared("order_event", e.id, e.order_id,
                     std::string{to_string(e.kind)}, e.reason, e.event_time,
@@ -171,12 +174,13 @@ void store::write(const event_batch& b, const std::string& node) {
   for (auto& f : b.fills)
     w.exec_prepared("fill", f.id, f.order_id, f.instrument,
                     std::string{to_string(f.direction)}, f.qty, f.price, f.fee,
-                    std::string{to_string(f.role)}, f.event_time, f.init_time);
+                    std::string{to_string(f.role)}, f.event_time, f.init_time,
+                    f.slippage_bps);
   for (auto& s : b.snapshots)
     w.exec_prepared("snapshot", s.id, s.equity, s.cash, s.exposure,
                     s.realized_pnl, s.unrealized_pnl, s.fees,
                     static_cast<int>(s.positions.size()), s.event_time,
-                    s.start_of_day_equity);
+                    s.start_of_day_equity, s.margin_used, s.funding);
   for (auto& s : b.states)
     w.exec_prepared("state", s.id, std::string{to_string(s.mode)}, s.reason,
                     s.since, node, trips_json(s.trips), s.peak_equity);

@@ -78,6 +78,7 @@ market_view risk_engine::decision_view(const std::string& instrument) const {
   if (m.perpetual) {
     m.bar_sigma = i->second.stats.bar_volatility();
     m.bar_volume = i->second.stats.bar_volume();
+    m.leverage = cfg_.leverage_of(instrument);
   }
   return m;
 }

@@ -137,7 +137,8 @@ layer_result check_perpetual(const risk_config& cfg, const market_view& m,
     return pass(layer, o.qty);
   // Isolated margin: the position is liquidated once it lost its initial
   // margin less the maintenance margin.
-  auto distance = (1 / cfg.leverage - cfg.maintenance_margin_pct / 100) * 100;
+  auto leverage = m.leverage > 0 ? m.leverage : cfg.leverage;
+  auto distance = (1 / leverage - cfg.maintenance_margin_pct / 100) * 100;
   if (distance < cfg.min_liquidation_distance_pct)
     return reject(layer, "liquidation_too_close", distance,
                   cfg.min_liquidation_distance_pct);

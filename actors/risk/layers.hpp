@@ -57,6 +57,7 @@ struct market_view {
   double funding_rate = 0; ///< Per 8 h, from the feed's mark price.
   double bar_sigma = 0;    ///< σ of one vol_bar's return; 0: unknown.
   double bar_volume = 0;   ///< Mean traded qty per vol_bar; 0: unknown.
+  double leverage = 0;     ///< The instrument's; 0: risk.leverage.
 };
 
 /// The account figures the layers need.

@@ -1,6 +1,7 @@
 #include "actors/risk/risk_config.hpp"
 
 #include "runtime/config_check.hpp"
+#include "runtime/leverage.hpp"
 
 namespace cdb {
 
@@ -40,11 +41,24 @@ void risk_config::validate(std::vector<std::string>& errors) const {
   c.in_range_open_closed("max_slippage_bps", max_slippage_bps, 0, 10000);
   c.in_range("impact_coefficient", impact_coefficient, 0, 100);
   c.in_range("funding_rate_fallback", funding_rate_fallback, -0.01, 0.01);
+  for (auto& entry : instrument_leverage) {
+    std::string name;
+    double lev = 0;
+    c.require(parse_leverage_entry(entry, name, lev) && lev >= 1 && lev <= 125
+                && maintenance_margin_pct / 100 < 1 / lev,
+              "instrument_leverage", entry,
+              "entries must be INSTRUMENT=LEVERAGE with leverage in [1, 125] "
+              "and below 100 / risk.maintenance_margin_pct");
+  }
   for (auto& p : perpetuals)
     c.require(!p.empty(), "perpetuals", "\"\"",
               "must name instruments (or \"*\")");
   c.require(vol_window >= 2 && vol_window <= 10'000'000, "vol_window",
             vol_window, "must be in [2, 10000000] bars");
+}
+
+double risk_config::leverage_of(const std::string& instrument) const {
+  return leverage_for(instrument_leverage, leverage, instrument);
 }
 
 sizing_config risk_config::sizing_settings() const {

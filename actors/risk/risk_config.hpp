@@ -29,7 +29,9 @@ struct risk_config {
   /// Perpetual futures (layer 8): these instruments ("*": all), and any
   /// instrument the feed sends a mark price for.
   std::vector<std::string> perpetuals;
-  double leverage = 1;                      ///< Of every perpetual position.
+  double leverage = 1; ///< Of every perpetual position without an entry in:
+  /// "INSTRUMENT=LEVERAGE" entries (runtime/leverage.hpp).
+  std::vector<std::string> instrument_leverage;
   double maintenance_margin_pct = 0.5;      ///< Of notional.
   double min_liquidation_distance_pct = 15; ///< From entry; at it passes.
   double max_daily_funding_pct = 0.1;       ///< Of notional; at it passes.
@@ -40,6 +42,9 @@ struct risk_config {
   /// The trading day starts this long after UTC midnight (daily drawdown,
   /// start-of-day equity, the breaker's daily loss).
   nanoseconds day_start = 0;
+
+  /// The leverage of `instrument`.
+  double leverage_of(const std::string& instrument) const;
 
   /// `sizing` with the method of `sizing_method` (which validate() checks).
   sizing_config sizing_settings() const;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The circuit breaker on the January 2022 fall: FTX BTC-PERP 1m bars (with a
-# quote at each close) paper-traded at x50000 with large positions and a 3 %
-# drawdown limit. The drawdown rule must trip HALTED, risk must refuse every
-# new position while halted, `cdb admin resume` (the CLI against the running
-# node) must restore trading, and the state changes must be recorded.
+# quote at each close) paper-traded as a perpetual (leverage 2) at x50000
+# with large positions and a 3 % drawdown limit. The drawdown rule must trip
+# HALTED, risk must refuse every new position while halted, `cdb admin
+# resume` (the CLI against the running node) must restore trading, and the
+# state changes must be recorded.
 set -euo pipefail
 cdb=${1:?usage: breaker_ftx_test.sh CDB_BINARY}
 . "$(dirname "$0")/../support/process_test.sh"
@@ -18,7 +19,8 @@ node="e2e-breaker-$$-$RANDOM"
   --signal.bars=1min '--signal.strategies=["ema_cross BTCUSDT"]' \
   --risk.data_stale_timeout=5min --risk.signal_timeout=5min \
   --risk.max_position_pct=100 --risk.max_exposure_pct=100 \
-  --risk.risk_per_trade_pct=5 --circuit_breaker.drawdown_pct=3 \
+  --risk.risk_per_trade_pct=5 --risk.perpetuals='["*"]' --risk.leverage=2 \
+  --circuit_breaker.drawdown_pct=3 \
   --circuit_breaker.losing_streak_action=off --run.duration=150s \
   >"$tmp/out" 2>"$tmp/err" &
 pid=$!

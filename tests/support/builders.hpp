@@ -33,6 +33,16 @@ inline quote_tick make_quote(const std::string& instrument, double bid,
   return q;
 }
 
+/// An open spot position marked at its entry.
+inline position make_position(const std::string& instrument, double qty,
+                              double price) {
+  position p;
+  p.instrument = instrument;
+  p.qty = qty;
+  p.avg_price = p.mark = price;
+  return p;
+}
+
 /// A file with the given content, removed when the object dies.
 class temp_file {
 public:

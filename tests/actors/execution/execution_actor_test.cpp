@@ -14,13 +14,21 @@ caf::behavior fake_risk(caf::event_based_actor* self, test::no_args) {
     [self](forward_atom, execution_actor exec, const order& o) {
       self->send(exec, submit_order{o});
     },
+    [self](forward_atom, execution_actor exec, const cancel_order& c) {
+      self->send(exec, c);
+    },
     [](const portfolio_snapshot&) {},
   };
 }
 
+execution_config config() {
+  execution_config cfg; // latency 10 ms
+  cfg.fallback_impact_bps = 0;
+  return cfg;
+}
+
 struct fixture : test::coordinator_fixture {
-  execution_actor exec = sys.spawn(spawn_execution, execution_config{},
-                                   context());
+  execution_actor exec = sys.spawn(spawn_execution, config(), context());
   persistence_actor db = sys.spawn(test::recording_persistence,
                                    test::no_args{});
   caf::actor risk = sys.spawn(fake_risk, test::no_args{});
@@ -53,6 +61,7 @@ struct fixture : test::coordinator_fixture {
     o.instrument = "BTC";
     o.direction = side::buy;
     o.qty = 0.1;
+    o.event_time = o.init_time = clock->now();
     return o;
   }
 };
@@ -61,14 +70,27 @@ struct fixture : test::coordinator_fixture {
 
 CAF_TEST_FIXTURE_SCOPE(execution_actor_tests, fixture)
 
-CAF_TEST(order from risk is filled at the ask) {
+CAF_TEST(order from risk fills at the first quote after the latency) {
   anon_send(risk, forward_atom::value, exec, make_order());
+  sched.run();
+  CAF_CHECK(recorded().fills.empty());
+  CAF_REQUIRE_EQUAL(recorded().order_events.size(), 1u);
+  CAF_CHECK(recorded().order_events[0].kind == order_event_kind::accepted);
+  auto t = clock->now() + 10'000'000;
+  anon_send(exec, test::make_quote("BTC", 30009, 30011, t));
   sched.run();
   CAF_REQUIRE_EQUAL(recorded().fills.size(), 1u);
   CAF_CHECK_EQUAL(recorded().fills[0].order_id, "ord-1");
-  CAF_CHECK_EQUAL(recorded().fills[0].price, 30001.0);
+  CAF_CHECK_EQUAL(recorded().fills[0].price, 30011.0);
+  CAF_CHECK_EQUAL(recorded().fills[0].event_time, t);
   CAF_CHECK_EQUAL(metrics->fills.load(), 1u);
   CAF_CHECK_EQUAL(metrics->refused_orders.load(), 0u);
+  // The account went out with the fill, at the fill's market time.
+  CAF_REQUIRE(!recorded().snapshots.empty());
+  auto snap = recorded().snapshots.back();
+  CAF_CHECK_EQUAL(snap.event_time, t);
+  CAF_REQUIRE_EQUAL(snap.positions.size(), 1u);
+  CAF_CHECK_EQUAL(snap.positions[0].qty, 0.1);
 }
 
 CAF_TEST(order sent to execution by any actor but risk is refused) {
@@ -87,15 +109,43 @@ CAF_TEST(order sent to execution by any actor but risk is refused) {
   CAF_CHECK_EQUAL(metrics->fills.load(), 0u);
 }
 
-CAF_TEST(order without a quote is rejected with a reason) {
+CAF_TEST(order without market data expires when the feed goes down) {
   auto o = make_order();
   o.instrument = "ETH";
   anon_send(risk, forward_atom::value, exec, o);
   sched.run();
+  CAF_CHECK_EQUAL(recorded().order_events.size(), 1u); // accepted, waiting
+  feed_status down;
+  down.instrument = "ETH";
+  down.state = feed_health::disconnected;
+  down.event_time = clock->now();
+  anon_send(exec, down);
+  sched.run();
   CAF_CHECK(recorded().fills.empty());
-  CAF_REQUIRE_EQUAL(recorded().order_events.size(), 1u);
-  CAF_CHECK(recorded().order_events[0].kind == order_event_kind::rejected);
-  CAF_CHECK_EQUAL(recorded().order_events[0].reason, "no_quote");
+  CAF_REQUIRE_EQUAL(recorded().order_events.size(), 2u);
+  CAF_CHECK(recorded().order_events[1].kind == order_event_kind::expired);
+  CAF_CHECK_EQUAL(recorded().order_events[1].reason, "feed_disconnected");
+  CAF_CHECK_EQUAL(metrics->venue_rejects.load(), 1u);
+}
+
+CAF_TEST(cancel from risk cancels and from anyone else is refused) {
+  auto o = make_order();
+  o.type = order_type::limit;
+  o.limit_price = 29000;
+  anon_send(risk, forward_atom::value, exec, o);
+  sched.run();
+  auto impostor = sys.spawn(fake_risk, test::no_args{});
+  cancel_order c{"ord-1", "test", clock->now()};
+  anon_send(impostor, forward_atom::value, exec, c);
+  sched.run();
+  CAF_CHECK_EQUAL(metrics->refused_orders.load(), 1u);
+  CAF_CHECK_EQUAL(recorded().order_events.size(), 1u);
+  anon_send(risk, forward_atom::value, exec, c);
+  sched.run();
+  CAF_REQUIRE_EQUAL(recorded().order_events.size(), 2u);
+  CAF_CHECK(recorded().order_events[1].kind == order_event_kind::cancelled);
+  CAF_CHECK_EQUAL(recorded().order_events[1].reason, "test");
+  anon_send_exit(impostor, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,5 +1,6 @@
 #define CAF_SUITE portfolio
 #include <cmath>
+#include <random>
 
 #include <caf/test/unit_test.hpp>
 
@@ -67,55 +68,6 @@ CAF_TEST(flip through zero starts a new entry at the fill price) {
   CAF_CHECK(near(pos.realized_pnl, 10));
 }
 
-CAF_TEST(market order crosses the spread and pays the taker fee) {
-  execution_config cfg; // 0.06 %
-  quote_tick q;
-  q.bid = 99;
-  q.ask = 101;
-  auto b = price_market_order(cfg, side::buy, 2, q);
-  CAF_REQUIRE(b.ok);
-  CAF_CHECK(near(b.price, 101));
-  CAF_CHECK(near(b.fee, 2 * 101 * 0.0006));
-  auto s = price_market_order(cfg, side::sell, 2, q);
-  CAF_CHECK(near(s.price, 99));
-}
-
-CAF_TEST(invalid or crossed quotes yield no fill) {
-  execution_config cfg;
-  quote_tick q;
-  q.bid = 101;
-  q.ask = 100;
-  CAF_CHECK_EQUAL(price_market_order(cfg, side::buy, 1, q).reason,
-                  "crossed_quote");
-  q.bid = 0;
-  CAF_CHECK_EQUAL(price_market_order(cfg, side::buy, 1, q).reason,
-                  "no_valid_quote");
-  q.bid = 99;
-  CAF_CHECK_EQUAL(price_market_order(cfg, side::buy, 0, q).reason,
-                  "invalid_quantity");
-}
-
-CAF_TEST(stop loss and take profit trigger on the exit side of the quote) {
-  position p;
-  p.qty = 1;
-  p.stop_loss = 95;
-  p.take_profit = 110;
-  quote_tick q;
-  q.bid = 96;
-  q.ask = 97;
-  CAF_CHECK(!exit_trigger(p, q));
-  q.bid = 95;
-  CAF_CHECK_EQUAL(exit_trigger(p, q).value_or("none"), "stop_loss");
-  q.bid = 110;
-  CAF_CHECK_EQUAL(exit_trigger(p, q).value_or("none"), "take_profit");
-  p.qty = -1;
-  p.stop_loss = 105;
-  p.take_profit = 90;
-  q.bid = 104;
-  q.ask = 105;
-  CAF_CHECK_EQUAL(exit_trigger(p, q).value_or("none"), "stop_loss");
-}
-
 CAF_TEST(start of day equity is fixed by the first snapshot of a UTC day) {
   constexpr timestamp day = 86'400'000'000'000;
   portfolio p{1000};
@@ -127,4 +79,120 @@ CAF_TEST(start of day equity is fixed by the first snapshot of a UTC day) {
   CAF_CHECK(near(same_day.equity, 950));
   CAF_CHECK(near(same_day.start_of_day_equity, 1000));
   CAF_CHECK(near(p.snapshot("s3", 4 * day).start_of_day_equity, 950));
+}
+
+CAF_TEST(a perpetual holds its margin out of the free cash) {
+  portfolio p{1000};
+  p.set_terms("BTC", {true, 5});
+  p.apply(make_fill(side::buy, 2, 100, 0.12));
+  // Margin 2 x 100 / 5 = 40; the fee leaves too.
+  CAF_CHECK(near(p.margin_used(), 40));
+  CAF_CHECK(near(p.cash(), 1000 - 40 - 0.12));
+  p.mark("BTC", 110);
+  // equity = cash + margin + unrealized = 959.88 + 40 + 20
+  CAF_CHECK(near(p.equity(), 1019.88));
+  auto s = p.snapshot("s", 0);
+  CAF_CHECK(near(s.exposure, 220));
+  CAF_CHECK(near(s.margin_used, 40));
+  CAF_REQUIRE_EQUAL(s.positions.size(), 1u);
+  CAF_CHECK(s.positions[0].perpetual);
+  // Isolated long: 40 + 2 (P - 100) = 0.005 x 2 P  =>  P = 160 / 1.99.
+  CAF_CHECK(near(s.positions[0].liquidation_price, 160 / 1.99));
+  p.apply(make_fill(side::sell, 2, 110, 0.132));
+  CAF_CHECK(near(p.margin_used(), 0));
+  CAF_CHECK(near(p.cash(), 1000 - 0.12 + 20 - 0.132));
+  CAF_CHECK(near(p.equity(), p.cash()));
+}
+
+CAF_TEST(cross margin backs a position with the whole free cash) {
+  margin_terms cross;
+  cross.mode = margin_mode::cross;
+  portfolio p{1000, 0, cross};
+  p.set_terms("BTC", {true, 10});
+  p.apply(make_fill(side::sell, 1, 100));
+  // Short: cash 990 + margin 10 + (100 - P) = 0.005 P  =>  P = 1100 / 1.005.
+  CAF_CHECK(near(p.liquidation_price("BTC"), 1100 / 1.005));
+  portfolio iso{1000};
+  iso.set_terms("BTC", {true, 10});
+  iso.apply(make_fill(side::sell, 1, 100));
+  // Isolated: 10 + (100 - P) = 0.005 P  =>  P = 110 / 1.005.
+  CAF_CHECK(near(iso.liquidation_price("BTC"), 110 / 1.005));
+  // The venue acts at 109.4527 x (1 - 0.5 %) = 108.9055.
+  iso.mark("BTC", 108.9);
+  CAF_CHECK(!iso.liquidation_due("BTC"));
+  iso.mark("BTC", 108.95);
+  CAF_CHECK(iso.liquidation_due("BTC"));
+}
+
+CAF_TEST(funding moves cash by qty x mark x rate) {
+  portfolio p{1000};
+  p.set_terms("BTC", {true, 2});
+  p.apply(make_fill(side::sell, 3, 100));
+  CAF_CHECK(near(p.settle_funding("BTC", 0.0001, 101), -3 * 101 * 0.0001));
+  CAF_CHECK(near(p.snapshot("s", 0).funding, -0.0303)); // received
+  portfolio spot{1000};
+  spot.apply(make_fill(side::buy, 1, 100));
+  CAF_CHECK_EQUAL(spot.settle_funding("BTC", 0.0001, 100), 0.0);
+}
+
+CAF_TEST(a buy the cash cannot pay for is unaffordable) {
+  portfolio p{1000};
+  CAF_CHECK_EQUAL(p.affordability(make_fill(side::buy, 10, 100, 1)),
+                  "insufficient_funds");
+  CAF_CHECK_EQUAL(p.affordability(make_fill(side::buy, 9, 100, 1)), "");
+  p.set_terms("BTC", {true, 10});
+  CAF_CHECK_EQUAL(p.affordability(make_fill(side::buy, 100, 100, 0)), "");
+  CAF_CHECK_EQUAL(p.affordability(make_fill(side::buy, 100, 100, 1)),
+                  "insufficient_margin");
+}
+
+CAF_TEST(accounting invariants hold over random fills and marks) {
+  std::mt19937_64 rng{20261124};
+  std::uniform_real_distribution<double> unit{0, 1};
+  const char* names[] = {"SPOT", "PERP", "CROSS"};
+  for (int run = 0; run < 200; ++run) {
+    margin_terms terms;
+    terms.mode = run % 2 == 0 ? margin_mode::isolated : margin_mode::cross;
+    portfolio p{10'000, 0, terms};
+    p.set_terms("PERP", {true, 1 + 9 * unit(rng)});
+    p.set_terms("CROSS", {true, 3});
+    std::map<std::string, double> qty;
+    double fees = 0;
+    bool perps = false;
+    for (int i = 0; i < 60; ++i) {
+      auto name = names[rng() % 3];
+      auto f = make_fill(unit(rng) < 0.5 ? side::buy : side::sell,
+                         0.01 + 5 * unit(rng), 50 + 100 * unit(rng),
+                         0.05 * unit(rng));
+      f.instrument = name;
+      auto spot = f.instrument == std::string{"SPOT"};
+      if (spot && f.direction == side::sell) // spot: no shorts here
+        f.qty = std::min(f.qty, qty["SPOT"]);
+      if (f.qty <= 0 || !p.affordability(f).empty())
+        continue;
+      perps |= !spot;
+      p.apply(f);
+      qty[name] += f.direction == side::buy ? f.qty : -f.qty;
+      fees += f.fee;
+      p.mark(name, 50 + 100 * unit(rng));
+      // No negative cash without margin: spot buys are paid for. (Perp
+      // losses past the margin are what liquidation is for.)
+      if (!perps)
+        CAF_CHECK_GREATER_OR_EQUAL(p.cash(), -1e-9);
+      auto s = p.snapshot("s", 0);
+      auto expected = s.cash;
+      auto margin = 0.0;
+      for (auto& pos : s.positions) {
+        expected += pos.perpetual
+                      ? pos.margin + pos.qty * (pos.mark - pos.avg_price)
+                      : pos.qty * pos.mark;
+        margin += pos.margin;
+      }
+      CAF_CHECK(near(s.equity, expected));
+      CAF_CHECK(near(s.margin_used, margin));
+      CAF_CHECK(near(s.fees, fees));
+      for (auto& kvp : qty)
+        CAF_CHECK(std::fabs(p.position_qty(kvp.first) - kvp.second) < 1e-9);
+    }
+  }
 }

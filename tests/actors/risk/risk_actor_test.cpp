@@ -25,6 +25,8 @@ fake_execution(execution_actor::stateful_pointer<orders_state> self,
     [](const mark_price&) {},
     [](const feed_status&) {},
     [self](const submit_order& s) { self->state.orders.push_back(s.value); },
+    [](const cancel_order&) {},
+    [](const amend_order&) {},
     [](const execution_wiring&) {},
     [](timer_atom) {},
     [](snapshot_atom) { return portfolio_snapshot{}; },
@@ -55,7 +57,7 @@ struct fixture : test::coordinator_fixture {
     portfolio_snapshot p;
     p.equity = p.cash = p.start_of_day_equity = 100000;
     if (btc != 0)
-      p.positions.push_back(position{"BTC", btc, 30000, 30000, 0, 0, 0});
+      p.positions.push_back(test::make_position("BTC", btc, 30000));
     p.event_time = clock->now();
     return p;
   }

@@ -11,6 +11,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "actors/risk/engine.hpp"
+#include "tests/support/builders.hpp"
 
 using namespace cdb;
 
@@ -83,7 +84,7 @@ CAF_TEST(no approved order breaks a limit or the trading state) {
     p.equity = p.cash = p.start_of_day_equity = equity;
     p.exposure = std::fabs(held) * price + r.uni() * equity * 0.5;
     if (held != 0)
-      p.positions.push_back(position{"X", held, price, price, 0, 0, 0});
+      p.positions.push_back(test::make_position("X", held, price));
     p.event_time = now;
     engine.on_portfolio(p);
     signal s;
