@@ -105,18 +105,19 @@ void venue::finish(working& w, order_event_kind kind, const std::string& reason,
 // -- orders -------------------------------------------------------------------
 
 void venue::submit(const order& o, timestamp now) {
-  auto& w = orders_[o.id];
-  if (!w.o.id.empty()) {
+  if (known(o.id)) {
     // A resent order (risk restarted, or a duplicate): nothing new.
     return;
   }
+  auto& w = orders_[o.id];
   w.o = o;
   w.seq = ++seq_;
   w.due = o.event_time + cfg_.latency;
   w.wait_from = w.due;
   auto bad = [&](const std::string& why) {
-    w.done = true;
     emit(w, order_event_kind::rejected, why, w.due, now);
+    remember_final(o.id);
+    orders_.erase(o.id);
   };
   if (!std::isfinite(o.qty) || o.qty <= 0)
     return bad("invalid_quantity");
@@ -166,11 +167,10 @@ void venue::cancel(const cancel_order& c, timestamp now) {
   auto t = std::max(c.event_time, time_);
   auto* w = find(c.order_id);
   if (w == nullptr) {
-    sink_.on_event({ids_.events.next(), c.order_id,
-                    order_event_kind::request_rejected,
-                    orders_.count(c.order_id) ? "cancel: order is final"
-                                              : "cancel: unknown order",
-                    t, now});
+    sink_.on_event(
+      {ids_.events.next(), c.order_id, order_event_kind::request_rejected,
+       known(c.order_id) ? "cancel: order is final" : "cancel: unknown order",
+       t, now});
     return;
   }
   finish(*w, order_event_kind::cancelled,
@@ -187,8 +187,7 @@ void venue::amend(const amend_order& a, timestamp now) {
                     now});
   };
   if (w == nullptr)
-    return refuse(orders_.count(a.order_id) ? "order is final"
-                                            : "unknown order");
+    return refuse(known(a.order_id) ? "order is final" : "unknown order");
   auto& o = w->o;
   auto bad_number = [](double x) { return !std::isfinite(x) || x < 0; };
   if (bad_number(a.qty) || bad_number(a.limit_price)
@@ -592,17 +591,34 @@ void venue::sweep(instrument_state& m) {
   for (auto i = m.orders.begin(); i != m.orders.end();) {
     auto w = orders_.find(i->second);
     if (w == orders_.end() || w->second.done) {
-      // Final orders are forgotten, except for their id (a resend stays a
-      // duplicate): the record is persistence's.
+      // Final orders are forgotten, except for their id: the record is
+      // persistence's.
       if (w != orders_.end()) {
-        w->second.o = order{};
-        w->second.o.id = i->second;
+        remember_final(std::move(orders_.extract(w).key()));
       }
       i = m.orders.erase(i);
     } else {
       ++i;
     }
   }
+}
+
+void venue::remember_final(std::string id) {
+  // The set views the strings the deque owns (a deque's elements stay put
+  // on push_back and pop_front).
+  constexpr std::size_t keep = 4'096;
+  if (final_.count(id) > 0)
+    return;
+  final_order_.push_back(std::move(id));
+  final_.insert(final_order_.back());
+  if (final_order_.size() > keep) {
+    final_.erase(final_order_.front());
+    final_order_.pop_front();
+  }
+}
+
+bool venue::known(const std::string& id) const {
+  return orders_.count(id) > 0 || final_.count(id) > 0;
 }
 
 // -- market data --------------------------------------------------------------
@@ -813,10 +829,11 @@ void venue::liquidate(const std::string& instrument, instrument_state& m,
          slip};
   account_.apply(f);
   w.filled = x.qty;
-  w.done = true;
   sink_.on_fill(f);
   emit(w, order_event_kind::filled, note, t, now);
   sink_.on_alarm(instrument + " liquidated: " + why, t);
+  remember_final(x.id);
+  orders_.erase(x.id);
 }
 
 } // namespace cdb

@@ -15,6 +15,8 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/execution/fill_model.hpp"
@@ -167,6 +169,8 @@ private:
                  timestamp t, timestamp now);
   void catch_up(const std::string& id, timestamp now);
   void sweep(instrument_state& m);
+  void remember_final(std::string id);
+  bool known(const std::string& id) const;
   double remaining(const working& w) const;
   /// What a reduce-only order may still trade; the full rest otherwise.
   double allowed(const working& w) const;
@@ -178,7 +182,11 @@ private:
   venue_sink& sink_;
   portfolio account_;
   std::map<std::string, instrument_state> markets_;
-  std::map<std::string, working> orders_;
+  std::map<std::string, working> orders_; ///< Working, and final not yet swept.
+  /// Ids of the last 4096 final orders, so a resend stays a duplicate
+  /// and a cancel of one is told it is final.
+  std::unordered_set<std::string_view> final_; ///< Into final_order_.
+  std::deque<std::string> final_order_;
   std::vector<std::string> new_children_;
   std::uint64_t seq_ = 0;
   timestamp time_ = -1;
