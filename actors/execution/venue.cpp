@@ -648,36 +648,29 @@ void venue::record(instrument_state& m, market_event e, timestamp now,
   sweep(m);
 }
 
-void venue::on_quote(const quote_tick& q, timestamp now) {
-  auto& m = market(q.instrument);
-  if (!accept_time(m, q.event_time))
+template <class Update>
+void venue::on_book_data(const Update& x, timestamp now) {
+  auto& m = market(x.instrument);
+  if (!accept_time(m, x.event_time))
     return;
-  m.book.take(q);
+  m.book.take(x);
   if (valid_book(m.book)) {
-    m.stats.on_mid(m.book.mid(), q.event_time);
+    m.stats.on_mid(m.book.mid(), x.event_time);
     if (!m.mark_feed)
-      account_.mark(q.instrument, m.book.mid());
+      account_.mark(x.instrument, m.book.mid());
   }
   market_event e;
-  e.t = q.event_time;
+  e.t = x.event_time;
   e.book = m.book;
-  record(m, std::move(e), now, q.instrument);
+  record(m, std::move(e), now, x.instrument);
+}
+
+void venue::on_quote(const quote_tick& q, timestamp now) {
+  on_book_data(q, now);
 }
 
 void venue::on_book(const book_snapshot& b, timestamp now) {
-  auto& m = market(b.instrument);
-  if (!accept_time(m, b.event_time))
-    return;
-  m.book.take(b);
-  if (valid_book(m.book)) {
-    m.stats.on_mid(m.book.mid(), b.event_time);
-    if (!m.mark_feed)
-      account_.mark(b.instrument, m.book.mid());
-  }
-  market_event e;
-  e.t = b.event_time;
-  e.book = m.book;
-  record(m, std::move(e), now, b.instrument);
+  on_book_data(b, now);
 }
 
 void venue::on_trade(const trade_tick& t, timestamp now) {
