@@ -503,8 +503,9 @@ CAF_TEST(cancel and amend of a resting order) {
   a.limit_price = 99.5;
   v->amend(a, 0);
   CAF_CHECK_EQUAL(out.last("l"), "amended:qty 1->3 limit 99->99.5");
-  CAF_REQUIRE_EQUAL(v->open_orders().size(), 1u);
-  CAF_CHECK_EQUAL(v->open_orders()[0].qty, 3.0);
+  auto open = v->open_orders();
+  CAF_REQUIRE_EQUAL(open.size(), 1u);
+  CAF_CHECK_EQUAL(open[0].qty, 3.0);
   a.limit_price = 0;
   a.qty = 0;
   a.stop_price = 90;
