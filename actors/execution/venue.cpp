@@ -139,10 +139,10 @@ void venue::submit(const order& o, timestamp now) {
 }
 
 void venue::catch_up(const std::string& id, timestamp now) {
-  std::vector<std::string> todo{id};
-  while (!todo.empty()) {
-    auto next = todo.back();
-    todo.pop_back();
+  std::vector<std::string> pending{id};
+  while (!pending.empty()) {
+    auto next = pending.back();
+    pending.pop_back();
     auto* w = find(next);
     if (w == nullptr)
       continue;
@@ -158,7 +158,7 @@ void venue::catch_up(const std::string& id, timestamp now) {
         break;
     }
     // Children placed meanwhile catch up from their own due time.
-    todo.insert(todo.end(), new_children_.begin(), new_children_.end());
+    pending.insert(pending.end(), new_children_.begin(), new_children_.end());
     new_children_.clear();
   }
 }
@@ -648,29 +648,33 @@ void venue::record(instrument_state& m, market_event e, timestamp now,
   sweep(m);
 }
 
-template <class Update>
-void venue::on_book_data(const Update& x, timestamp now) {
-  auto& m = market(x.instrument);
-  if (!accept_time(m, x.event_time))
-    return;
-  m.book.take(x);
+void venue::book_changed(instrument_state& m, const std::string& instrument,
+                         timestamp t, timestamp now) {
   if (valid_book(m.book)) {
-    m.stats.on_mid(m.book.mid(), x.event_time);
+    m.stats.on_mid(m.book.mid(), t);
     if (!m.mark_feed)
-      account_.mark(x.instrument, m.book.mid());
+      account_.mark(instrument, m.book.mid());
   }
   market_event e;
-  e.t = x.event_time;
+  e.t = t;
   e.book = m.book;
-  record(m, std::move(e), now, x.instrument);
+  record(m, std::move(e), now, instrument);
 }
 
 void venue::on_quote(const quote_tick& q, timestamp now) {
-  on_book_data(q, now);
+  auto& m = market(q.instrument);
+  if (!accept_time(m, q.event_time))
+    return;
+  m.book.take(q);
+  book_changed(m, q.instrument, q.event_time, now);
 }
 
 void venue::on_book(const book_snapshot& b, timestamp now) {
-  on_book_data(b, now);
+  auto& m = market(b.instrument);
+  if (!accept_time(m, b.event_time))
+    return;
+  m.book.take(b);
+  book_changed(m, b.instrument, b.event_time, now);
 }
 
 void venue::on_trade(const trade_tick& t, timestamp now) {

@@ -141,9 +141,9 @@ private:
 
   instrument_state& market(const std::string& instrument);
   bool accept_time(instrument_state& m, timestamp t);
-  /// A quote or a depth snapshot: the book changes.
-  template <class Update>
-  void on_book_data(const Update& x, timestamp now);
+  /// After a quote or a depth snapshot changed the book.
+  void book_changed(instrument_state& m, const std::string& instrument,
+                    timestamp t, timestamp now);
   void record(instrument_state& m, market_event e, timestamp now,
               const std::string& instrument);
   void step(working& w, const market_event& e, instrument_state& m,
