@@ -123,6 +123,7 @@ fake_execution(execution_actor::stateful_pointer<exec_state> self,
     [](const amend_order&) {},
     [](const execution_wiring&) {},
     [](timer_atom) {},
+    [](recover_account_atom) {},
     [](snapshot_atom) { return portfolio_snapshot{}; },
   };
 }
@@ -141,6 +142,7 @@ persistence_actor::behavior_type null_persistence(persistence_actor::pointer,
     [](timer_atom) {},
     [](flush_atom) { return std::uint64_t{0}; },
     [](recover_atom) { return trading_state{}; },
+    [](recover_account_atom) { return account_recovery{}; },
   };
 }
 

@@ -20,6 +20,8 @@ using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using drained_atom = caf::atom_constant<caf::atom("drained")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
+/// Execution's recovery: its last account and open orders.
+using recover_account_atom = caf::atom_constant<caf::atom("recacct")>;
 using child_atom = caf::atom_constant<caf::atom("child")>;
 
 } // namespace cdb

@@ -38,13 +38,15 @@ using market_sink = caf::typed_actor<
 
 /// The system of record. `flush` replies once everything received is durable;
 /// `recover` replies the last recorded trading state of this node (an empty
-/// id when there is none).
+/// id when there is none); `recover_account` execution's last account and
+/// open orders (after writing everything received).
 using persistence_actor = caf::typed_actor<
   caf::reacts_to<signal>, caf::reacts_to<risk_decision>, caf::reacts_to<order>,
   caf::reacts_to<order_event>, caf::reacts_to<fill>,
   caf::reacts_to<portfolio_snapshot>, caf::reacts_to<trading_state>,
   caf::reacts_to<timer_atom>, caf::replies_to<flush_atom>::with<std::uint64_t>,
-  caf::replies_to<recover_atom>::with<trading_state>>;
+  caf::replies_to<recover_atom>::with<trading_state>,
+  caf::replies_to<recover_account_atom>::with<account_recovery>>;
 
 /// Receives the feed's health reports only (the circuit breaker).
 using status_sink = caf::typed_actor<caf::reacts_to<feed_status>>;
@@ -88,7 +90,7 @@ struct execution_wiring {
 using execution_actor = market_sink::extend<
   caf::reacts_to<submit_order>, caf::reacts_to<cancel_order>,
   caf::reacts_to<amend_order>, caf::reacts_to<execution_wiring>,
-  caf::reacts_to<timer_atom>,
+  caf::reacts_to<timer_atom>, caf::reacts_to<recover_account_atom>,
   caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
 
 /// Execution seen from the circuit breaker: it can ask for the account and

@@ -195,6 +195,17 @@ struct portfolio_snapshot {
              start_of_day_equity, positions, event_time, margin_used, funding)
 };
 
+/// What a (re)started execution takes over: the node's last recorded
+/// account and its orders without a final event, each with the quantity
+/// still open. `found` is false when the node has recorded no account.
+struct account_recovery {
+  static constexpr const char* type_name = "cdb::account_recovery";
+  bool found = false;
+  portfolio_snapshot account;
+  std::vector<order> open_orders;
+  CDB_FIELDS(found, account, open_orders)
+};
+
 /// Risk's verdict on one order intent, approved or rejected.
 struct risk_decision {
   static constexpr const char* type_name = "cdb::risk_decision";

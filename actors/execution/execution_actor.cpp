@@ -124,6 +124,76 @@ bool from_risk(self_ptr self, const actor_context& ctx, const char* what,
   return false;
 }
 
+void handle(self_ptr self, const held_request& r, timestamp now) {
+  auto& v = *self->state.paper;
+  if (r.cancel)
+    v.cancel(*r.cancel, now);
+  else if (r.amend)
+    v.amend(*r.amend, now);
+  else
+    v.submit(r.submit, now);
+}
+
+/// Handles `r` now, or keeps it until the account is recovered.
+void handle_or_hold(self_ptr self, const actor_context& ctx, held_request r) {
+  auto& st = self->state;
+  if (!st.recovered) {
+    st.held.push_back(std::move(r));
+    return;
+  }
+  handle(self, r, ctx.clock->now());
+  publish_if_filled(self, ctx);
+}
+
+void recover(self_ptr self, const execution_config& cfg,
+             const actor_context& ctx) {
+  auto& st = self->state;
+  if (st.recovered || st.recovering)
+    return;
+  if (!st.peers.persistence) {
+    st.recovered = true;
+    CDB_WARN("execution", "no persistence: starting with the initial cash "
+                            << cfg.initial_cash);
+    publish(self, ctx, ctx.clock->now());
+    return;
+  }
+  st.recovering = true;
+  self
+    ->request(st.peers.persistence, std::chrono::seconds{10},
+              recover_account_atom::value)
+    .then(
+      [self, ctx](account_recovery& r) {
+        auto& st = self->state;
+        st.recovering = false;
+        st.recovered = true;
+        auto now = ctx.clock->now();
+        st.paper->restore(r, now);
+        if (r.found)
+          CDB_INFO("execution",
+                   "recovered account: equity "
+                     << r.account.equity << ", cash " << r.account.cash << ", "
+                     << r.account.positions.size() << " positions, "
+                     << r.open_orders.size() << " open orders");
+        else
+          CDB_INFO("execution", "no recorded account: starting with the "
+                                "initial cash");
+        publish(self, ctx, now);
+        auto held = std::move(st.held);
+        st.held.clear();
+        for (auto& x : held)
+          handle(self, x, now);
+        publish_if_filled(self, ctx);
+      },
+      [self](caf::error& e) {
+        auto& st = self->state;
+        st.recovering = false;
+        CDB_ERROR("execution", "cannot recover the account (" << to_string(
+                                 e) << "); orders wait; retrying in 1s");
+        self->delayed_send(self, std::chrono::seconds{1},
+                           recover_account_atom::value);
+      });
+}
+
 } // namespace
 
 execution_actor::behavior_type
@@ -140,22 +210,17 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
   self->delayed_send(self, interval, timer_atom::value);
   auto now = [ctx] { return ctx.clock->now(); };
   return {
-    [self, ctx, now](const submit_order& cmd) {
-      if (!from_risk(self, ctx, "order", cmd.value.id))
-        return;
-      self->state.paper->submit(cmd.value, now());
-      publish_if_filled(self, ctx);
+    [self, ctx](const submit_order& cmd) {
+      if (from_risk(self, ctx, "order", cmd.value.id))
+        handle_or_hold(self, ctx, held_request{cmd.value, {}, {}});
     },
-    [self, ctx, now](const cancel_order& cmd) {
-      if (!from_risk(self, ctx, "cancel of", cmd.order_id))
-        return;
-      self->state.paper->cancel(cmd, now());
+    [self, ctx](const cancel_order& cmd) {
+      if (from_risk(self, ctx, "cancel of", cmd.order_id))
+        handle_or_hold(self, ctx, held_request{{}, cmd, {}});
     },
-    [self, ctx, now](const amend_order& cmd) {
-      if (!from_risk(self, ctx, "amend of", cmd.order_id))
-        return;
-      self->state.paper->amend(cmd, now());
-      publish_if_filled(self, ctx);
+    [self, ctx](const amend_order& cmd) {
+      if (from_risk(self, ctx, "amend of", cmd.order_id))
+        handle_or_hold(self, ctx, held_request{{}, {}, cmd});
     },
     [self, ctx, now](const quote_tick& q) {
       self->state.paper->on_quote(q, now());
@@ -191,15 +256,21 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
                                       std::string{"feed_"} + to_string(s.state),
                                       std::max(t, s.event_time), now());
     },
-    [self, ctx](execution_wiring& w) {
-      auto& peers = self->state.peers;
+    [self, cfg, ctx](execution_wiring& w) {
+      auto& st = self->state;
+      auto& peers = st.peers;
       if (w.feed && w.feed != peers.feed)
         self->send(w.feed, subscribe_atom::value,
                    caf::actor_cast<market_sink>(self));
       peers = std::move(w);
+      if (!st.recovered) {
+        recover(self, cfg, ctx);
+        return;
+      }
       // A restarted risk or breaker learns the account at once.
       publish(self, ctx, ctx.clock->now());
     },
+    [self, cfg, ctx](recover_account_atom) { recover(self, cfg, ctx); },
     [self, ctx, now, interval](timer_atom) {
       // Expiry runs in market time: in a fast replay the clock may be far
       // ahead of the data still queued in the mailbox.
@@ -207,11 +278,15 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
       auto market = self->state.paper->market_time();
       if (market >= 0)
         self->state.paper->expire(market, t);
-      publish(self, ctx, t);
+      if (self->state.recovered)
+        publish(self, ctx, t);
       self->delayed_send(self, interval, timer_atom::value);
     },
-    [self, ctx](snapshot_atom) {
+    [self, ctx](snapshot_atom) -> caf::result<portfolio_snapshot> {
       auto& st = self->state;
+      if (!st.recovered)
+        return caf::make_error(caf::sec::runtime_error,
+                               "execution is recovering its account");
       return st.paper->account().snapshot(st.snapshot_ids->next(),
                                           ctx.clock->now());
     },

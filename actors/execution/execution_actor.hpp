@@ -7,19 +7,32 @@
 // Takes:  submit_order, cancel_order, amend_order (from risk only: any
 //         other sender is refused and counted), market data (feed),
 //         execution_wiring (supervisor), timer (snapshots, expiry),
-//         snapshot requests.
+//         snapshot requests, recover_account (its own retry tick).
+// Starts by asking persistence for the node's last account and open
+// orders (recover_account) and takes them over; orders, cancels and amends
+// that arrive meanwhile wait, and no account is published before. Without
+// persistence it starts from initial_cash.
 // Sends:  order_event, fill, order, portfolio_snapshot to persistence;
 //         portfolio_snapshot to risk and the circuit breaker; rejected and
 //         expired order events to the circuit breaker.
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "actors/execution/venue.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
 
 namespace cdb {
+
+/// An order, cancel or amend that came while the account was recovering.
+struct held_request {
+  order submit;
+  std::optional<cancel_order> cancel;
+  std::optional<amend_order> amend;
+};
 
 struct execution_state {
   static inline const char* name = "execution";
@@ -29,6 +42,11 @@ struct execution_state {
   std::unique_ptr<id_source> snapshot_ids;
   std::uint64_t refused = 0;
   bool filled = false; ///< A fill since the last snapshot.
+  /// The account and open orders are taken over from persistence before
+  /// any request is handled; until then requests wait here.
+  bool recovered = false;
+  bool recovering = false;
+  std::vector<held_request> held;
 };
 
 execution_actor::behavior_type

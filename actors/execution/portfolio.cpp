@@ -47,6 +47,21 @@ std::string portfolio::affordability(const fill& f) const {
   return {};
 }
 
+void portfolio::restore(const portfolio_snapshot& s) {
+  cash_ = s.cash;
+  fees_ = s.fees;
+  realized_ = s.realized_pnl;
+  funding_ = s.funding;
+  day_ = trading_day(s.event_time, day_start_);
+  start_of_day_equity_ = s.start_of_day_equity;
+  positions_.clear();
+  for (auto& p : s.positions) {
+    positions_[p.instrument] = p;
+    if (p.perpetual)
+      instruments_[p.instrument] = {true, p.leverage};
+  }
+}
+
 void portfolio::apply(const fill& f) {
   auto q = signed_qty(f);
   auto t = terms(f.instrument);

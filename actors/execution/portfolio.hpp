@@ -52,6 +52,11 @@ public:
   /// the part of a fill that opens or adds to a position needs paying for.
   std::string affordability(const fill& f) const;
 
+  /// Takes over a recorded account (a restart): cash, fees, PnL, funding,
+  /// start-of-day equity of the snapshot's trading day, and the positions
+  /// with their terms.
+  void restore(const portfolio_snapshot& s);
+
   /// Books a fill: cash, margin, fees, position, average entry, realized PnL.
   void apply(const fill& f);
 

@@ -138,6 +138,41 @@ void venue::submit(const order& o, timestamp now) {
   sweep(m);
 }
 
+void venue::restore(const account_recovery& r, timestamp now) {
+  if (r.found)
+    account_.restore(r.account);
+  for (auto& o : r.open_orders) {
+    if (known(o.id) || !(o.qty > 0))
+      continue;
+    auto& w = orders_[o.id];
+    w.o = o;
+    w.seq = ++seq_;
+    w.due = o.event_time + cfg_.latency;
+    w.wait_from = w.due;
+    market(o.instrument).orders.emplace(w.seq, o.id);
+    auto taker = o.type == order_type::market;
+    if (taker && now - w.due > cfg_.max_wait)
+      finish(w, order_event_kind::expired, "restarted", now, now);
+  }
+  // Brackets: the children of one entry cancel each other again.
+  for (auto& kvp : orders_) {
+    auto& c = kvp.second;
+    if (c.done || c.o.parent_id.empty())
+      continue;
+    if (auto* entry = find(c.o.parent_id)) {
+      auto& slot = c.o.type == order_type::stop_market ? entry->stop_child
+                                                       : entry->target_child;
+      slot = c.o.id;
+    }
+    for (auto& other : orders_)
+      if (&other.second != &c && !other.second.done
+          && other.second.o.parent_id == c.o.parent_id)
+        c.sibling = other.first;
+  }
+  for (auto& m : markets_)
+    sweep(m.second);
+}
+
 void venue::catch_up(const std::string& id, timestamp now) {
   std::vector<std::string> pending{id};
   while (!pending.empty()) {

@@ -55,6 +55,12 @@ class venue {
 public:
   venue(const execution_config& cfg, venue_ids ids, venue_sink& sink);
 
+  /// Takes over a recorded account and open orders after a restart. Open
+  /// market orders (and triggered stops) older than max_wait by `now`
+  /// expire (reason `restarted`); resting orders and untriggered stops work
+  /// on, brackets relinked by their parent ids. Call before anything else.
+  void restore(const account_recovery& r, timestamp now);
+
   /// Takes an order; `now` is the processing time of what it causes.
   void submit(const order& o, timestamp now);
   void cancel(const cancel_order& c, timestamp now);

@@ -129,6 +129,25 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
         return caf::make_error(caf::sec::runtime_error, e.what());
       }
     },
+    [=](recover_account_atom) -> caf::result<account_recovery> {
+      // Everything received first: the account and the orders execution
+      // sent before it restarted are in the mailbox ahead of this.
+      self->state.retry_at = 0;
+      flush(self, cfg, ctx);
+      auto left = self->state.pending.size();
+      if (left > 0)
+        return caf::make_error(caf::sec::runtime_error,
+                               "database unavailable: " + std::to_string(left)
+                                 + " events not written");
+      try {
+        return self->state.db->recover_account(self->state.node);
+      } catch (const std::exception& e) {
+        self->state.db->reset();
+        ctx.metrics->persist_errors++;
+        CDB_ERROR("persistence", "cannot read the last account: " << e.what());
+        return caf::make_error(caf::sec::runtime_error, e.what());
+      }
+    },
     [=](flush_atom) -> caf::result<std::uint64_t> {
       // A shutdown flush ignores the retry schedule but not the outcome.
       self->state.retry_at = 0;

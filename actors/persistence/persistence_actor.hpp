@@ -7,7 +7,9 @@
 //         flush (replies the number of events written so far, once all
 //         received events are durable); recover (replies this node's last
 //         trading state: the newest pending one, else the newest recorded;
-//         an error when the database cannot be read).
+//         an error when the database cannot be read); recover_account
+//         (writes everything received, then replies execution's last
+//         account and open orders; an error while the database is down).
 // Runs detached: database calls block its own thread, nobody else's.
 #pragma once
 

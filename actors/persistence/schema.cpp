@@ -129,17 +129,27 @@ CREATE INDEX trading_state_changes_node_seq
 )sql";
 
 // The paper venue (issue 6): time in force, trigger price and bracket
-// parent of orders; slippage of fills; margin and funding of the account.
+// parent of orders; slippage of fills; margin and funding of the account;
+// and what a restarted execution recovers: the node of orders and
+// snapshots, the snapshot's positions, the order of recording (seq).
 constexpr const char* v4 = R"sql(
 ALTER TABLE orders
   ADD COLUMN time_in_force text NOT NULL DEFAULT 'gtc',
   ADD COLUMN stop_price double precision NOT NULL DEFAULT 0,
-  ADD COLUMN parent_id text NOT NULL DEFAULT '';
+  ADD COLUMN parent_id text NOT NULL DEFAULT '',
+  ADD COLUMN node text NOT NULL DEFAULT '',
+  ADD COLUMN seq bigserial;
+CREATE INDEX orders_node_seq ON orders (node, seq);
+CREATE INDEX order_events_order_kind ON order_events (order_id, kind);
 ALTER TABLE fills
   ADD COLUMN slippage_bps double precision NOT NULL DEFAULT 0;
 ALTER TABLE equity_snapshots
   ADD COLUMN margin_used double precision NOT NULL DEFAULT 0,
-  ADD COLUMN funding double precision NOT NULL DEFAULT 0;
+  ADD COLUMN funding double precision NOT NULL DEFAULT 0,
+  ADD COLUMN node text NOT NULL DEFAULT '',
+  ADD COLUMN positions jsonb NOT NULL DEFAULT '[]',
+  ADD COLUMN seq bigserial;
+CREATE INDEX equity_snapshots_node_seq ON equity_snapshots (node, seq);
 )sql";
 
 } // namespace

@@ -33,9 +33,9 @@ void prepare_all(pqxx::connection& c) {
             "INSERT INTO orders (id, decision_id, signal_id, instrument, "
             "direction, type, qty, limit_price, stop_loss, take_profit, "
             "reduce_only, event_time, init_time, time_in_force, stop_price, "
-            "parent_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
+            "parent_id, node) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
               + at(12) + "," + at(13)
-              + ",$14,$15,$16) ON CONFLICT (id) DO NOTHING");
+              + ",$14,$15,$16,$17) ON CONFLICT (id) DO NOTHING");
   c.prepare("order_event",
             "INSERT INTO order_events (id, order_id, kind, reason, "
             "event_time, init_time) VALUES ($1,$2,$3,$4,"
@@ -48,9 +48,27 @@ void prepare_all(pqxx::connection& c) {
   c.prepare("snapshot",
             "INSERT INTO equity_snapshots (id, equity, cash, exposure, "
             "realized_pnl, unrealized_pnl, fees, open_positions, event_time, "
-            "start_of_day_equity, margin_used, funding) VALUES "
-            "($1,$2,$3,$4,$5,$6,$7,$8,"
-              + at(9) + ",$10,$11,$12) ON CONFLICT (id) DO NOTHING");
+            "start_of_day_equity, margin_used, funding, node, positions) "
+            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
+              + at(9)
+              + ",$10,$11,$12,$13,$14::jsonb) ON CONFLICT (id) DO NOTHING");
+  c.prepare("last_account",
+            "SELECT id, equity, cash, exposure, realized_pnl, unrealized_pnl,"
+            " fees, start_of_day_equity, margin_used, funding,"
+            " (extract(epoch FROM event_time) * 1e9)::bigint, positions::text"
+            " FROM equity_snapshots WHERE node = $1 ORDER BY seq DESC LIMIT 1");
+  c.prepare("open_orders",
+            "SELECT o.id, o.decision_id, o.signal_id, o.instrument,"
+            " o.direction, o.type, o.qty - COALESCE((SELECT sum(f.qty) FROM"
+            " fills f WHERE f.order_id = o.id), 0), o.limit_price,"
+            " o.stop_loss, o.take_profit, o.reduce_only,"
+            " (extract(epoch FROM o.event_time) * 1e9)::bigint,"
+            " (extract(epoch FROM o.init_time) * 1e9)::bigint,"
+            " o.time_in_force, o.stop_price, o.parent_id FROM orders o"
+            " WHERE o.node = $1 AND NOT EXISTS (SELECT 1 FROM order_events e"
+            " WHERE e.order_id = o.id AND e.kind IN"
+            " ('filled', 'cancelled', 'expired', 'rejected'))"
+            " ORDER BY o.seq");
   c.prepare("state", "INSERT INTO trading_state_changes (id, state, reason, "
                      "event_time, node, trips, peak_equity) VALUES ($1,$2,$3,"
                        + at(4)
@@ -64,6 +82,24 @@ void prepare_all(pqxx::connection& c) {
             "INSERT INTO runs (id, mode, version, config_hash, started_at) "
             "VALUES ($1,$2,$3,$4,"
               + at(5) + ") ON CONFLICT (id) DO NOTHING");
+}
+
+std::string positions_json(const std::vector<position>& positions) {
+  auto out = nlohmann::json::array();
+  for (auto& p : positions)
+    out.push_back({{"instrument", p.instrument},
+                   {"qty", p.qty},
+                   {"avg_price", p.avg_price},
+                   {"mark", p.mark},
+                   {"realized_pnl", p.realized_pnl},
+                   {"stop_loss", p.stop_loss},
+                   {"take_profit", p.take_profit},
+                   {"perpetual", p.perpetual},
+                   {"leverage", p.leverage},
+                   {"margin", p.margin},
+                   {"liquidation_price", p.liquidation_price},
+                   {"funding", p.funding}});
+  return out.dump();
 }
 
 std::string trips_json(const std::vector<breaker_trip>& trips) {
@@ -166,7 +202,7 @@ void store::write(const event_batch& b, const std::string& node) {
                     std::string{to_string(o.type)}, o.qty, o.limit_price,
                     o.stop_loss, o.take_profit, o.reduce_only, o.event_time,
                     o.init_time, std::string{to_string(o.tif)}, o.stop_price,
-                    o.parent_id);
+                    o.parent_id, node);
   for (auto& e : b.order_events)
     w.exec_prepared("order_event", e.id, e.order_id,
                     std::string{to_string(e.kind)}, e.reason, e.event_time,
@@ -180,7 +216,8 @@ void store::write(const event_batch& b, const std::string& node) {
     w.exec_prepared("snapshot", s.id, s.equity, s.cash, s.exposure,
                     s.realized_pnl, s.unrealized_pnl, s.fees,
                     static_cast<int>(s.positions.size()), s.event_time,
-                    s.start_of_day_equity, s.margin_used, s.funding);
+                    s.start_of_day_equity, s.margin_used, s.funding, node,
+                    positions_json(s.positions));
   for (auto& s : b.states)
     w.exec_prepared("state", s.id, std::string{to_string(s.mode)}, s.reason,
                     s.since, node, trips_json(s.trips), s.peak_equity);
@@ -225,6 +262,91 @@ store::last_trading_state(const std::string& node) {
     s.trips.push_back(std::move(x));
   }
   return s;
+}
+
+} // namespace cdb
+
+namespace cdb {
+
+namespace {
+
+template <class Enum>
+bool enum_from(const std::string& text, Enum& out, Enum last) {
+  for (auto i = 0; i <= static_cast<int>(last); ++i) {
+    auto x = static_cast<Enum>(i);
+    if (text == to_string(x)) {
+      out = x;
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+account_recovery store::recover_account(const std::string& node) {
+  connect();
+  pqxx::work w{*conn_};
+  auto acct = w.exec_prepared("last_account", node);
+  auto open = w.exec_prepared("open_orders", node);
+  w.commit();
+  account_recovery r;
+  if (!acct.empty()) {
+    auto row = acct[0];
+    auto& a = r.account;
+    r.found = true;
+    a.id = row[0].as<std::string>();
+    a.equity = row[1].as<double>();
+    a.cash = row[2].as<double>();
+    a.exposure = row[3].as<double>();
+    a.realized_pnl = row[4].as<double>();
+    a.unrealized_pnl = row[5].as<double>();
+    a.fees = row[6].as<double>();
+    a.start_of_day_equity = row[7].as<double>();
+    a.margin_used = row[8].as<double>();
+    a.funding = row[9].as<double>();
+    a.event_time = row[10].as<std::int64_t>();
+    for (auto& j : nlohmann::json::parse(row[11].as<std::string>())) {
+      position p;
+      p.instrument = j.value("instrument", "");
+      p.qty = j.value("qty", 0.0);
+      p.avg_price = j.value("avg_price", 0.0);
+      p.mark = j.value("mark", 0.0);
+      p.realized_pnl = j.value("realized_pnl", 0.0);
+      p.stop_loss = j.value("stop_loss", 0.0);
+      p.take_profit = j.value("take_profit", 0.0);
+      p.perpetual = j.value("perpetual", false);
+      p.leverage = j.value("leverage", 1.0);
+      p.margin = j.value("margin", 0.0);
+      p.liquidation_price = j.value("liquidation_price", 0.0);
+      p.funding = j.value("funding", 0.0);
+      a.positions.push_back(std::move(p));
+    }
+  }
+  for (auto row : open) {
+    order o;
+    o.id = row[0].as<std::string>();
+    o.decision_id = row[1].as<std::string>();
+    o.signal_id = row[2].as<std::string>();
+    o.instrument = row[3].as<std::string>();
+    o.direction = row[4].as<std::string>() == "sell" ? side::sell : side::buy;
+    if (!enum_from(row[5].as<std::string>(), o.type, order_type::take_profit))
+      continue; // unreadable: not an order to trade on
+    o.qty = row[6].as<double>();
+    o.limit_price = row[7].as<double>();
+    o.stop_loss = row[8].as<double>();
+    o.take_profit = row[9].as<double>();
+    o.reduce_only = row[10].as<bool>();
+    o.event_time = row[11].as<std::int64_t>();
+    o.init_time = row[12].as<std::int64_t>();
+    if (!enum_from(row[13].as<std::string>(), o.tif, time_in_force::post_only))
+      continue;
+    o.stop_price = row[14].as<double>();
+    o.parent_id = row[15].as<std::string>();
+    if (o.qty > 0)
+      r.open_orders.push_back(std::move(o));
+  }
+  return r;
 }
 
 } // namespace cdb

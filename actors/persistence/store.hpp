@@ -54,12 +54,17 @@ public:
   /// afresh.
   void reset();
 
-  /// Writes `batch`; trading states are recorded as `node`'s.
+  /// Writes `batch`; trading states, orders and account snapshots are
+  /// recorded as `node`'s.
   void write(const event_batch& batch, const std::string& node = "");
   void write(const run_info& run);
 
   /// The last trading state recorded for `node`, or nullopt.
   std::optional<trading_state> last_trading_state(const std::string& node);
+
+  /// `node`'s last recorded account and its orders without a final event
+  /// (quantity: what has not filled).
+  account_recovery recover_account(const std::string& node);
 
 private:
   std::string dsn_;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Kill the signal actor mid-run: the supervisor must log a restart, the new
 # incarnation must produce signals, and risk must keep turning them into
-# filled orders. A second run kills risk, which holds the only order path.
+# filled orders. A second run kills risk, which holds the only order path; a
+# third kills execution, which must take over its account from PostgreSQL
+# (no reset to the initial cash) and fill again.
 # (The losing-streak rule is off: a random market may trip it, and this test
 # needs orders flowing after the restart.)
 set -euo pipefail
@@ -13,9 +15,11 @@ trap 'rm -rf "$tmp"' EXIT
 src=$(cd "$(dirname "$0")/../.." && pwd)
 q() { psql "$CDB_TEST_DSN" -v ON_ERROR_STOP=1 -tAc "$1"; }
 failed=0
+node="e2e-restart-$$-$RANDOM"
 
 run_with_kill() { # run_with_kill ACTOR -> sets $run
   "$cdb" run --config "$src/config/paper.conf" --feed.max_ticks=16000 \
+    --run.node_name="$node-$1" \
     --market.step=2ms --signal.bars=40ms \
     '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
     --run.chaos_kill_actor="$1" --run.chaos_kill_after=1500ms \
@@ -61,6 +65,25 @@ if [ "$refused" = 0 ]; then
 else
   echo "FAIL execution refused $refused orders after the rewire"; failed=$((failed + 1))
 fi
+run_with_kill execution
+if sed -n '/restarted execution (incarnation 2)/,$p' "$tmp/err" |
+  grep -q "recovered account: equity"; then
+  echo "ok   the restarted execution recovered its account"
+else
+  echo "FAIL no account recovery after the restart"; failed=$((failed + 1))
+fi
+# Fees only grow: a reset to the initial cash would start them at 0.
+before=$(q "SELECT coalesce(max(fees), 0) FROM equity_snapshots
+            WHERE id LIKE 'eq-$run-1-%'")
+after=$(q "SELECT min(fees) FROM equity_snapshots WHERE id LIKE 'eq-$run-2-%'")
+if [ -n "$after" ] && awk -v b="$before" -v a="$after" 'BEGIN { exit !(b > 0 && a >= b) }'; then
+  echo "ok   fees carried over the restart ($before -> $after)"
+else
+  echo "FAIL fees before the restart $before, after '$after'"; failed=$((failed + 1))
+fi
+expect_rows "the restarted execution filled orders" \
+  "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-2-%'"
+
 [ "$failed" -eq 0 ] || tail -n 20 "$tmp/err"
 echo "signal_restart: $failed failed"
 [ "$failed" -eq 0 ]

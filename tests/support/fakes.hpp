@@ -31,6 +31,32 @@ inline persistence_actor::behavior_type recording_persistence(
       auto& st = self->state.states;
       return st.empty() ? trading_state{} : st.back();
     },
+    // The newest account and the orders without a final event.
+    [self](recover_account_atom) {
+      auto& st = self->state;
+      account_recovery r;
+      r.found = !st.snapshots.empty();
+      if (r.found)
+        r.account = st.snapshots.back();
+      for (auto& o : st.orders) {
+        auto open = o.qty;
+        auto final = false;
+        for (auto& f : st.fills)
+          if (f.order_id == o.id)
+            open -= f.qty;
+        for (auto& e : st.order_events)
+          final |= e.order_id == o.id
+                   && (e.kind == order_event_kind::filled
+                       || e.kind == order_event_kind::cancelled
+                       || e.kind == order_event_kind::expired
+                       || e.kind == order_event_kind::rejected);
+        if (!final) {
+          r.open_orders.push_back(o);
+          r.open_orders.back().qty = open;
+        }
+      }
+      return r;
+    },
   };
 }
 

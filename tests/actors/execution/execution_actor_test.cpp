@@ -149,3 +149,113 @@ CAF_TEST(cancel from risk cancels and from anyone else is refused) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+/// A persistence that recorded an account with a long BTC position (from a
+/// bracket) and that bracket's resting stop and target.
+struct recovery_fixture : test::coordinator_fixture {
+  persistence_actor db = sys.spawn(test::recording_persistence,
+                                   test::no_args{});
+  caf::actor risk = sys.spawn(fake_risk, test::no_args{});
+
+  recovery_fixture() {
+    portfolio_snapshot acct;
+    acct.id = "eq-old-1-9";
+    acct.cash = 50'000;
+    acct.fees = 12;
+    acct.start_of_day_equity = 99'000;
+    acct.event_time = clock->now();
+    auto pos = test::make_position("BTC", 1.5, 30'000);
+    acct.positions.push_back(pos);
+    acct.equity = 50'000 + 1.5 * 30'000;
+    anon_send(db, acct);
+    order entry;
+    entry.id = "ord-old-1-1";
+    entry.instrument = "BTC";
+    entry.qty = 1.5;
+    entry.stop_loss = 29'000;
+    entry.take_profit = 32'000;
+    entry.event_time = clock->now();
+    anon_send(db, entry);
+    anon_send(db, order_event{"oev-old-1-1", entry.id, order_event_kind::filled,
+                              "", 0, 0});
+    for (auto type : {order_type::stop_market, order_type::take_profit}) {
+      order c;
+      c.id = type == order_type::stop_market ? "xit-old-1-1" : "xit-old-1-2";
+      c.instrument = "BTC";
+      c.direction = side::sell;
+      c.type = type;
+      c.qty = 1.5;
+      c.stop_price = type == order_type::stop_market ? 29'000 : 32'000;
+      c.reduce_only = true;
+      c.parent_id = entry.id;
+      c.event_time = clock->now();
+      anon_send(db, c);
+    }
+    sched.run();
+  }
+
+  ~recovery_fixture() override {
+    for (auto h : {caf::actor_cast<caf::actor>(db), risk})
+      anon_send_exit(h, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(execution_recovery_tests, recovery_fixture)
+
+CAF_TEST(a restarted execution takes over the account and open orders before
+           any new order) {
+  auto exec = sys.spawn(spawn_execution, config(), context(2));
+  execution_wiring w;
+  w.risk = caf::actor_cast<portfolio_sink>(risk);
+  w.persistence = db;
+  anon_send(exec, w);
+  // An order that arrives while the account is being recovered waits.
+  order o;
+  o.id = "ord-new-2-1";
+  o.instrument = "BTC";
+  o.direction = side::sell;
+  o.qty = 0.5;
+  o.reduce_only = true;
+  o.event_time = clock->now();
+  anon_send(risk, forward_atom::value, exec, o);
+  sched.run();
+  auto& rec = test::record_of(*this, db);
+  // The first account it published is the recovered one, not a fresh one.
+  std::vector<portfolio_snapshot> published;
+  for (auto& x : rec.snapshots)
+    if (x.id != "eq-old-1-9")
+      published.push_back(x);
+  CAF_REQUIRE(!published.empty());
+  CAF_CHECK_EQUAL(published[0].cash, 50'000.0);
+  CAF_CHECK_EQUAL(published[0].fees, 12.0);
+  CAF_REQUIRE_EQUAL(published[0].positions.size(), 1u);
+  CAF_CHECK_EQUAL(published[0].positions[0].qty, 1.5);
+  // The held order fills on the next quote: a reduce-only sale of 0.5.
+  anon_send(exec,
+            test::make_quote("BTC", 30'100, 30'101, clock->now() + 20'000'000));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec.fills.size(), 1u);
+  CAF_CHECK_EQUAL(rec.fills[0].order_id, "ord-new-2-1");
+  CAF_CHECK_EQUAL(rec.fills[0].price, 30'100.0);
+  // The recovered target still works, one-cancels-other with the stop,
+  // for what is left (1.0).
+  anon_send(exec,
+            test::make_quote("BTC", 32'000, 32'001, clock->now() + 40'000'000));
+  sched.run();
+  CAF_REQUIRE_EQUAL(rec.fills.size(), 2u);
+  CAF_CHECK_EQUAL(rec.fills[1].order_id, "xit-old-1-2");
+  CAF_CHECK_EQUAL(rec.fills[1].qty, 1.0);
+  auto stop_cancelled = false;
+  for (auto& e : rec.order_events)
+    stop_cancelled |= e.order_id == "xit-old-1-1"
+                      && e.kind == order_event_kind::cancelled;
+  CAF_CHECK(stop_cancelled);
+  anon_send_exit(exec, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

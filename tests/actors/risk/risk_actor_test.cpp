@@ -29,6 +29,7 @@ fake_execution(execution_actor::stateful_pointer<orders_state> self,
     [](const amend_order&) {},
     [](const execution_wiring&) {},
     [](timer_atom) {},
+    [](recover_account_atom) {},
     [](snapshot_atom) { return portfolio_snapshot{}; },
   };
 }
