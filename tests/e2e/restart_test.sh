@@ -50,6 +50,7 @@ if sed -n '/restarted signal (incarnation 2)/,$p' "$tmp/err" |
   echo "ok   the restarted signal actor warmed up from the feed's history"
 else
   echo "FAIL no warm-up from history after the restart"; failed=$((failed + 1))
+  grep -E "warm|restart|killing|signal\] " "$tmp/err" | head -n 20
 fi
 expect_rows "signals of the restarted signal actor were filled" \
   "SELECT count(*) FROM orders o JOIN fills f ON f.order_id = o.id
