@@ -150,8 +150,11 @@ struct fill {
   /// Cost against the mid when the order became due, in bps of that mid
   /// (positive: worse than mid).
   double slippage_bps = 0;
+  /// PnL this fill realized by closing (part of) a position, before fees;
+  /// 0 for a fill that only opens or adds.
+  double realized_pnl = 0;
   CDB_FIELDS(id, order_id, instrument, direction, qty, price, fee, role,
-             event_time, init_time, slippage_bps)
+             event_time, init_time, slippage_bps, realized_pnl)
 };
 
 /// One instrument's position; `qty` is signed (negative: short).

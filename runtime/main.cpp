@@ -15,6 +15,7 @@
 #include "runtime/exchange_sim.hpp"
 #include "runtime/log.hpp"
 #include "runtime/options.hpp"
+#include "runtime/report.hpp"
 #include "runtime/run_node.hpp"
 
 namespace {
@@ -33,6 +34,11 @@ modes:
                 cdb admin halt|resume|flatten|state|health
                   [--url http://127.0.0.1:9465] [--reason TEXT]
                   [--token T] (default: $CDB_ADMIN_TOKEN)
+  report        summarise what the database recorded (PnL, trades, win
+                rate, drawdown, latency, per strategy and day):
+                cdb report [--dsn DSN] [--run ID] [--node NAME]
+                  [--from TIME] [--to TIME] [--format table|json]
+                  (default DSN: $CDB_PERSISTENCE_DSN)
   help    this text; 'cdb run --help' lists every option
 
 Options come from the config file, then CDB_<GROUP>_<KEY> environment
@@ -93,6 +99,8 @@ int main(int argc, char** argv) {
   }
   if (mode == "admin")
     return admin_main(args);
+  if (mode == "report")
+    return cdb::report_main(args, std::getenv("CDB_PERSISTENCE_DSN"));
   if (mode != "run" && mode != "exchange-sim" && mode != "record"
       && mode != "run-help-check") {
     std::cerr << "cdb: unknown mode '" << mode << "'\n" << usage;

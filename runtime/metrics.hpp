@@ -26,7 +26,9 @@ struct node_metrics {
   std::atomic<std::uint64_t> failures{0};
   std::atomic<std::uint64_t> persisted{0};
   std::atomic<std::uint64_t> persist_errors{0};
-  std::atomic<std::uint64_t> persist_backlog{0};
+  std::atomic<std::uint64_t> persist_backlog{0}; ///< In memory + spooled.
+  std::atomic<std::uint64_t> persist_spooled{0}; ///< Events in the spool.
+  std::atomic<std::uint64_t> persist_spool_bytes{0};
   std::atomic<double> equity{0};
   std::atomic<double> realized_pnl{0};
   std::atomic<double> fees{0};

@@ -94,6 +94,8 @@ void wire(caf::event_based_actor* self, const child_map& m) {
   auto breaker = get<circuit_breaker_actor>(m, "circuit_breaker");
   auto exec = get<execution_actor>(m, "execution");
   auto db = get<persistence_actor>(m, "persistence");
+  if (feed && db) // the feed's health changes are part of the record
+    self->send(feed, subscribe_atom::value, caf::actor_cast<status_sink>(db));
   if (auto sig = get<signal_actor>(m, "signal"))
     self->send(sig, signal_wiring{feed, risk, db});
   if (risk)

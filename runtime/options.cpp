@@ -256,7 +256,9 @@ cdb_options::cdb_options() {
     .add(p.dsn, "dsn", "libpq connection string (secret: prefer env)")
     .add(*span(&p.flush_interval), "flush_interval", "max write delay")
     .add(p.batch_size, "batch_size", "flush at this many events")
-    .add(*span(&p.retry_max), "retry_max", "max retry backoff");
+    .add(*span(&p.retry_max), "retry_max", "max retry backoff")
+    .add(p.spool_dir, "spool_dir",
+         "where batches wait while the database is down (NODE.spool)");
   opt_group{custom_options_, "admin"}
     .add(admin.address, "address", "admin HTTP endpoint: bind address")
     .add(admin.port, "port", "admin HTTP endpoint: port; 0: any free port")

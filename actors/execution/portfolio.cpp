@@ -62,7 +62,8 @@ void portfolio::restore(const portfolio_snapshot& s) {
   }
 }
 
-void portfolio::apply(const fill& f) {
+double portfolio::apply(const fill& f) {
+  double realized = 0;
   auto q = signed_qty(f);
   auto t = terms(f.instrument);
   auto& p = positions_[f.instrument];
@@ -89,6 +90,7 @@ void portfolio::apply(const fill& f) {
     auto pnl = closed * (f.price - p.avg_price) * (p.qty > 0 ? 1 : -1);
     p.realized_pnl += pnl;
     realized_ += pnl;
+    realized = pnl;
     if (p.perpetual) {
       auto released = p.margin * closed / std::fabs(p.qty);
       p.margin -= released;
@@ -117,6 +119,7 @@ void portfolio::apply(const fill& f) {
     p.stop_loss = p.take_profit = 0;
   }
   p.mark = f.price;
+  return realized;
 }
 
 double portfolio::settle_funding(const std::string& instrument, double rate,

@@ -58,7 +58,8 @@ public:
   void restore(const portfolio_snapshot& s);
 
   /// Books a fill: cash, margin, fees, position, average entry, realized PnL.
-  void apply(const fill& f);
+  /// Returns the PnL the fill realized (before its fee).
+  double apply(const fill& f);
 
   /// Settles one funding payment of a perpetual position at `rate` (per
   /// period) and `mark`: longs pay qty x mark x rate when the rate is

@@ -497,7 +497,8 @@ bool venue::book_fill(working& w, double qty, double price, liquidity role,
          role,
          t,
          now,
-         slippage_bps};
+         slippage_bps,
+         0.0};
   if (auto why = account_.affordability(f); !why.empty()) {
     finish(w,
            w.filled > 0 ? order_event_kind::cancelled
@@ -505,7 +506,7 @@ bool venue::book_fill(working& w, double qty, double price, liquidity role,
            why, t, now);
     return false;
   }
-  account_.apply(f);
+  f.realized_pnl = account_.apply(f);
   w.filled += qty;
   sink_.on_fill(f);
   auto rest = remaining(w);
@@ -858,8 +859,9 @@ void venue::liquidate(const std::string& instrument, instrument_state& m,
          liquidity::taker,
          t,
          now,
-         slip};
-  account_.apply(f);
+         slip,
+         0.0};
+  f.realized_pnl = account_.apply(f);
   w.filled = x.qty;
   sink_.on_fill(f);
   emit(w, order_event_kind::filled, note, t, now);

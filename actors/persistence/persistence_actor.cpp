@@ -1,6 +1,9 @@
 #include "actors/persistence/persistence_actor.hpp"
 
 #include <chrono>
+#include <filesystem>
+
+#include <unistd.h>
 
 #include <caf/all.hpp>
 
@@ -17,57 +20,167 @@ void persistence_config::validate(std::vector<std::string>& errors) const {
                  "must be > 0");
   c.require(batch_size >= 1, "batch_size", batch_size, "must be >= 1");
   c.require_span(retry_max > 0, "retry_max", retry_max, "must be > 0");
+  std::error_code ec;
+  auto usable = !spool_dir.empty()
+                && (std::filesystem::create_directories(spool_dir, ec), !ec)
+                && std::filesystem::is_directory(spool_dir, ec)
+                && ::access(spool_dir.c_str(), W_OK | X_OK) == 0;
+  c.require(usable, "spool_dir", '"' + spool_dir + '"',
+            "must be a directory this process can create and write");
 }
 
 namespace {
 
 using self_ptr = persistence_actor::stateful_pointer<persistence_state>;
 
-/// Writes the pending batch; on failure keeps it and schedules a retry.
+void update_gauges(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  ctx.metrics->persist_spooled = st.disk->events();
+  ctx.metrics->persist_spool_bytes = st.disk->bytes();
+  ctx.metrics->persist_backlog = st.pending.size() + st.disk->events();
+}
+
+/// The database did not answer: back off before the next try.
+void backoff(self_ptr self, const persistence_config& cfg,
+             const actor_context& ctx, const char* what, std::size_t n,
+             const std::exception& e) {
+  auto& st = self->state;
+  ctx.metrics->persist_errors++;
+  st.db->reset();
+  st.retry_delay = st.retry_delay == 0
+                     ? cfg.flush_interval
+                     : std::min(st.retry_delay * 2, cfg.retry_max);
+  st.retry_at = ctx.clock->now() + st.retry_delay;
+  CDB_ERROR("persistence", what << ' ' << n << " events failed (spooled, "
+                                << "retry in " << st.retry_delay / 1000000
+                                << " ms): " << e.what());
+}
+
+void written(self_ptr self, const actor_context& ctx, std::size_t n) {
+  self->state.written += n;
+  ctx.metrics->persisted += n;
+}
+
+/// The database took a write: no more backoff.
+void recovered(self_ptr self, const char* what) {
+  auto& st = self->state;
+  if (st.retry_delay > 0)
+    CDB_INFO("persistence", "database reachable again; " << what);
+  st.retry_delay = 0;
+  st.retry_at = 0;
+}
+
+/// Writes the spool's batches in order until it is empty or the database
+/// fails; true when the spool is empty.
+bool drain(self_ptr self, const persistence_config& cfg,
+           const actor_context& ctx) {
+  auto& st = self->state;
+  std::string bytes;
+  std::uint32_t events = 0;
+  std::uint64_t drained = 0;
+  while (st.disk->front(bytes, events)) {
+    event_batch batch;
+    caf::binary_deserializer source{self->system(), bytes.data(), bytes.size()};
+    if (auto err = source(batch)) {
+      // Unreadable only if the format changed under an old spool: keep the
+      // file for the operator, stop draining.
+      CDB_ERROR("persistence", "spool " << st.disk->path()
+                                        << ": cannot decode a record ("
+                                        << caf::to_string(err) << ")");
+      return false;
+    }
+    try {
+      st.db->write(batch, st.node);
+    } catch (const std::exception& e) {
+      backoff(self, cfg, ctx, "draining the spool:", st.disk->events(), e);
+      return false;
+    }
+    st.disk->pop();
+    written(self, ctx, events);
+    drained += events;
+    update_gauges(self, ctx);
+  }
+  if (drained > 0) {
+    CDB_INFO("persistence", "spool written: " << drained << " events");
+    recovered(self, "spool written");
+  }
+  return true;
+}
+
+/// Appends the pending batch to the spool; false (batch kept in memory)
+/// when the disk refuses it.
+bool spill(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  std::vector<char> buf;
+  caf::binary_serializer sink{self->system(), buf};
+  if (auto err = sink(st.pending)) {
+    CDB_ERROR("persistence",
+              "cannot encode a batch for the spool: " << caf::to_string(err));
+    return false;
+  }
+  try {
+    st.disk->append(std::string{buf.begin(), buf.end()},
+                    static_cast<std::uint32_t>(st.pending.size()));
+  } catch (const std::exception& e) {
+    ctx.metrics->persist_errors++;
+    CDB_ERROR("persistence", "kept in memory: " << e.what());
+    return false;
+  }
+  st.pending.clear();
+  return true;
+}
+
+/// Writes the pending batch: to the database when nothing is spooled and
+/// it answers, else to the spool (in order behind what is there); then
+/// drains the spool if the backoff allows.
 void flush(self_ptr self, const persistence_config& cfg,
            const actor_context& ctx) {
   auto& st = self->state;
   auto n = st.pending.size();
-  if (n == 0 && !st.pending_run)
-    return;
-  auto now = ctx.clock->now();
-  if (now < st.retry_at)
-    return;
-  try {
-    if (st.pending_run) {
-      st.db->write(*st.pending_run);
-      st.pending_run.reset();
+  auto may_try = ctx.clock->now() >= st.retry_at;
+  if (n > 0) {
+    if (st.disk->empty() && may_try) {
+      try {
+        st.db->write(st.pending, st.node);
+        st.pending.clear();
+        written(self, ctx, n);
+        recovered(self, "backlog written");
+      } catch (const std::exception& e) {
+        backoff(self, cfg, ctx, "write of", n, e);
+        may_try = false;
+        spill(self, ctx);
+      }
+    } else {
+      spill(self, ctx);
     }
-    if (n > 0)
-      st.db->write(st.pending, st.node);
-    st.pending.clear();
-    st.written += n;
-    ctx.metrics->persisted += n;
-    if (st.retry_delay > 0)
-      CDB_INFO("persistence", "database reachable again; backlog written");
-    st.retry_delay = 0;
-    st.retry_at = 0;
-  } catch (const std::exception& e) {
-    ctx.metrics->persist_errors++;
-    st.db->reset();
-    st.retry_delay = st.retry_delay == 0
-                       ? cfg.flush_interval
-                       : std::min(st.retry_delay * 2, cfg.retry_max);
-    st.retry_at = now + st.retry_delay;
-    CDB_ERROR("persistence", "write of " << n << " events failed (kept, retry "
-                                         << "in " << st.retry_delay / 1000000
-                                         << " ms): " << e.what());
   }
-  ctx.metrics->persist_backlog = st.pending.size();
+  if (!st.disk->empty() && may_try)
+    drain(self, cfg, ctx);
+  update_gauges(self, ctx);
 }
 
 template <class T>
 void add(self_ptr self, const persistence_config& cfg, const actor_context& ctx,
          std::vector<T>& to, T x) {
   to.push_back(std::move(x));
-  ctx.metrics->persist_backlog = self->state.pending.size();
+  ctx.metrics->persist_backlog++;
   if (self->state.pending.size() >= cfg.batch_size)
     flush(self, cfg, ctx);
+}
+
+/// Everything received written, now: nothing pending, nothing spooled.
+bool all_written(self_ptr self, const persistence_config& cfg,
+                 const actor_context& ctx) {
+  self->state.retry_at = 0;
+  flush(self, cfg, ctx);
+  return self->state.pending.size() == 0 && self->state.disk->empty();
+}
+
+std::string unwritten(self_ptr self) {
+  auto& st = self->state;
+  return "database unavailable: " + std::to_string(st.disk->events())
+         + " events spooled, " + std::to_string(st.pending.size())
+         + " in memory";
 }
 
 } // namespace
@@ -77,21 +190,29 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
                   run_info run) {
   auto& st = self->state;
   st.db = std::make_unique<store>(cfg.dsn);
-  st.pending_run = run;
   st.node = run.node;
+  st.feed_ids = std::make_unique<id_source>(ctx.ids("fev"));
+  st.disk = std::make_unique<spool>(
+    (std::filesystem::path{cfg.spool_dir} / (run.node + ".spool")).string());
+  if (st.disk->dropped_bytes() > 0)
+    CDB_WARN("persistence", "spool " << st.disk->path() << ": dropped a torn "
+                                     << "tail of " << st.disk->dropped_bytes()
+                                     << " bytes (a crash while appending)");
+  if (!st.disk->empty())
+    CDB_WARN("persistence", "spool " << st.disk->path() << " holds "
+                                     << st.disk->events()
+                                     << " events from before; writing them "
+                                        "first");
+  st.pending.runs.push_back(run);
   try {
     st.db->connect();
-    st.db->write(run);
-    st.pending_run.reset();
     CDB_INFO("persistence", "connected; schema migrated; run " << run.id);
   } catch (const std::exception& e) {
-    // Keep going: the run row and the events are kept and retried.
     st.db->reset();
-    ctx.metrics->persist_errors++;
-    st.retry_delay = cfg.flush_interval;
     CDB_ERROR("persistence",
               "database unavailable at start (kept, retrying): " << e.what());
   }
+  flush(self, cfg, ctx);
   auto interval = std::chrono::nanoseconds{cfg.flush_interval};
   self->delayed_send(self, interval, timer_atom::value);
   auto& p = st.pending;
@@ -109,6 +230,10 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
       add(self, cfg, ctx, p.snapshots, std::move(x));
     },
     [=, &p](trading_state& x) { add(self, cfg, ctx, p.states, std::move(x)); },
+    [=, &p](feed_status& x) {
+      add(self, cfg, ctx, p.feed_events,
+          feed_event{self->state.feed_ids->next(), std::move(x)});
+    },
     [=](timer_atom) {
       flush(self, cfg, ctx);
       self->delayed_send(self, interval, timer_atom::value);
@@ -117,6 +242,10 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
       auto& pending = self->state.pending.states;
       if (!pending.empty())
         return pending.back();
+      // A state may sit in the spool: the database is the answer only once
+      // the spool is written.
+      if (!all_written(self, cfg, ctx))
+        return caf::make_error(caf::sec::runtime_error, unwritten(self));
       try {
         if (auto s = self->state.db->last_trading_state(self->state.node))
           return *s;
@@ -132,13 +261,8 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
     [=](recover_account_atom) -> caf::result<account_recovery> {
       // Everything received first: the account and the orders execution
       // sent before it restarted are in the mailbox ahead of this.
-      self->state.retry_at = 0;
-      flush(self, cfg, ctx);
-      auto left = self->state.pending.size();
-      if (left > 0)
-        return caf::make_error(caf::sec::runtime_error,
-                               "database unavailable: " + std::to_string(left)
-                                 + " events not written");
+      if (!all_written(self, cfg, ctx))
+        return caf::make_error(caf::sec::runtime_error, unwritten(self));
       try {
         return self->state.db->recover_account(self->state.node);
       } catch (const std::exception& e) {
@@ -149,14 +273,19 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
       }
     },
     [=](flush_atom) -> caf::result<std::uint64_t> {
-      // A shutdown flush ignores the retry schedule but not the outcome.
-      self->state.retry_at = 0;
-      flush(self, cfg, ctx);
-      auto left = self->state.pending.size()
-                  + (self->state.pending_run ? 1 : 0);
-      if (left > 0)
-        return caf::make_error(caf::sec::runtime_error,
-                               std::to_string(left) + " events not written");
+      // A shutdown flush ignores the retry schedule. What the database
+      // cannot take stays in the spool, on disk, for the next start.
+      if (!all_written(self, cfg, ctx)) {
+        auto& st = self->state;
+        if (st.pending.size() > 0)
+          return caf::make_error(caf::sec::runtime_error,
+                                 std::to_string(st.pending.size())
+                                   + " events neither written nor spooled");
+        CDB_WARN("persistence", st.disk->events()
+                                  << " events stay in the spool "
+                                  << st.disk->path()
+                                  << "; the next start writes them");
+      }
       return self->state.written;
     },
   };

@@ -1,9 +1,13 @@
 // persistence: the system of record. Buffers every event it receives and
 // writes them to PostgreSQL in one transaction per batch, when the batch
-// reaches `batch_size` or `flush_interval` has passed. A failed write keeps
-// the batch and retries with backoff: nothing is dropped.
+// reaches `batch_size` or `flush_interval` has passed. A batch the database
+// does not take goes to the spool (an append-only file, synced per batch);
+// while the spool holds anything, new batches queue behind it, and it
+// drains in order, with backoff, once the database answers again. A spool
+// left by a crash is written first at the next start.
 // Takes:  signal, risk_decision, order, order_event, fill,
-//         portfolio_snapshot, trading_state (from every actor); timer;
+//         portfolio_snapshot, trading_state (from every actor),
+//         feed_status (the feed's health changes); timer;
 //         flush (replies the number of events written so far, once all
 //         received events are durable); recover (replies this node's last
 //         trading state: the newest pending one, else the newest recorded;
@@ -13,8 +17,9 @@
 // Runs detached: database calls block its own thread, nobody else's.
 #pragma once
 
-#include <optional>
+#include <memory>
 
+#include "actors/persistence/spool.hpp"
 #include "actors/persistence/store.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
@@ -26,6 +31,7 @@ struct persistence_config {
   nanoseconds flush_interval = 100'000'000;
   std::size_t batch_size = 500;
   nanoseconds retry_max = 5'000'000'000;
+  std::string spool_dir = "var/spool";
 
   void validate(std::vector<std::string>& errors) const;
 };
@@ -33,9 +39,9 @@ struct persistence_config {
 struct persistence_state {
   static inline const char* name = "persistence";
   std::unique_ptr<store> db;
+  std::unique_ptr<spool> disk; ///< Batches the database has not taken yet.
   event_batch pending;
-  /// The run row until it is written (with the first batch that succeeds).
-  std::optional<run_info> pending_run;
+  std::unique_ptr<id_source> feed_ids; ///< Ids of recorded feed reports.
   std::string node; ///< Whose trading states these are (run.node_name).
   std::uint64_t written = 0;
   nanoseconds retry_delay = 0;

@@ -1,5 +1,10 @@
 #include "actors/persistence/store.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
@@ -18,40 +23,6 @@ std::string at(int n) {
 }
 
 void prepare_all(pqxx::connection& c) {
-  c.prepare("signal",
-            "INSERT INTO signals (id, strategy, instrument, direction, "
-            "strength, ref_price, stop_hint, reason, event_time, init_time) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
-              + at(9) + "," + at(10) + ") ON CONFLICT (id) DO NOTHING");
-  c.prepare("decision",
-            "INSERT INTO risk_decisions (id, signal_id, order_id, approved, "
-            "layer, reason, observed, limit_value, requested_qty, "
-            "approved_qty, notes, event_time, init_time) VALUES "
-            "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-              + at(12) + "," + at(13) + ") ON CONFLICT (id) DO NOTHING");
-  c.prepare("order",
-            "INSERT INTO orders (id, decision_id, signal_id, instrument, "
-            "direction, type, qty, limit_price, stop_loss, take_profit, "
-            "reduce_only, event_time, init_time, time_in_force, stop_price, "
-            "parent_id, node) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-              + at(12) + "," + at(13)
-              + ",$14,$15,$16,$17) ON CONFLICT (id) DO NOTHING");
-  c.prepare("order_event",
-            "INSERT INTO order_events (id, order_id, kind, reason, "
-            "event_time, init_time) VALUES ($1,$2,$3,$4,"
-              + at(5) + "," + at(6) + ") ON CONFLICT (id) DO NOTHING");
-  c.prepare("fill",
-            "INSERT INTO fills (id, order_id, instrument, direction, qty, "
-            "price, fee, liquidity, event_time, init_time, slippage_bps) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
-              + at(9) + "," + at(10) + ",$11) ON CONFLICT (id) DO NOTHING");
-  c.prepare("snapshot",
-            "INSERT INTO equity_snapshots (id, equity, cash, exposure, "
-            "realized_pnl, unrealized_pnl, fees, open_positions, event_time, "
-            "start_of_day_equity, margin_used, funding, node, positions) "
-            "VALUES ($1,$2,$3,$4,$5,$6,$7,$8,"
-              + at(9)
-              + ",$10,$11,$12,$13,$14::jsonb) ON CONFLICT (id) DO NOTHING");
   c.prepare("last_account",
             "SELECT id, equity, cash, exposure, realized_pnl, unrealized_pnl,"
             " fees, start_of_day_equity, margin_used, funding,"
@@ -69,19 +40,15 @@ void prepare_all(pqxx::connection& c) {
             " WHERE e.order_id = o.id AND e.kind IN"
             " ('filled', 'cancelled', 'expired', 'rejected'))"
             " ORDER BY o.seq");
-  c.prepare("state", "INSERT INTO trading_state_changes (id, state, reason, "
-                     "event_time, node, trips, peak_equity) VALUES ($1,$2,$3,"
-                       + at(4)
-                       + ",$5,$6::jsonb,$7) ON CONFLICT (id) DO NOTHING");
   c.prepare("last_state",
             "SELECT id, state, reason,"
             " (extract(epoch FROM event_time) * 1e9)::bigint, peak_equity,"
             " trips::text FROM trading_state_changes WHERE node = $1"
             " ORDER BY seq DESC LIMIT 1");
   c.prepare("run",
-            "INSERT INTO runs (id, mode, version, config_hash, started_at) "
-            "VALUES ($1,$2,$3,$4,"
-              + at(5) + ") ON CONFLICT (id) DO NOTHING");
+            "INSERT INTO runs (id, mode, version, config_hash, started_at, "
+            "node) VALUES ($1,$2,$3,$4,"
+              + at(5) + ",$6) ON CONFLICT (id) DO NOTHING");
 }
 
 std::string positions_json(const std::vector<position>& positions) {
@@ -126,11 +93,13 @@ bool mode_from(const std::string& x, trading_mode& out) {
 } // namespace
 
 std::size_t event_batch::size() const {
-  return signals.size() + decisions.size() + orders.size() + order_events.size()
-         + fills.size() + snapshots.size() + states.size();
+  return runs.size() + signals.size() + decisions.size() + orders.size()
+         + order_events.size() + fills.size() + snapshots.size() + states.size()
+         + feed_events.size();
 }
 
 void event_batch::clear() {
+  runs.clear();
   signals.clear();
   decisions.clear();
   orders.clear();
@@ -138,6 +107,7 @@ void event_batch::clear() {
   fills.clear();
   snapshots.clear();
   states.clear();
+  feed_events.clear();
 }
 
 namespace {
@@ -152,6 +122,7 @@ void move_all(std::vector<T>& to, std::vector<T>& from) {
 } // namespace
 
 void event_batch::append(event_batch&& other) {
+  move_all(runs, other.runs);
   move_all(signals, other.signals);
   move_all(decisions, other.decisions);
   move_all(orders, other.orders);
@@ -159,6 +130,7 @@ void event_batch::append(event_batch&& other) {
   move_all(fills, other.fills);
   move_all(snapshots, other.snapshots);
   move_all(states, other.states);
+  move_all(feed_events, other.feed_events);
 }
 
 store::store(std::string dsn) : dsn_(std::move(dsn)) {
@@ -184,50 +156,223 @@ void store::reset() {
   conn_.reset();
 }
 
+namespace {
+
+/// One multi-row INSERT ... ON CONFLICT (id) DO NOTHING per table: a batch
+/// costs a statement per table, not a round trip per event. Values are
+/// literals (strings quoted by libpq, numbers in their shortest exact form,
+/// times as UTC text with microseconds), so nothing is lost in conversion.
+class insert_rows {
+public:
+  insert_rows(pqxx::work& w, const char* table, const char* columns)
+    : w_(w), head_(std::string{"INSERT INTO "} + table + " (" + columns
+                   + ") VALUES ") {
+    // nop
+  }
+
+  insert_rows& text(const std::string& x) {
+    next();
+    sql_ += w_.quote(x);
+    return *this;
+  }
+
+  insert_rows& json(const std::string& x) {
+    text(x);
+    sql_ += "::jsonb";
+    return *this;
+  }
+
+  insert_rows& num(double x) {
+    next();
+    if (std::isnan(x)) {
+      sql_ += "'NaN'";
+    } else if (std::isinf(x)) {
+      sql_ += x > 0 ? "'Infinity'" : "'-Infinity'";
+    } else {
+      char buf[32];
+      auto r = std::to_chars(buf, buf + sizeof(buf), x);
+      sql_.append(buf, r.ptr);
+    }
+    return *this;
+  }
+
+  insert_rows& integer(std::int64_t x) {
+    next();
+    sql_ += std::to_string(x);
+    return *this;
+  }
+
+  insert_rows& boolean(bool x) {
+    next();
+    sql_ += x ? "true" : "false";
+    return *this;
+  }
+
+  /// Nanoseconds since the epoch as timestamptz (microsecond resolution).
+  insert_rows& time(timestamp ns) {
+    next();
+    auto secs = ns >= 0 ? ns / 1'000'000'000 : (ns + 1) / 1'000'000'000 - 1;
+    auto micros = (ns - secs * 1'000'000'000) / 1000;
+    auto t = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "'%04d-%02d-%02d %02d:%02d:%02d.%06lld+00'",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                  tm.tm_min, tm.tm_sec, static_cast<long long>(micros));
+    sql_ += buf;
+    return *this;
+  }
+
+  /// Closes the row; every `max_rows` rows go out as one statement.
+  void end_row() {
+    sql_ += ')';
+    fresh_row_ = true;
+    if (++rows_ == max_rows)
+      exec();
+  }
+
+  /// Sends what is left.
+  void exec() {
+    if (rows_ == 0)
+      return;
+    sql_ += " ON CONFLICT (id) DO NOTHING";
+    w_.exec0(sql_);
+    sql_.clear();
+    rows_ = 0;
+  }
+
+private:
+  static constexpr std::size_t max_rows = 1000;
+
+  void next() {
+    if (fresh_row_) {
+      sql_ += rows_ == 0 ? head_ : std::string{","};
+      sql_ += '(';
+      fresh_row_ = false;
+    } else {
+      sql_ += ',';
+    }
+  }
+
+  pqxx::work& w_;
+  std::string head_;
+  std::string sql_;
+  std::size_t rows_ = 0;
+  bool fresh_row_ = true;
+};
+
+} // namespace
+
 void store::write(const event_batch& b, const std::string& node) {
   connect();
   pqxx::work w{*conn_};
-  for (auto& s : b.signals)
-    w.exec_prepared("signal", s.id, s.strategy, s.instrument,
-                    std::string{to_string(s.direction)}, s.strength,
-                    s.ref_price, s.stop_hint, s.reason, s.event_time,
-                    s.init_time);
-  for (auto& d : b.decisions)
-    w.exec_prepared("decision", d.id, d.signal_id, d.order_id, d.approved,
-                    d.layer, d.reason, d.observed, d.limit, d.requested_qty,
-                    d.approved_qty, d.notes, d.event_time, d.init_time);
-  for (auto& o : b.orders)
-    w.exec_prepared("order", o.id, o.decision_id, o.signal_id, o.instrument,
-                    std::string{to_string(o.direction)},
-                    std::string{to_string(o.type)}, o.qty, o.limit_price,
-                    o.stop_loss, o.take_profit, o.reduce_only, o.event_time,
-                    o.init_time, std::string{to_string(o.tif)}, o.stop_price,
-                    o.parent_id, node);
-  for (auto& e : b.order_events)
-    w.exec_prepared("order_event", e.id, e.order_id,
-                    std::string{to_string(e.kind)}, e.reason, e.event_time,
-                    e.init_time);
-  for (auto& f : b.fills)
-    w.exec_prepared("fill", f.id, f.order_id, f.instrument,
-                    std::string{to_string(f.direction)}, f.qty, f.price, f.fee,
-                    std::string{to_string(f.role)}, f.event_time, f.init_time,
-                    f.slippage_bps);
+  for (auto& r : b.runs)
+    w.exec_prepared("run", r.id, r.mode, r.version, r.config_hash, r.started_at,
+                    r.node);
+  insert_rows sig{w, "signals",
+                  "id, strategy, instrument, direction, strength, ref_price, "
+                  "stop_hint, reason, event_time, init_time"};
+  for (auto& s : b.signals) {
+    sig.text(s.id).text(s.strategy).text(s.instrument);
+    sig.text(to_string(s.direction)).num(s.strength).num(s.ref_price);
+    sig.num(s.stop_hint).text(s.reason).time(s.event_time).time(s.init_time);
+    sig.end_row();
+  }
+  sig.exec();
+  insert_rows dec{w, "risk_decisions",
+                  "id, signal_id, order_id, approved, layer, reason, "
+                  "observed, limit_value, requested_qty, approved_qty, notes, "
+                  "event_time, init_time"};
+  for (auto& d : b.decisions) {
+    dec.text(d.id).text(d.signal_id).text(d.order_id).boolean(d.approved);
+    dec.text(d.layer).text(d.reason).num(d.observed).num(d.limit);
+    dec.num(d.requested_qty).num(d.approved_qty).text(d.notes);
+    dec.time(d.event_time).time(d.init_time);
+    dec.end_row();
+  }
+  dec.exec();
+  insert_rows ord{w, "orders",
+                  "id, decision_id, signal_id, instrument, direction, type, "
+                  "qty, limit_price, stop_loss, take_profit, reduce_only, "
+                  "event_time, init_time, time_in_force, stop_price, "
+                  "parent_id, node"};
+  for (auto& o : b.orders) {
+    ord.text(o.id).text(o.decision_id).text(o.signal_id).text(o.instrument);
+    ord.text(to_string(o.direction)).text(to_string(o.type)).num(o.qty);
+    ord.num(o.limit_price).num(o.stop_loss).num(o.take_profit);
+    ord.boolean(o.reduce_only).time(o.event_time).time(o.init_time);
+    ord.text(to_string(o.tif)).num(o.stop_price).text(o.parent_id).text(node);
+    ord.end_row();
+  }
+  ord.exec();
+  insert_rows ev{w, "order_events",
+                 "id, order_id, kind, reason, event_time, init_time"};
+  for (auto& e : b.order_events) {
+    ev.text(e.id).text(e.order_id).text(to_string(e.kind)).text(e.reason);
+    ev.time(e.event_time).time(e.init_time);
+    ev.end_row();
+  }
+  ev.exec();
+  insert_rows fil{w, "fills",
+                  "id, order_id, instrument, direction, qty, price, fee, "
+                  "liquidity, event_time, init_time, slippage_bps, "
+                  "realized_pnl"};
+  for (auto& f : b.fills) {
+    fil.text(f.id).text(f.order_id).text(f.instrument);
+    fil.text(to_string(f.direction)).num(f.qty).num(f.price).num(f.fee);
+    fil.text(to_string(f.role)).time(f.event_time).time(f.init_time);
+    fil.num(f.slippage_bps).num(f.realized_pnl);
+    fil.end_row();
+  }
+  fil.exec();
+  insert_rows snap{w, "equity_snapshots",
+                   "id, equity, cash, exposure, realized_pnl, "
+                   "unrealized_pnl, fees, open_positions, event_time, "
+                   "start_of_day_equity, margin_used, funding, node, "
+                   "positions"};
+  for (auto& s : b.snapshots) {
+    snap.text(s.id).num(s.equity).num(s.cash).num(s.exposure);
+    snap.num(s.realized_pnl).num(s.unrealized_pnl).num(s.fees);
+    snap.integer(static_cast<std::int64_t>(s.positions.size()));
+    snap.time(s.event_time).num(s.start_of_day_equity).num(s.margin_used);
+    snap.num(s.funding).text(node).json(positions_json(s.positions));
+    snap.end_row();
+  }
+  snap.exec();
+  insert_rows pos{w, "positions",
+                  "id, snapshot_id, node, instrument, qty, avg_price, mark, "
+                  "unrealized_pnl, realized_pnl, perpetual, leverage, margin, "
+                  "liquidation_price, funding, event_time"};
   for (auto& s : b.snapshots)
-    w.exec_prepared("snapshot", s.id, s.equity, s.cash, s.exposure,
-                    s.realized_pnl, s.unrealized_pnl, s.fees,
-                    static_cast<int>(s.positions.size()), s.event_time,
-                    s.start_of_day_equity, s.margin_used, s.funding, node,
-                    positions_json(s.positions));
-  for (auto& s : b.states)
-    w.exec_prepared("state", s.id, std::string{to_string(s.mode)}, s.reason,
-                    s.since, node, trips_json(s.trips), s.peak_equity);
-  w.commit();
-}
-
-void store::write(const run_info& r) {
-  connect();
-  pqxx::work w{*conn_};
-  w.exec_prepared("run", r.id, r.mode, r.version, r.config_hash, r.started_at);
+    for (auto& p : s.positions) {
+      pos.text(s.id + '/' + p.instrument).text(s.id).text(node);
+      pos.text(p.instrument).num(p.qty).num(p.avg_price).num(p.mark);
+      pos.num(p.qty * (p.mark - p.avg_price)).num(p.realized_pnl);
+      pos.boolean(p.perpetual).num(p.leverage).num(p.margin);
+      pos.num(p.liquidation_price).num(p.funding).time(s.event_time);
+      pos.end_row();
+    }
+  pos.exec();
+  insert_rows st{w, "trading_state_changes",
+                 "id, state, reason, event_time, node, trips, peak_equity"};
+  for (auto& s : b.states) {
+    st.text(s.id).text(to_string(s.mode)).text(s.reason).time(s.since);
+    st.text(node).json(trips_json(s.trips)).num(s.peak_equity);
+    st.end_row();
+  }
+  st.exec();
+  insert_rows fe{w, "feed_events",
+                 "id, node, instrument, state, data_age_ms, reason, "
+                 "event_time"};
+  for (auto& e : b.feed_events) {
+    fe.text(e.id).text(node).text(e.status.instrument);
+    fe.text(to_string(e.status.state));
+    fe.num(static_cast<double>(e.status.data_age) / 1e6);
+    fe.text(e.status.reason).time(e.status.event_time);
+    fe.end_row();
+  }
+  fe.exec();
   w.commit();
 }
 

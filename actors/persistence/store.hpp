@@ -10,27 +10,12 @@
 
 #include <pqxx/connection>
 
+#include "messages/market_data.hpp"
 #include "messages/trading.hpp"
 
 namespace cdb {
 
-/// Events waiting to be written, by kind.
-struct event_batch {
-  std::vector<signal> signals;
-  std::vector<risk_decision> decisions;
-  std::vector<order> orders;
-  std::vector<order_event> order_events;
-  std::vector<fill> fills;
-  std::vector<portfolio_snapshot> snapshots;
-  std::vector<trading_state> states;
-
-  std::size_t size() const;
-  void clear();
-  /// Moves every event of `other` to the end of this batch.
-  void append(event_batch&& other);
-};
-
-/// The run row written at start.
+/// The run row: one per node start.
 struct run_info {
   std::string id;
   std::string mode;
@@ -38,6 +23,38 @@ struct run_info {
   std::string config_hash;
   timestamp started_at = 0;
   std::string node; ///< run.node_name: whose trading state is whose.
+  static constexpr const char* type_name = "cdb::run_info";
+  CDB_FIELDS(id, mode, version, config_hash, started_at, node)
+};
+
+/// A feed health report as recorded: persistence gives it its id.
+struct feed_event {
+  std::string id;
+  feed_status status;
+  static constexpr const char* type_name = "cdb::feed_event";
+  CDB_FIELDS(id, status)
+};
+
+/// Events waiting to be written, by kind.
+struct event_batch {
+  std::vector<run_info> runs;
+  std::vector<signal> signals;
+  std::vector<risk_decision> decisions;
+  std::vector<order> orders;
+  std::vector<order_event> order_events;
+  std::vector<fill> fills;
+  std::vector<portfolio_snapshot> snapshots;
+  std::vector<trading_state> states;
+  std::vector<feed_event> feed_events;
+
+  std::size_t size() const;
+  void clear();
+  /// Moves every event of `other` to the end of this batch.
+  void append(event_batch&& other);
+
+  static constexpr const char* type_name = "cdb::event_batch";
+  CDB_FIELDS(runs, signals, decisions, orders, order_events, fills, snapshots,
+             states, feed_events)
 };
 
 class store {
@@ -57,7 +74,6 @@ public:
   /// Writes `batch`; trading states, orders and account snapshots are
   /// recorded as `node`'s.
   void write(const event_batch& batch, const std::string& node = "");
-  void write(const run_info& run);
 
   /// The last trading state recorded for `node`, or nullopt.
   std::optional<trading_state> last_trading_state(const std::string& node);

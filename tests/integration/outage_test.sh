@@ -38,7 +38,7 @@ if [ "$status" -ne 0 ]; then
   tail -n 30 "$tmp/err"
   exit 1
 fi
-for want in "database unavailable at start" "failed (kept, retry" \
+for want in "database unavailable at start" "failed (spooled, retry" \
             "database reachable again"; do
   if grep -qF "$want" "$tmp/err"; then
     echo "ok   log: $want"

@@ -24,6 +24,9 @@ inline persistence_actor::behavior_type recording_persistence(
     [self](const fill& x) { self->state.fills.push_back(x); },
     [self](const portfolio_snapshot& x) { self->state.snapshots.push_back(x); },
     [self](const trading_state& x) { self->state.states.push_back(x); },
+    [self](const feed_status& x) {
+      self->state.feed_events.push_back(feed_event{"", x});
+    },
     [](timer_atom) {},
     [](flush_atom) { return std::uint64_t{0}; },
     // Like the real one: the newest state it was given, or none.

@@ -30,9 +30,11 @@ bool near(double x, double y) {
 
 CAF_TEST(round trip books realized pnl and fees) {
   portfolio p{1000};
-  p.apply(make_fill(side::buy, 2, 100, 0.12));
+  auto opened = p.apply(make_fill(side::buy, 2, 100, 0.12));
+  CAF_CHECK_EQUAL(opened, 0.0);
   CAF_CHECK(near(p.position_qty("BTC"), 2));
-  p.apply(make_fill(side::sell, 2, 110, 0.13));
+  auto closed = p.apply(make_fill(side::sell, 2, 110, 0.13));
+  CAF_CHECK(near(closed, 20)); // the fill reports what it realized
   CAF_CHECK(near(p.position_qty("BTC"), 0));
   auto s = p.snapshot("s", 0);
   CAF_CHECK(near(s.realized_pnl, 20));
@@ -61,7 +63,8 @@ CAF_TEST(adding to a position averages the entry) {
 CAF_TEST(flip through zero starts a new entry at the fill price) {
   portfolio p{1000};
   p.apply(make_fill(side::buy, 1, 100));
-  p.apply(make_fill(side::sell, 3, 110));
+  auto realized = p.apply(make_fill(side::sell, 3, 110));
+  CAF_CHECK(near(realized, 10)); // only the closed unit realizes
   auto& pos = p.positions().at("BTC");
   CAF_CHECK(near(pos.qty, -2));
   CAF_CHECK(near(pos.avg_price, 110));

@@ -1,0 +1,385 @@
+#include "runtime/report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/persistence/schema.hpp"
+
+namespace cdb {
+
+namespace {
+
+/// The selection on a table whose ids embed the run ("kind-run-inc-n"):
+/// $1 run, $2 node, $3 from, $4 to; empty parameters do not filter.
+std::string where(const char* id_column) {
+  std::string run = std::string{"split_part(x."} + id_column + ", '-', 2)";
+  return " WHERE ($1 = '' OR " + run
+         + " = $1)"
+           " AND ($2 = '' OR "
+         + run
+         + " IN (SELECT id FROM runs WHERE node = $2))"
+           " AND ($3 = '' OR x.event_time >= $3::timestamptz)"
+           " AND ($4 = '' OR x.event_time < $4::timestamptz)";
+}
+
+pqxx::result query(pqxx::work& w, const std::string& sql,
+                   const report_filter& f) {
+  return w.exec_params(sql, f.run, f.node, f.from, f.to);
+}
+
+template <class T>
+T get(const pqxx::field& x, T fallback) {
+  return x.is_null() ? fallback : x.as<T>();
+}
+
+constexpr const char* counts_columns
+  = "count(*), count(*) FILTER (WHERE is_trade),"
+    " count(*) FILTER (WHERE is_win), sum(notional), sum(realized_pnl),"
+    " sum(fee)";
+
+/// Reads the six columns of counts_columns starting at `at`.
+report_counts counts(const pqxx::row& row, int at) {
+  report_counts c;
+  c.fills = get<std::int64_t>(row[at], 0);
+  c.trades = get<std::int64_t>(row[at + 1], 0);
+  c.wins = get<std::int64_t>(row[at + 2], 0);
+  c.notional = get<double>(row[at + 3], 0);
+  c.realized_pnl = get<double>(row[at + 4], 0);
+  c.fees = get<double>(row[at + 5], 0);
+  return c;
+}
+
+std::string fixed(double x, int digits = 2) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, x);
+  return buf;
+}
+
+std::string percent(std::int64_t part, std::int64_t whole) {
+  return whole > 0 ? fixed(100.0 * static_cast<double>(part)
+                             / static_cast<double>(whole),
+                           1)
+                       + " %"
+                   : "-";
+}
+
+std::string ms(double x) {
+  return x < 0 ? "-" : fixed(x, 3) + " ms";
+}
+
+/// A text table: columns padded to their widest cell, numbers right.
+class table {
+public:
+  explicit table(std::vector<std::string> head) {
+    rows_.push_back(std::move(head));
+  }
+
+  void add(std::vector<std::string> row) {
+    rows_.push_back(std::move(row));
+  }
+
+  std::string str() const {
+    std::vector<std::size_t> width(rows_[0].size(), 0);
+    for (auto& r : rows_)
+      for (std::size_t i = 0; i < r.size(); ++i)
+        width[i] = std::max(width[i], r[i].size());
+    std::string out;
+    for (std::size_t n = 0; n < rows_.size(); ++n) {
+      for (std::size_t i = 0; i < rows_[n].size(); ++i) {
+        auto pad = std::string(width[i] - rows_[n][i].size(), ' ');
+        out += i == 0 ? rows_[n][i] + pad : "  " + pad + rows_[n][i];
+      }
+      out += '\n';
+    }
+    return out;
+  }
+
+private:
+  std::vector<std::vector<std::string>> rows_;
+};
+
+std::vector<std::string> count_cells(const report_counts& c) {
+  return {std::to_string(c.fills),
+          std::to_string(c.trades),
+          percent(c.wins, c.trades),
+          fixed(c.realized_pnl),
+          fixed(c.fees),
+          fixed(c.realized_pnl - c.fees)};
+}
+
+nlohmann::json counts_json(const report_counts& c) {
+  return {{"fills", c.fills},
+          {"trades", c.trades},
+          {"wins", c.wins},
+          {"win_rate", c.trades > 0
+                         ? nlohmann::json(static_cast<double>(c.wins)
+                                          / static_cast<double>(c.trades))
+                         : nlohmann::json(nullptr)},
+          {"notional", c.notional},
+          {"realized_pnl", c.realized_pnl},
+          {"fees", c.fees},
+          {"net_pnl", c.realized_pnl - c.fees}};
+}
+
+nlohmann::json maybe(double x) {
+  return x < 0 ? nlohmann::json(nullptr) : nlohmann::json(x);
+}
+
+} // namespace
+
+report_data load_report(pqxx::connection& conn, const report_filter& f) {
+  pqxx::work w{conn};
+  auto version = w.exec("SELECT max(version) FROM schema_migrations")[0][0];
+  auto have = get<int>(version, 0);
+  auto need = migrations().back().version;
+  if (have < need)
+    throw std::runtime_error{"the database schema is version "
+                             + std::to_string(have) + "; cdb report needs "
+                             + std::to_string(need)
+                             + " (start a node once: it migrates)"};
+  report_data r;
+  r.runs = query(w,
+                 "SELECT count(*) FROM runs x WHERE ($1 = '' OR x.id = $1)"
+                 " AND ($2 = '' OR x.node = $2)"
+                 " AND ($3 = '' OR x.started_at >= $3::timestamptz)"
+                 " AND ($4 = '' OR x.started_at < $4::timestamptz)",
+                 f)[0][0]
+             .as<std::int64_t>();
+  r.signals = query(w, "SELECT count(*) FROM signals x" + where("id"), f)[0][0]
+                .as<std::int64_t>();
+  auto d = query(w,
+                 "SELECT count(*) FILTER (WHERE approved),"
+                 " count(*) FILTER (WHERE NOT approved) FROM risk_decisions x"
+                   + where("id"),
+                 f)[0];
+  r.approved = get<std::int64_t>(d[0], 0);
+  r.rejected = get<std::int64_t>(d[1], 0);
+  auto l = query(w,
+                 "SELECT count(*), avg(signal_to_order_ms),"
+                 " percentile_cont(0.99) WITHIN GROUP"
+                 " (ORDER BY signal_to_order_ms), avg(order_to_fill_ms),"
+                 " percentile_cont(0.99) WITHIN GROUP"
+                 " (ORDER BY order_to_fill_ms) FROM order_latency x"
+                   + where("order_id"),
+                 f)[0];
+  r.orders = get<std::int64_t>(l[0], 0);
+  r.signal_to_order_avg_ms = get<double>(l[1], -1);
+  r.signal_to_order_p99_ms = get<double>(l[2], -1);
+  r.order_to_fill_avg_ms = get<double>(l[3], -1);
+  r.order_to_fill_p99_ms = get<double>(l[4], -1);
+  r.total = counts(query(w,
+                         std::string{"SELECT "} + counts_columns
+                           + " FROM fill_results x" + where("id"),
+                         f)[0],
+                   0);
+  for (auto row : query(w,
+                        "SELECT node, count(*), (array_agg(equity ORDER BY"
+                        " seq))[1], (array_agg(equity ORDER BY seq DESC))[1],"
+                        " max(peak), max(CASE WHEN peak > 0 THEN (peak -"
+                        " equity) / peak * 100 ELSE 0 END) FROM (SELECT"
+                        " x.node, x.seq, x.equity, max(x.equity) OVER"
+                        " (PARTITION BY x.node ORDER BY x.seq) AS peak FROM"
+                        " equity_snapshots x"
+                          + where("id") + ") e GROUP BY node ORDER BY node",
+                        f)) {
+    report_account a;
+    a.node = row[0].as<std::string>();
+    a.snapshots = row[1].as<std::int64_t>();
+    a.first_equity = get<double>(row[2], 0);
+    a.last_equity = get<double>(row[3], 0);
+    a.peak_equity = get<double>(row[4], 0);
+    a.max_drawdown_pct = get<double>(row[5], 0);
+    r.accounts.push_back(std::move(a));
+  }
+  std::map<std::string, report_strategy> by_strategy;
+  for (auto row : query(w,
+                        "SELECT strategy, count(*) FROM signals x" + where("id")
+                          + " GROUP BY strategy",
+                        f)) {
+    auto& s = by_strategy[row[0].as<std::string>()];
+    s.signals = row[1].as<std::int64_t>();
+  }
+  for (auto row :
+       query(w,
+             std::string{"SELECT strategy, "} + counts_columns
+               + " FROM fill_results x" + where("id") + " GROUP BY strategy",
+             f))
+    by_strategy[row[0].as<std::string>()].c = counts(row, 1);
+  for (auto& [name, s] : by_strategy) {
+    s.strategy = name;
+    r.strategies.push_back(s);
+  }
+  for (auto row : query(w,
+                        std::string{"SELECT day::text, "} + counts_columns
+                          + " FROM fill_results x" + where("id")
+                          + " GROUP BY day ORDER BY day",
+                        f)) {
+    report_day day;
+    day.day = row[0].as<std::string>();
+    day.c = counts(row, 1);
+    r.days.push_back(std::move(day));
+  }
+  w.commit();
+  return r;
+}
+
+std::string report_table(const report_data& r, const report_filter& f) {
+  std::ostringstream out;
+  out << "cdb report";
+  if (!f.run.empty())
+    out << "  run " << f.run;
+  if (!f.node.empty())
+    out << "  node " << f.node;
+  if (!f.from.empty())
+    out << "  from " << f.from;
+  if (!f.to.empty())
+    out << "  to " << f.to;
+  out << "\n\n";
+  table sum{{"summary", ""}};
+  sum.add({"runs", std::to_string(r.runs)});
+  sum.add({"signals", std::to_string(r.signals)});
+  sum.add({"risk decisions approved / rejected",
+           std::to_string(r.approved) + " / " + std::to_string(r.rejected)});
+  sum.add({"orders", std::to_string(r.orders)});
+  sum.add({"fills", std::to_string(r.total.fills)});
+  sum.add({"trades (closing fills)", std::to_string(r.total.trades)});
+  sum.add({"win rate", percent(r.total.wins, r.total.trades)});
+  sum.add({"traded notional", fixed(r.total.notional)});
+  sum.add({"realized PnL", fixed(r.total.realized_pnl)});
+  sum.add({"fees", fixed(r.total.fees)});
+  sum.add(
+    {"net PnL (realized - fees)", fixed(r.total.realized_pnl - r.total.fees)});
+  sum.add({"signal to order avg / p99", ms(r.signal_to_order_avg_ms) + " / "
+                                          + ms(r.signal_to_order_p99_ms)});
+  sum.add({"order to fill avg / p99",
+           ms(r.order_to_fill_avg_ms) + " / " + ms(r.order_to_fill_p99_ms)});
+  out << sum.str();
+  if (!r.accounts.empty()) {
+    table acc{{"node", "snapshots", "first equity", "last equity", "change",
+               "peak", "max drawdown"}};
+    for (auto& a : r.accounts)
+      acc.add({a.node, std::to_string(a.snapshots), fixed(a.first_equity),
+               fixed(a.last_equity), fixed(a.last_equity - a.first_equity),
+               fixed(a.peak_equity), fixed(a.max_drawdown_pct, 3) + " %"});
+    out << '\n' << acc.str();
+  }
+  if (!r.strategies.empty()) {
+    table st{{"strategy", "signals", "fills", "trades", "win rate", "realized",
+              "fees", "net"}};
+    for (auto& s : r.strategies) {
+      std::vector<std::string> row{s.strategy, std::to_string(s.signals)};
+      for (auto& c : count_cells(s.c))
+        row.push_back(c);
+      st.add(std::move(row));
+    }
+    out << '\n' << st.str();
+  }
+  if (!r.days.empty()) {
+    table days{
+      {"day (UTC)", "fills", "trades", "win rate", "realized", "fees", "net"}};
+    for (auto& d : r.days) {
+      std::vector<std::string> row{d.day};
+      for (auto& c : count_cells(d.c))
+        row.push_back(c);
+      days.add(std::move(row));
+    }
+    out << '\n' << days.str();
+  }
+  return out.str();
+}
+
+std::string report_json(const report_data& r, const report_filter& f) {
+  nlohmann::json j;
+  j["filter"] = {
+    {"run", f.run}, {"node", f.node}, {"from", f.from}, {"to", f.to}};
+  j["runs"] = r.runs;
+  j["signals"] = r.signals;
+  j["decisions"] = {{"approved", r.approved}, {"rejected", r.rejected}};
+  j["orders"] = r.orders;
+  j["total"] = counts_json(r.total);
+  j["latency_ms"] = {{"signal_to_order_avg", maybe(r.signal_to_order_avg_ms)},
+                     {"signal_to_order_p99", maybe(r.signal_to_order_p99_ms)},
+                     {"order_to_fill_avg", maybe(r.order_to_fill_avg_ms)},
+                     {"order_to_fill_p99", maybe(r.order_to_fill_p99_ms)}};
+  j["accounts"] = nlohmann::json::array();
+  for (auto& a : r.accounts)
+    j["accounts"].push_back({{"node", a.node},
+                             {"snapshots", a.snapshots},
+                             {"first_equity", a.first_equity},
+                             {"last_equity", a.last_equity},
+                             {"peak_equity", a.peak_equity},
+                             {"max_drawdown_pct", a.max_drawdown_pct}});
+  j["strategies"] = nlohmann::json::array();
+  for (auto& s : r.strategies) {
+    auto row = counts_json(s.c);
+    row["strategy"] = s.strategy;
+    row["signals"] = s.signals;
+    j["strategies"].push_back(std::move(row));
+  }
+  j["days"] = nlohmann::json::array();
+  for (auto& d : r.days) {
+    auto row = counts_json(d.c);
+    row["day"] = d.day;
+    j["days"].push_back(std::move(row));
+  }
+  return j.dump(2) + '\n';
+}
+
+int report_main(const std::vector<std::string>& args, const char* env_dsn) {
+  report_filter f;
+  std::string dsn = env_dsn != nullptr ? env_dsn : "";
+  std::string format = "table";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto& a = args[i];
+    auto value = [&](const std::string& flag, std::string& out) {
+      if (a == flag && i + 1 < args.size()) {
+        out = args[++i];
+        return true;
+      }
+      if (a.rfind(flag + "=", 0) == 0) {
+        out = a.substr(flag.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    if (value("--dsn", dsn) || value("--run", f.run) || value("--node", f.node)
+        || value("--from", f.from) || value("--to", f.to)
+        || value("--format", format))
+      continue;
+    std::cerr << "cdb report: unexpected argument '" << a
+              << "'\nusage: cdb report [--dsn DSN] [--run ID] [--node NAME]"
+                 " [--from TIME] [--to TIME] [--format table|json]\n";
+    return 2;
+  }
+  if (format != "table" && format != "json") {
+    std::cerr << "cdb report: --format = " << format
+              << ": must be table or json\n";
+    return 2;
+  }
+  if (dsn.empty()) {
+    std::cerr << "cdb report: no database: give --dsn or set "
+                 "CDB_PERSISTENCE_DSN\n";
+    return 2;
+  }
+  try {
+    pqxx::connection conn{dsn};
+    auto r = load_report(conn, f);
+    std::cout << (format == "json" ? report_json(r, f) : report_table(r, f));
+    return 0;
+  } catch (const pqxx::broken_connection& e) {
+    // libpq's message names host and socket, never the password.
+    std::cerr << "cdb report: cannot connect: " << e.what();
+  } catch (const std::exception& e) {
+    std::cerr << "cdb report: " << e.what() << '\n';
+  }
+  return 1;
+}
+
+} // namespace cdb
