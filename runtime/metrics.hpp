@@ -3,11 +3,65 @@
 // publish them. No CAF include.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 
 namespace cdb {
+
+/// Durations in seconds, counted into exponential buckets (upper bounds
+/// 10 us x 1.25^i, up to ~50 s, and one for anything longer). Lock-free;
+/// quantiles are bucket upper bounds, so at most 25 % high.
+class latency_histogram {
+public:
+  static constexpr std::size_t buckets = 70;
+
+  static double bound(std::size_t i) noexcept {
+    return i + 1 >= buckets ? std::numeric_limits<double>::infinity()
+                            : 1e-5 * std::pow(1.25, static_cast<double>(i));
+  }
+
+  void observe(double seconds) noexcept {
+    std::size_t i = 0;
+    if (seconds > 1e-5)
+      i = static_cast<std::size_t>(
+        std::ceil(std::log(seconds / 1e-5) / std::log(1.25) - 1e-9));
+    counts_[std::min(i, buckets - 1)].fetch_add(1, std::memory_order_relaxed);
+    count_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  std::uint64_t count() const noexcept {
+    return count_.load(std::memory_order_relaxed);
+  }
+
+  std::uint64_t count_in(std::size_t i) const noexcept {
+    return counts_[i].load(std::memory_order_relaxed);
+  }
+
+  /// The upper bound of the bucket holding quantile `q`; 0 when empty.
+  double quantile(double q) const noexcept {
+    auto n = count();
+    if (n == 0)
+      return 0;
+    auto rank = static_cast<std::uint64_t>(
+      std::ceil(q * static_cast<double>(n)));
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i < buckets; ++i) {
+      seen += count_in(i);
+      if (seen >= rank && seen > 0)
+        return bound(i);
+    }
+    return bound(buckets - 1);
+  }
+
+private:
+  std::array<std::atomic<std::uint64_t>, buckets> counts_{};
+  std::atomic<std::uint64_t> count_{0};
+};
 
 struct node_metrics {
   std::atomic<std::uint64_t> ticks{0};
@@ -29,6 +83,9 @@ struct node_metrics {
   std::atomic<std::uint64_t> persist_backlog{0}; ///< In memory + spooled.
   std::atomic<std::uint64_t> persist_spooled{0}; ///< Events in the spool.
   std::atomic<std::uint64_t> persist_spool_bytes{0};
+  /// From an event's arrival at persistence to its batch being durable
+  /// (committed, or synced to the spool).
+  latency_histogram persist_latency;
   std::atomic<double> equity{0};
   std::atomic<double> realized_pnl{0};
   std::atomic<double> fees{0};

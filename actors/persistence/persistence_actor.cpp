@@ -33,6 +33,22 @@ namespace {
 
 using self_ptr = persistence_actor::stateful_pointer<persistence_state>;
 
+std::int64_t steady_now() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+           std::chrono::steady_clock::now().time_since_epoch())
+    .count();
+}
+
+/// The pending batch is durable (committed or synced to the spool).
+void durable(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  auto now = steady_now();
+  for (auto t : st.arrivals)
+    ctx.metrics->persist_latency.observe(static_cast<double>(now - t) * 1e-9);
+  st.arrivals.clear();
+  st.pending.clear();
+}
+
 void update_gauges(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
   ctx.metrics->persist_spooled = st.disk->events();
@@ -126,7 +142,7 @@ bool spill(self_ptr self, const actor_context& ctx) {
     CDB_ERROR("persistence", "kept in memory: " << e.what());
     return false;
   }
-  st.pending.clear();
+  durable(self, ctx);
   return true;
 }
 
@@ -142,7 +158,7 @@ void flush(self_ptr self, const persistence_config& cfg,
     if (st.disk->empty() && may_try) {
       try {
         st.db->write(st.pending, st.node);
-        st.pending.clear();
+        durable(self, ctx);
         written(self, ctx, n);
         recovered(self, "backlog written");
       } catch (const std::exception& e) {
@@ -163,6 +179,7 @@ template <class T>
 void add(self_ptr self, const persistence_config& cfg, const actor_context& ctx,
          std::vector<T>& to, T x) {
   to.push_back(std::move(x));
+  self->state.arrivals.push_back(steady_now());
   ctx.metrics->persist_backlog++;
   if (self->state.pending.size() >= cfg.batch_size)
     flush(self, cfg, ctx);

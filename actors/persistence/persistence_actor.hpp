@@ -41,6 +41,8 @@ struct persistence_state {
   std::unique_ptr<store> db;
   std::unique_ptr<spool> disk; ///< Batches the database has not taken yet.
   event_batch pending;
+  /// When each pending event arrived (steady clock, ns): for the latency.
+  std::vector<std::int64_t> arrivals;
   std::unique_ptr<id_source> feed_ids; ///< Ids of recorded feed reports.
   std::string node; ///< Whose trading states these are (run.node_name).
   std::uint64_t written = 0;

@@ -217,7 +217,7 @@ CAF_TEST(values survive the trip exactly) {
   store s{db.dsn};
   event_batch b;
   auto x = make_signal("sig-r2-1-1", "ema_cross", t0);
-  x.reason = "it's \"odd\" \\ \xc3\xbc; DROP TABLE signals; --";
+  x.reason = "it's \"odd\" \\ \\N \t\r\n \xc3\xbc; DROP TABLE signals; --";
   x.strength = 0.1 + 0.2; // not a short decimal
   x.ref_price = std::numeric_limits<double>::quiet_NaN();
   x.stop_hint = -std::numeric_limits<double>::infinity();
