@@ -124,6 +124,7 @@ fake_execution(execution_actor::stateful_pointer<exec_state> self,
     [](const execution_wiring&) {},
     [](timer_atom) {},
     [](recover_account_atom) {},
+    [](const persisted_ack&) {},
     [](snapshot_atom) { return portfolio_snapshot{}; },
   };
 }

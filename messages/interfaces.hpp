@@ -11,7 +11,7 @@
 //   feed ──market_sink──► signal ──signal_sink──► risk ──submit_order──►
 //   execution execution ──portfolio_sink──► risk, circuit_breaker
 //   circuit_breaker ──risk_control (trading_state, flatten)──► risk
-//   everyone ──persistence_actor──► persistence
+//   everyone ──persistence_actor──► persistence ──persisted_ack──► producer
 #pragma once
 
 #include <caf/replies_to.hpp>
@@ -93,6 +93,7 @@ using execution_actor = market_sink::extend<
   caf::reacts_to<submit_order>, caf::reacts_to<cancel_order>,
   caf::reacts_to<amend_order>, caf::reacts_to<execution_wiring>,
   caf::reacts_to<timer_atom>, caf::reacts_to<recover_account_atom>,
+  caf::reacts_to<persisted_ack>,
   caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
 
 /// Execution seen from the circuit breaker: it can ask for the account and
@@ -119,6 +120,7 @@ using circuit_breaker_actor = breaker_inbox::extend<
   caf::replies_to<resume_trading>::with<trading_state>,
   caf::replies_to<flatten_positions>::with<trading_state>,
   caf::reacts_to<breaker_wiring>, caf::reacts_to<timer_atom>,
+  caf::reacts_to<persisted_ack>,
   caf::replies_to<state_atom>::with<trading_state>>;
 
 struct risk_wiring {
@@ -133,7 +135,7 @@ struct risk_wiring {
 using risk_actor = market_sink::extend<
   caf::reacts_to<signal>, caf::reacts_to<portfolio_snapshot>,
   caf::reacts_to<trading_state>, caf::reacts_to<flatten_positions>,
-  caf::reacts_to<risk_wiring>>;
+  caf::reacts_to<risk_wiring>, caf::reacts_to<persisted_ack>>;
 
 struct signal_wiring {
   static constexpr const char* type_name = "cdb::signal_wiring";
@@ -144,7 +146,7 @@ struct signal_wiring {
 };
 
 using signal_actor = market_sink::extend<
-  caf::reacts_to<signal_wiring>,
+  caf::reacts_to<signal_wiring>, caf::reacts_to<persisted_ack>,
   caf::replies_to<state_atom>::with<signal_status>>;
 
 } // namespace cdb

@@ -198,6 +198,15 @@ struct portfolio_snapshot {
              start_of_day_equity, positions, event_time, margin_used, funding)
 };
 
+/// Persistence to a producer: these events of yours are durable (written,
+/// or synced to the spool); forget them. Until then a producer keeps each
+/// event and sends it again to a new persistence.
+struct persisted_ack {
+  static constexpr const char* type_name = "cdb::persisted_ack";
+  std::vector<std::string> ids;
+  CDB_FIELDS(ids)
+};
+
 /// What a (re)started execution takes over: the node's last recorded
 /// account and its orders without a final event, each with the quantity
 /// still open. `found` is false when the node has recorded no account.

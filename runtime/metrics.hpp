@@ -86,6 +86,10 @@ struct node_metrics {
   /// From an event's arrival at persistence to its batch being durable
   /// (committed, or synced to the spool).
   latency_histogram persist_latency;
+  /// Events producers keep until persistence acknowledges them.
+  std::atomic<std::uint64_t> persist_unacked{0};
+  /// Events producers gave up on (persistence silent beyond the limit).
+  std::atomic<std::uint64_t> persist_dropped{0};
   std::atomic<double> equity{0};
   std::atomic<double> realized_pnl{0};
   std::atomic<double> fees{0};

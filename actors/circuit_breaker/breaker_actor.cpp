@@ -35,7 +35,9 @@ void apply(self_ptr self, const actor_context& ctx, const breaker_update& u) {
   CDB_WARN("circuit_breaker",
            "trading " << to_string(st.current.mode) << ": " << u.reason);
   if (st.peers.persistence)
-    self->send(st.peers.persistence, st.current);
+    st.box->send(caf::actor_cast<caf::actor>(self),
+                 caf::actor_cast<caf::actor>(st.peers.persistence),
+                 st.current.id, caf::make_message(st.current));
   announce(self, ctx);
   if (u.flatten && st.peers.risk) {
     CDB_WARN("circuit_breaker", "ordering a flatten: " << u.reason);
@@ -130,6 +132,8 @@ spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
   auto& st = self->state;
   st.rules = std::make_unique<breaker>(cfg);
   st.ids = std::make_unique<id_source>(ctx.ids("st"));
+  st.box = std::make_unique<outbox>("circuit_breaker", outbox_limit,
+                                    ctx.metrics);
   st.current = st.rules->state(st.ids->next(), "recovering", ctx.clock->now());
   self->set_down_handler([self, ctx](caf::down_msg& dm) {
     auto& peers = self->state.peers;
@@ -177,12 +181,16 @@ spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
         self->send(self->state.peers.risk, f);
       return self->state.current;
     },
+    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
     [self, ctx](breaker_wiring& w) {
       auto& st = self->state;
       if (w.feed && w.feed != st.peers.feed)
         self->send(w.feed, subscribe_atom::value,
                    caf::actor_cast<status_sink>(self));
       auto old = st.peers;
+      st.box->rewire(caf::actor_cast<caf::actor>(self),
+                     caf::actor_cast<caf::actor>(old.persistence),
+                     caf::actor_cast<caf::actor>(w.persistence));
       st.peers = std::move(w);
       watch(self, ctx, old.risk, st.peers.risk, "risk");
       watch(self, ctx, old.execution, st.peers.execution, "execution");

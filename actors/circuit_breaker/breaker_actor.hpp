@@ -13,9 +13,12 @@
 //         most severe active trip.
 #pragma once
 
+#include <memory>
+
 #include "actors/circuit_breaker/breaker.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/outbox.hpp"
 
 namespace cdb {
 
@@ -24,6 +27,8 @@ struct breaker_state {
   std::unique_ptr<breaker> rules;
   trading_state current;
   breaker_wiring peers;
+  /// Events sent to persistence, kept until it acknowledges them.
+  std::unique_ptr<outbox> box;
   std::unique_ptr<id_source> ids;
   bool recovered = false;  ///< The recorded state is in (or known absent).
   bool recovering = false; ///< Asked persistence, awaiting the answer.

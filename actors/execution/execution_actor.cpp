@@ -15,8 +15,13 @@ using self_ptr = execution_actor::stateful_pointer<execution_state>;
 
 template <class T>
 void record(self_ptr self, T&& x) {
-  if (self->state.peers.persistence)
-    self->send(self->state.peers.persistence, std::forward<T>(x));
+  auto& st = self->state;
+  if (!st.peers.persistence)
+    return;
+  std::string id = x.id;
+  st.box->send(caf::actor_cast<caf::actor>(self),
+               caf::actor_cast<caf::actor>(st.peers.persistence), std::move(id),
+               caf::make_message(std::forward<T>(x)));
 }
 
 /// Whether a venue event is a venue problem the breaker counts: not the
@@ -205,6 +210,7 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
                                                ctx.ids("xit"), ctx.ids("liq")},
                                      *st.sink);
   st.snapshot_ids = std::make_unique<id_source>(ctx.ids("eq"));
+  st.box = std::make_unique<outbox>("execution", outbox_limit, ctx.metrics);
   ctx.metrics->equity = cfg.initial_cash;
   auto interval = std::chrono::nanoseconds{cfg.snapshot_interval};
   self->delayed_send(self, interval, timer_atom::value);
@@ -256,12 +262,16 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
                                       std::string{"feed_"} + to_string(s.state),
                                       std::max(t, s.event_time), now());
     },
+    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
     [self, cfg, ctx](execution_wiring& w) {
       auto& st = self->state;
       auto& peers = st.peers;
       if (w.feed && w.feed != peers.feed)
         self->send(w.feed, subscribe_atom::value,
                    caf::actor_cast<market_sink>(self));
+      st.box->rewire(caf::actor_cast<caf::actor>(self),
+                     caf::actor_cast<caf::actor>(peers.persistence),
+                     caf::actor_cast<caf::actor>(w.persistence));
       peers = std::move(w);
       if (!st.recovered) {
         recover(self, cfg, ctx);

@@ -24,6 +24,7 @@
 #include "actors/execution/venue.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/outbox.hpp"
 
 namespace cdb {
 
@@ -39,6 +40,8 @@ struct execution_state {
   std::unique_ptr<venue_sink> sink;
   std::unique_ptr<venue> paper;
   execution_wiring peers;
+  /// Events sent to persistence, kept until it acknowledges them.
+  std::unique_ptr<outbox> box;
   std::unique_ptr<id_source> snapshot_ids;
   std::uint64_t refused = 0;
   bool filled = false; ///< A fill since the last snapshot.

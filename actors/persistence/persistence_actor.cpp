@@ -1,5 +1,6 @@
 #include "actors/persistence/persistence_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -47,6 +48,18 @@ void durable(self_ptr self, const actor_context& ctx) {
     ctx.metrics->persist_latency.observe(static_cast<double>(now - t) * 1e-9);
   st.arrivals.clear();
   st.pending.clear();
+  // One acknowledgement per producer, its events in the order received.
+  std::vector<std::pair<caf::strong_actor_ptr, persisted_ack>> acks;
+  for (auto& [sender, id] : st.senders) {
+    auto i = std::find_if(acks.begin(), acks.end(),
+                          [&](auto& a) { return a.first == sender; });
+    if (i == acks.end())
+      i = acks.emplace(acks.end(), sender, persisted_ack{});
+    i->second.ids.push_back(std::move(id));
+  }
+  st.senders.clear();
+  for (auto& [sender, ack] : acks)
+    caf::anon_send(caf::actor_cast<caf::actor>(sender), std::move(ack));
 }
 
 void update_gauges(self_ptr self, const actor_context& ctx) {
@@ -142,6 +155,9 @@ bool spill(self_ptr self, const actor_context& ctx) {
     CDB_ERROR("persistence", "kept in memory: " << e.what());
     return false;
   }
+  // The gauges first: whoever hears the acknowledgement sees the spool.
+  ctx.metrics->persist_spooled = st.disk->events();
+  ctx.metrics->persist_spool_bytes = st.disk->bytes();
   durable(self, ctx);
   return true;
 }
@@ -178,6 +194,8 @@ void flush(self_ptr self, const persistence_config& cfg,
 template <class T>
 void add(self_ptr self, const persistence_config& cfg, const actor_context& ctx,
          std::vector<T>& to, T x) {
+  if (auto sender = self->current_sender())
+    self->state.senders.emplace_back(std::move(sender), x.id);
   to.push_back(std::move(x));
   self->state.arrivals.push_back(steady_now());
   ctx.metrics->persist_backlog++;
@@ -248,8 +266,13 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
     },
     [=, &p](trading_state& x) { add(self, cfg, ctx, p.states, std::move(x)); },
     [=, &p](feed_status& x) {
-      add(self, cfg, ctx, p.feed_events,
-          feed_event{self->state.feed_ids->next(), std::move(x)});
+      // The feed keeps no copy: its reports are not acknowledged.
+      p.feed_events.push_back(
+        feed_event{self->state.feed_ids->next(), std::move(x)});
+      self->state.arrivals.push_back(steady_now());
+      ctx.metrics->persist_backlog++;
+      if (p.size() >= cfg.batch_size)
+        flush(self, cfg, ctx);
     },
     [=](timer_atom) {
       flush(self, cfg, ctx);

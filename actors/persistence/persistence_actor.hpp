@@ -8,6 +8,8 @@
 // Takes:  signal, risk_decision, order, order_event, fill,
 //         portfolio_snapshot, trading_state (from every actor),
 //         feed_status (the feed's health changes); timer;
+//         acknowledges each producer's events (persisted_ack, to the
+//         sender) once their batch is durable: committed or spooled;
 //         flush (replies the number of events written so far, once all
 //         received events are durable); recover (replies this node's last
 //         trading state: the newest pending one, else the newest recorded;
@@ -43,6 +45,8 @@ struct persistence_state {
   event_batch pending;
   /// When each pending event arrived (steady clock, ns): for the latency.
   std::vector<std::int64_t> arrivals;
+  /// Who sent which pending event: acknowledged once the batch is durable.
+  std::vector<std::pair<caf::strong_actor_ptr, std::string>> senders;
   std::unique_ptr<id_source> feed_ids; ///< Ids of recorded feed reports.
   std::string node; ///< Whose trading states these are (run.node_name).
   std::uint64_t written = 0;

@@ -28,9 +28,12 @@ void dispatch(risk_actor::stateful_pointer<risk_state> self,
     if (!d.approved && peers.breaker)
       self->send(peers.breaker, d); // the rejection burst rule counts these
     if (peers.persistence) {
-      self->send(peers.persistence, d);
+      auto me = caf::actor_cast<caf::actor>(self);
+      auto db = caf::actor_cast<caf::actor>(peers.persistence);
+      auto& box = *self->state.box;
+      box.send(me, db, d.id, caf::make_message(d));
       if (out.approved)
-        self->send(peers.persistence, *out.approved);
+        box.send(me, db, out.approved->id, caf::make_message(*out.approved));
     }
     if (out.approved && peers.execution)
       self->send(peers.execution, submit_order{std::move(*out.approved)});
@@ -44,6 +47,7 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
            actor_context ctx) {
   self->state.engine = std::make_unique<risk_engine>(cfg, ctx.ids("dec"),
                                                      ctx.ids("ord"));
+  self->state.box = std::make_unique<outbox>("risk", outbox_limit, ctx.metrics);
   // Until the circuit breaker has sent the trading state and execution the
   // account, the engine rejects every signal "not_ready".
   return {
@@ -90,8 +94,12 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
       if (w.feed && w.feed != peers.feed)
         self->send(w.feed, subscribe_atom::value,
                    caf::actor_cast<market_sink>(self));
+      self->state.box->rewire(caf::actor_cast<caf::actor>(self),
+                              caf::actor_cast<caf::actor>(peers.persistence),
+                              caf::actor_cast<caf::actor>(w.persistence));
       peers = std::move(w);
     },
+    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
   };
 }
 

@@ -12,9 +12,12 @@
 //         HALTED.
 #pragma once
 
+#include <memory>
+
 #include "actors/risk/engine.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/outbox.hpp"
 
 namespace cdb {
 
@@ -22,6 +25,8 @@ struct risk_state {
   static inline const char* name = "risk";
   std::unique_ptr<risk_engine> engine;
   risk_wiring peers;
+  /// Events sent to persistence, kept until it acknowledges them.
+  std::unique_ptr<outbox> box;
 };
 
 risk_actor::behavior_type

@@ -34,6 +34,15 @@ void report(self_ptr self, const actor_context& ctx) {
   st.reported_warm = warm;
 }
 
+/// Sends an event to persistence and keeps it until acknowledged.
+void record(self_ptr self, std::string id, caf::message msg) {
+  auto& st = self->state;
+  if (st.peers.persistence)
+    st.box->send(caf::actor_cast<caf::actor>(self),
+                 caf::actor_cast<caf::actor>(st.peers.persistence),
+                 std::move(id), std::move(msg));
+}
+
 /// Stamps and sends what the engine produced.
 void send_out(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
@@ -44,8 +53,7 @@ void send_out(self_ptr self, const actor_context& ctx) {
     CDB_DEBUG("signal", s.id << ' ' << s.strategy << ' '
                              << to_string(s.direction) << ' ' << s.instrument
                              << ": " << s.reason);
-    if (st.peers.persistence)
-      self->send(st.peers.persistence, s);
+    record(self, s.id, caf::make_message(s));
     if (st.peers.risk)
       self->send(st.peers.risk, std::move(s));
   }
@@ -62,6 +70,7 @@ spawn_signal(signal_actor::stateful_pointer<signal_state> self,
   auto& st = self->state;
   st.ids = std::make_unique<id_source>(ctx.ids("sig"));
   st.engine = std::make_unique<signal_engine>(cfg);
+  st.box = std::make_unique<outbox>("signal", outbox_limit, ctx.metrics);
   ctx.metrics->signal_warm = false;
   return {
     [self, ctx](const trade_tick& t) {
@@ -115,8 +124,12 @@ spawn_signal(signal_actor::stateful_pointer<signal_state> self,
       if (w.feed && w.feed != peers.feed)
         self->send(w.feed, history_atom::value,
                    caf::actor_cast<market_sink>(self));
+      self->state.box->rewire(caf::actor_cast<caf::actor>(self),
+                              caf::actor_cast<caf::actor>(peers.persistence),
+                              caf::actor_cast<caf::actor>(w.persistence));
       peers = std::move(w);
     },
+    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
     [self](state_atom) {
       auto& st = self->state;
       signal_status s;

@@ -15,6 +15,7 @@
 #include "actors/signal/engine.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/outbox.hpp"
 
 namespace cdb {
 
@@ -23,6 +24,8 @@ struct signal_state {
   std::unique_ptr<signal_engine> engine;
   std::vector<signal> out; ///< Reused per message.
   signal_wiring peers;
+  /// Events sent to persistence, kept until it acknowledges them.
+  std::unique_ptr<outbox> box;
   std::unique_ptr<id_source> ids;
   std::uint64_t history_trades = 0;
   std::uint64_t history_bars = 0;

@@ -3,7 +3,8 @@
 # incarnation must produce signals, and risk must keep turning them into
 # filled orders. A second run kills risk, which holds the only order path; a
 # third kills execution, which must take over its account from PostgreSQL
-# (no reset to the initial cash) and fill again.
+# (no reset to the initial cash) and fill again; a fourth kills persistence,
+# and the database must still hold every event the node counted.
 # (The losing-streak rule is off: a random market may trip it, and this test
 # needs orders flowing after the restart.)
 set -euo pipefail
@@ -17,20 +18,22 @@ q() { psql "$CDB_TEST_DSN" -v ON_ERROR_STOP=1 -tAc "$1"; }
 failed=0
 node="e2e-restart-$$-$RANDOM"
 
-run_with_kill() { # run_with_kill ACTOR -> sets $run
+run_with_kill() { # run_with_kill ACTOR [OPTION...] -> sets $run
+  local actor=$1
+  shift
   "$cdb" run --config "$src/config/paper.conf" --feed.max_ticks=16000 \
-    --run.node_name="$node-$1" \
+    --run.node_name="$node-$actor" \
     --market.step=2ms --signal.bars=40ms \
     '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
-    --run.chaos_kill_actor="$1" --run.chaos_kill_after=1500ms \
-    --circuit_breaker.losing_streak_action=off \
+    --run.chaos_kill_actor="$actor" --run.chaos_kill_after=1500ms \
+    --circuit_breaker.losing_streak_action=off "$@" \
     >"$tmp/out" 2>"$tmp/err" || {
     echo "cdb run failed with status $?"; tail -n 30 "$tmp/err"; exit 1; }
   run=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/out")
-  if grep -q "restarted $1 (incarnation 2)" "$tmp/err"; then
-    echo "ok   $1 restart logged"
+  if grep -q "restarted $actor (incarnation 2)" "$tmp/err"; then
+    echo "ok   $actor restart logged"
   else
-    echo "FAIL $1 restart not logged"; failed=$((failed + 1))
+    echo "FAIL $actor restart not logged"; failed=$((failed + 1))
   fi
 }
 
@@ -84,6 +87,40 @@ else
 fi
 expect_rows "the restarted execution filled orders" \
   "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-2-%'"
+
+
+# Killing persistence loses its mailbox and its unwritten batch; the
+# producers keep every event until it is acknowledged and send the rest to
+# the new persistence: the database holds exactly what the node counted.
+# (A 1 s flush interval makes sure a batch is pending when the kill comes.)
+run_with_kill persistence --persistence.flush_interval=1s
+if sed -n '/restarted persistence (incarnation 2)/,$p' "$tmp/err" |
+  grep -q "unacknowledged events to the new persistence"; then
+  echo "ok   producers sent their unacknowledged events again"
+else
+  echo "FAIL no producer resent events after the persistence restart"
+  failed=$((failed + 1))
+fi
+last=$(grep '| fills ' "$tmp/out" | tail -n 1)
+exact() { # exact WHAT NODE_COUNT SQL
+  local n
+  n=$(q "$3")
+  if [ "$n" = "$2" ] && [ "$n" -gt 0 ]; then
+    echo "ok   $1: node counted $2, database has $n"
+  else
+    echo "FAIL $1: node counted $2, database has $n"; failed=$((failed + 1))
+  fi
+}
+exact "signals across the persistence restart" \
+  "$(sed -n 's/.*| signals \([0-9]*\) |.*/\1/p' <<<"$last")" \
+  "SELECT count(*) FROM signals WHERE id LIKE 'sig-$run-%'"
+exact "fills across the persistence restart" \
+  "$(sed -n 's/.*| fills \([0-9]*\) |.*/\1/p' <<<"$last")" \
+  "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-%'"
+approved=$(sed -n 's/.*| approved \([0-9]*\) rejected \([0-9]*\) |.*/\1 \2/p' <<<"$last")
+exact "risk decisions across the persistence restart" \
+  "$(( ${approved% *} + ${approved#* } ))" \
+  "SELECT count(*) FROM risk_decisions WHERE id LIKE 'dec-$run-%'"
 
 [ "$failed" -eq 0 ] || tail -n 20 "$tmp/err"
 echo "signal_restart: $failed failed"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
@@ -64,6 +65,32 @@ public:
 
   temp_file(const temp_file&) = delete;
   temp_file& operator=(const temp_file&) = delete;
+
+  const std::string& path() const noexcept {
+    return path_;
+  }
+
+private:
+  std::string path_;
+};
+
+/// A fresh directory under /tmp, removed with everything in it.
+class temp_dir {
+public:
+  temp_dir() {
+    char name[] = "/tmp/cdb-test-dir-XXXXXX";
+    if (mkdtemp(name) == nullptr)
+      throw std::runtime_error{"mkdtemp failed"};
+    path_ = name;
+  }
+
+  ~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
 
   const std::string& path() const noexcept {
     return path_;

@@ -1,0 +1,68 @@
+// What a producer (signal, risk, execution, circuit breaker) sent to
+// persistence and keeps until persistence acknowledges it as durable
+// (persisted_ack: committed, or synced to the spool). When persistence is
+// replaced (a restart re-wires everyone), everything kept goes to the new
+// one again, in order; the database ignores what it already has. Bounded:
+// beyond `limit` events the oldest are dropped, logged and counted
+// (persist_dropped), so a dead persistence never costs unbounded memory.
+#pragma once
+
+#include <cstddef>
+#include <list>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/message.hpp>
+
+#include "runtime/metrics.hpp"
+
+namespace cdb {
+
+/// Events one producer keeps at most (about 50 MB of typical events).
+constexpr std::size_t outbox_limit = 100'000;
+
+class outbox {
+public:
+  outbox(const char* owner, std::size_t limit, metrics_ptr metrics);
+  ~outbox();
+
+  outbox(const outbox&) = delete;
+  outbox& operator=(const outbox&) = delete;
+
+  /// Sends `msg` (the event `id`) to `db` under `self`'s identity, so the
+  /// acknowledgement comes back, and keeps it until then. Without a
+  /// persistence it is only kept.
+  void send(const caf::actor& self, const caf::actor& db, std::string id,
+            caf::message msg);
+
+  /// Forgets the acknowledged events.
+  void ack(const std::vector<std::string>& ids);
+
+  /// Sends everything kept to `db` (a new persistence), oldest first.
+  void resend(const caf::actor& self, const caf::actor& db);
+
+  /// A wiring arrived: resends to `now` if it replaces `before`.
+  void rewire(const caf::actor& self, const caf::actor& before,
+              const caf::actor& now) {
+    if (now && now != before)
+      resend(self, now);
+  }
+
+  std::size_t size() const noexcept {
+    return kept_.size();
+  }
+
+private:
+  using entry = std::pair<std::string, caf::message>;
+
+  const char* owner_;
+  std::size_t limit_;
+  metrics_ptr metrics_;
+  std::list<entry> kept_;
+  std::unordered_map<std::string, std::list<entry>::iterator> index_;
+};
+
+} // namespace cdb
