@@ -13,6 +13,7 @@
 
 #include "runtime/admin_http.hpp"
 #include "runtime/exchange_sim.hpp"
+#include "runtime/flags.hpp"
 #include "runtime/log.hpp"
 #include "runtime/options.hpp"
 #include "runtime/report.hpp"
@@ -55,15 +56,7 @@ int admin_main(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto& a = args[i];
     auto value = [&](const std::string& flag, std::string& out) {
-      if (a == flag && i + 1 < args.size()) {
-        out = args[++i];
-        return true;
-      }
-      if (a.rfind(flag + "=", 0) == 0) {
-        out = a.substr(flag.size() + 1);
-        return true;
-      }
-      return false;
+      return cdb::flag_value(args, i, flag, out);
     };
     if (value("--url", url) || value("--reason", reason)
         || value("--token", token))

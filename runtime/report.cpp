@@ -11,6 +11,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/persistence/schema.hpp"
+#include "runtime/flags.hpp"
 
 namespace cdb {
 
@@ -339,15 +340,7 @@ int report_main(const std::vector<std::string>& args, const char* env_dsn) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto& a = args[i];
     auto value = [&](const std::string& flag, std::string& out) {
-      if (a == flag && i + 1 < args.size()) {
-        out = args[++i];
-        return true;
-      }
-      if (a.rfind(flag + "=", 0) == 0) {
-        out = a.substr(flag.size() + 1);
-        return true;
-      }
-      return false;
+      return flag_value(args, i, flag, out);
     };
     if (value("--dsn", dsn) || value("--run", f.run) || value("--node", f.node)
         || value("--from", f.from) || value("--to", f.to)
@@ -370,6 +363,19 @@ int report_main(const std::vector<std::string>& args, const char* env_dsn) {
   }
   try {
     pqxx::connection conn{dsn};
+    for (auto [flag, value] : {std::pair{"--from", f.from}, {"--to", f.to}}) {
+      if (value.empty())
+        continue;
+      try {
+        pqxx::nontransaction w{conn};
+        w.exec_params("SELECT $1::timestamptz", value);
+      } catch (const pqxx::data_exception&) {
+        std::cerr << "cdb report: " << flag << " = " << value
+                  << ": not a timestamp (e.g. 2026-12-01 or "
+                     "\"2026-12-01 08:00:00+00\")\n";
+        return 2;
+      }
+    }
     auto r = load_report(conn, f);
     std::cout << (format == "json" ? report_json(r, f) : report_table(r, f));
     return 0;

@@ -15,7 +15,9 @@ std::string database_counts(const std::string& dsn, const std::string& run_id) {
                                  "order_events",
                                  "fills",
                                  "equity_snapshots",
-                                 "trading_state_changes"};
+                                 "trading_state_changes",
+                                 "positions",
+                                 "feed_events"};
   try {
     pqxx::connection c{dsn};
     pqxx::work w{c};

@@ -32,7 +32,7 @@ check() { # check "what" "sql returning a number" "test expression on \$n"
 }
 like="'%-$run-%'"
 for t in signals risk_decisions orders order_events fills equity_snapshots \
-         trading_state_changes; do
+         positions trading_state_changes; do
   check "$t has rows" "SELECT count(*) FROM $t WHERE id LIKE $like" '$n -gt 0'
 done
 check "approved decisions exist" \
@@ -57,6 +57,32 @@ check "fills counted by the node equal fills in the database" \
 check "the run row was written" "SELECT count(*) FROM runs WHERE id = '$run'" '$n -eq 1'
 check "schema version recorded" "SELECT max(version) FROM schema_migrations" '$n -ge 1'
 grep -q "clean stop" "$tmp/err" || { echo "FAIL no clean stop"; failed=$((failed + 1)); }
+check "the run row names its node" \
+  "SELECT count(*) FROM runs WHERE id = '$run' AND node <> ''" '$n -eq 1'
+check "feed health changes recorded" \
+  "SELECT count(*) FROM feed_events WHERE id LIKE $like" '$n -gt 0'
+
+# cdb report on this run: its fill and signal counts are the database's.
+"$cdb" report --run "$run" >"$tmp/report" || { echo "FAIL cdb report exit $?"; failed=$((failed + 1)); }
+for what in fills signals; do
+  got=$(sed -n "s/^$what  *\([0-9][0-9]*\)\$/\1/p" "$tmp/report")
+  want=$(q "SELECT count(*) FROM $what WHERE id LIKE $like")
+  if [ "$got" = "$want" ]; then
+    echo "ok   cdb report: $what $got"
+  else
+    echo "FAIL cdb report: $what '$got', database $want"; failed=$((failed + 1))
+  fi
+done
+"$cdb" report --run "$run" --format json | grep -q '"win_rate"' &&
+  echo "ok   cdb report --format json" ||
+  { echo "FAIL cdb report --format json"; failed=$((failed + 1)); }
+status=0
+"$cdb" report --run "$run" --from yesterday-ish 2>"$tmp/rerr" >/dev/null || status=$?
+if [ "$status" -eq 2 ] && grep -q -- "--from = yesterday-ish: not a timestamp" "$tmp/rerr"; then
+  echo "ok   cdb report names a bad --from and exits 2"
+else
+  echo "FAIL cdb report --from garbage: status $status, $(cat "$tmp/rerr")"; failed=$((failed + 1))
+fi
 [ "$failed" -eq 0 ] || { tail -n 20 "$tmp/err"; }
 echo "skeleton_postgres: run $run, $failed failed"
 [ "$failed" -eq 0 ]
