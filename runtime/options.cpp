@@ -203,7 +203,10 @@ cdb_options::cdb_options() {
     .add(b.execution_errors, "execution_errors",
          "execution_errors rule: trips at this many venue rejections...")
     .add(*span(&b.execution_error_window), "execution_error_window",
-         "...within this window (event time)");
+         "...within this window (event time)")
+    .add(b.persistence_backlog, "persistence_backlog",
+         "persistence_backlog rule: trips when this many events wait for "
+         "the database (memory + spool)");
   for (std::size_t i = 0; i < configurable_rule_count; ++i) {
     auto r = static_cast<breaker_rule>(i);
     auto name = std::string{to_string(r)};

@@ -14,14 +14,16 @@ namespace cdb {
 namespace {
 
 constexpr const char* rule_names[breaker_rule_count] = {
-  "drawdown",      "daily_loss",    "losing_streak",   "feed_stale",
-  "restart_storm", "unreachable",   "rejection_burst", "execution_errors",
-  "manual",        "unknown_state",
+  "drawdown",        "daily_loss",       "losing_streak",
+  "feed_stale",      "restart_storm",    "unreachable",
+  "rejection_burst", "execution_errors", "persistence_backlog",
+  "manual",          "unknown_state",
 };
 
 bool is_condition_rule(breaker_rule r) {
   return r == breaker_rule::daily_loss || r == breaker_rule::feed_stale
-         || r == breaker_rule::unreachable;
+         || r == breaker_rule::unreachable
+         || r == breaker_rule::persistence_backlog;
 }
 
 trading_mode mode_of(const rule_action& a) {
@@ -70,6 +72,7 @@ const rule_action& breaker_config::action(breaker_rule r) const {
     case breaker_rule::unreachable: return unreachable;
     case breaker_rule::rejection_burst: return rejection_burst_rule;
     case breaker_rule::execution_errors: return execution_errors_rule;
+    case breaker_rule::persistence_backlog: return persistence_backlog_rule;
     default: return by_hand;
   }
 }
@@ -101,6 +104,8 @@ void breaker_config::validate(std::vector<std::string>& errors) const {
             "must be >= 1");
   c.require_span(execution_error_window > 0, "execution_error_window",
                  execution_error_window, "must be > 0");
+  c.require(persistence_backlog >= 1, "persistence_backlog",
+            persistence_backlog, "must be >= 1");
   for (std::size_t i = 0; i < configurable_rule_count; ++i) {
     auto r = static_cast<breaker_rule>(i);
     auto& a = action(r);
@@ -272,6 +277,19 @@ breaker_update breaker::on_feed(const feed_status& s, timestamp now) {
   else
     stale_since_.emplace(s.instrument, now);
   return check_durations(now);
+}
+
+breaker_update breaker::on_backlog(std::uint64_t events, timestamp now) {
+  breaker_update u;
+  bool holds = events >= cfg_.persistence_backlog;
+  if (holds)
+    merge(u,
+          trip(breaker_rule::persistence_backlog,
+               std::to_string(events) + " events wait for the database (limit "
+                 + std::to_string(cfg_.persistence_backlog) + ")",
+               now));
+  condition(breaker_rule::persistence_backlog, holds, now);
+  return u;
 }
 
 breaker_update breaker::on_decision(const risk_decision& d, timestamp now) {

@@ -11,13 +11,17 @@
 //   unreachable       risk or execution down >= unreachable_after
 //   rejection_burst   rejection_burst rejections within rejection_window
 //   execution_errors  execution_errors venue rejections within their window
+//   persistence_backlog  persistence_backlog events wait for the database
+//                     (in memory and in the spool); off by default: trading
+//                     continues on the spool
 //   manual            an operator's halt: only a resume ends it
 //   unknown_state     a restarted breaker that could not recover its state
 // The mode is the most severe active trip. Timed resets: a counting rule
 // (drawdown, losing_streak, restart_storm, rejection_burst,
 // execution_errors) lifts `cooldown` after it tripped and starts counting
 // afresh (drawdown: from a new peak); a condition rule (daily_loss,
-// feed_stale, unreachable) lifts once its condition has been clear for
+// feed_stale, unreachable, persistence_backlog) lifts once its condition
+// has been clear for
 // `cooldown`. No CAF include.
 #pragma once
 
@@ -39,15 +43,16 @@ enum class breaker_rule : std::uint8_t {
   unreachable,
   rejection_burst,
   execution_errors,
+  persistence_backlog,
   manual,
   unknown_state,
 };
 
-constexpr std::size_t breaker_rule_count = 10;
+constexpr std::size_t breaker_rule_count = 11;
 
 /// The rules with an action of their own in the config: all but manual and
 /// unknown_state (both always HALTED, reset by hand only).
-constexpr std::size_t configurable_rule_count = 8;
+constexpr std::size_t configurable_rule_count = 9;
 
 const char* to_string(breaker_rule x);
 bool from_string(const std::string& x, breaker_rule& out);
@@ -71,6 +76,7 @@ struct breaker_config {
   nanoseconds rejection_window = 60'000'000'000;
   std::uint32_t execution_errors = 5;
   nanoseconds execution_error_window = 60'000'000'000;
+  std::uint64_t persistence_backlog = 100'000;
   /// The trading day's start after UTC midnight (the node copies
   /// risk.day_start here).
   nanoseconds day_start = 0;
@@ -83,6 +89,7 @@ struct breaker_config {
   rule_action unreachable{"halted", false, 10'000'000'000};
   rule_action rejection_burst_rule{"reducing", false, 300'000'000'000};
   rule_action execution_errors_rule{"halted", false, 0};
+  rule_action persistence_backlog_rule{"off", false, 60'000'000'000};
 
   /// The action of `r` (manual and unknown_state: halted, manual reset).
   const rule_action& action(breaker_rule r) const;
@@ -130,6 +137,9 @@ public:
   /// `role` ("risk", "execution") went down / is reachable again.
   breaker_update on_down(const std::string& role, timestamp now);
   breaker_update on_up(const std::string& role, timestamp now);
+
+  /// The events waiting for the database (persistence's backlog).
+  breaker_update on_backlog(std::uint64_t events, timestamp now);
 
   /// Checks durations (stale feed, unreachable peers) and cooldowns.
   breaker_update on_time(timestamp now);

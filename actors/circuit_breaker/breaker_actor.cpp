@@ -199,6 +199,10 @@ spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
       announce(self, ctx);
     },
     [self, ctx, now, period](timer_atom) {
+      // The backlog of this node's persistence (docs/persistence.md).
+      apply(self, ctx,
+            self->state.rules->on_backlog(ctx.metrics->persist_backlog.load(),
+                                          now()));
       apply(self, ctx, self->state.rules->on_time(now()));
       self->delayed_send(self, period, timer_atom::value);
     },

@@ -233,6 +233,28 @@ CAF_TEST(a stale feed that is still stale trips again after a resume) {
   CAF_CHECK(b.mode() == trading_mode::reducing);
 }
 
+CAF_TEST(persistence backlog is off by default) {
+  breaker b{breaker_config{}};
+  CAF_CHECK(!b.on_backlog(10'000'000, 0));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(persistence backlog at the limit trips and lifts once below it) {
+  breaker_config cfg;
+  cfg.persistence_backlog = 1000;
+  cfg.persistence_backlog_rule.action = "reducing"; // cooldown 1 min
+  breaker b{cfg};
+  CAF_CHECK(!b.on_backlog(999, 0));
+  CAF_REQUIRE(b.on_backlog(1000, sec));
+  CAF_CHECK(b.mode() == trading_mode::reducing);
+  CAF_CHECK(tripped(b, "persistence_backlog"));
+  CAF_CHECK(!b.on_backlog(5000, 2 * sec)); // still tripped, no change
+  b.on_backlog(0, 10 * sec);               // the database took the spool
+  CAF_CHECK(!b.on_time(70 * sec - 1));
+  CAF_CHECK(b.on_time(70 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
 CAF_TEST(restart storm counts restarts in the window and escalation trips) {
   breaker_config cfg; // 3 in 5 min, halted
   breaker b{cfg};
