@@ -14,7 +14,10 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-dsn=$($pg start "$tmp/pg")
+# A password in the DSN (trust authentication ignores it) must never reach
+# the log or the output, whatever the errors say.
+secret=cdb-secret-$$
+dsn="$($pg start "$tmp/pg") password=$secret"
 $pg stop "$tmp/pg"
 
 CDB_PERSISTENCE_DSN=$dsn "$cdb" run --config "$src/config/paper.conf" \
@@ -46,6 +49,11 @@ for want in "database unavailable at start" "failed (spooled, retry" \
     echo "FAIL log lacks: $want"; failed=$((failed + 1))
   fi
 done
+if grep -q -- "$secret" "$tmp/err" "$tmp/out"; then
+  echo "FAIL the DSN's password appears in the output"; failed=$((failed + 1))
+else
+  echo "ok   the DSN's password is in no log line"
+fi
 run=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/out")
 last=$(grep '| fills ' "$tmp/out" | tail -n 1)
 q() { psql "$dsn" -v ON_ERROR_STOP=1 -tAc "$1"; }

@@ -237,11 +237,11 @@ CAF_TEST(a batch larger than one statement is written whole) {
   fresh_database db;
   store s{db.dsn};
   event_batch b;
-  for (int i = 0; i < 2500; ++i)
+  for (int i = 0; i < 12000; ++i) // three statements of 5 000 at most
     b.signals.push_back(
       make_signal("sig-r3-1-" + std::to_string(i), "ema_cross", t0 + i));
   s.write(b, "n3");
-  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM signals"), "2500");
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM signals"), "12000");
 }
 
 CAF_TEST(the views answer the operator questions) {
