@@ -35,9 +35,14 @@ pqxx::result query(pqxx::work& w, const std::string& sql,
   return w.exec_params(sql, f.run, f.node, f.from, f.to);
 }
 
-template <class T>
-T get(const pqxx::field& x, T fallback) {
-  return x.is_null() ? fallback : x.as<T>();
+/// An integer column; 0 when NULL.
+std::int64_t count_of(const pqxx::field& x) {
+  return x.is_null() ? 0 : x.as<std::int64_t>();
+}
+
+/// A number column; `fallback` when NULL (an aggregate over no row).
+double number_or(const pqxx::field& x, double fallback) {
+  return x.is_null() ? fallback : x.as<double>();
 }
 
 constexpr const char* counts_columns
@@ -48,12 +53,12 @@ constexpr const char* counts_columns
 /// Reads the six columns of counts_columns starting at `at`.
 report_counts counts(const pqxx::row& row, int at) {
   report_counts c;
-  c.fills = get<std::int64_t>(row[at], 0);
-  c.trades = get<std::int64_t>(row[at + 1], 0);
-  c.wins = get<std::int64_t>(row[at + 2], 0);
-  c.notional = get<double>(row[at + 3], 0);
-  c.realized_pnl = get<double>(row[at + 4], 0);
-  c.fees = get<double>(row[at + 5], 0);
+  c.fills = count_of(row[at]);
+  c.trades = count_of(row[at + 1]);
+  c.wins = count_of(row[at + 2]);
+  c.notional = number_or(row[at + 3], 0);
+  c.realized_pnl = number_or(row[at + 4], 0);
+  c.fees = number_or(row[at + 5], 0);
   return c;
 }
 
@@ -138,7 +143,7 @@ nlohmann::json maybe(double x) {
 report_data load_report(pqxx::connection& conn, const report_filter& f) {
   pqxx::work w{conn};
   auto version = w.exec("SELECT max(version) FROM schema_migrations")[0][0];
-  auto have = get<int>(version, 0);
+  auto have = static_cast<int>(count_of(version));
   auto need = migrations().back().version;
   if (have < need)
     throw std::runtime_error{"the database schema is version "
@@ -160,8 +165,8 @@ report_data load_report(pqxx::connection& conn, const report_filter& f) {
                  " count(*) FILTER (WHERE NOT approved) FROM risk_decisions x"
                    + where("id"),
                  f)[0];
-  r.approved = get<std::int64_t>(d[0], 0);
-  r.rejected = get<std::int64_t>(d[1], 0);
+  r.approved = count_of(d[0]);
+  r.rejected = count_of(d[1]);
   auto l = query(w,
                  "SELECT count(*), avg(signal_to_order_ms),"
                  " percentile_cont(0.99) WITHIN GROUP"
@@ -170,11 +175,11 @@ report_data load_report(pqxx::connection& conn, const report_filter& f) {
                  " (ORDER BY order_to_fill_ms) FROM order_latency x"
                    + where("order_id"),
                  f)[0];
-  r.orders = get<std::int64_t>(l[0], 0);
-  r.signal_to_order_avg_ms = get<double>(l[1], -1);
-  r.signal_to_order_p99_ms = get<double>(l[2], -1);
-  r.order_to_fill_avg_ms = get<double>(l[3], -1);
-  r.order_to_fill_p99_ms = get<double>(l[4], -1);
+  r.orders = count_of(l[0]);
+  r.signal_to_order_avg_ms = number_or(l[1], -1);
+  r.signal_to_order_p99_ms = number_or(l[2], -1);
+  r.order_to_fill_avg_ms = number_or(l[3], -1);
+  r.order_to_fill_p99_ms = number_or(l[4], -1);
   r.total = counts(query(w,
                          std::string{"SELECT "} + counts_columns
                            + " FROM fill_results x" + where("id"),
@@ -193,10 +198,10 @@ report_data load_report(pqxx::connection& conn, const report_filter& f) {
     report_account a;
     a.node = row[0].as<std::string>();
     a.snapshots = row[1].as<std::int64_t>();
-    a.first_equity = get<double>(row[2], 0);
-    a.last_equity = get<double>(row[3], 0);
-    a.peak_equity = get<double>(row[4], 0);
-    a.max_drawdown_pct = get<double>(row[5], 0);
+    a.first_equity = number_or(row[2], 0);
+    a.last_equity = number_or(row[3], 0);
+    a.peak_equity = number_or(row[4], 0);
+    a.max_drawdown_pct = number_or(row[5], 0);
     r.accounts.push_back(std::move(a));
   }
   std::map<std::string, report_strategy> by_strategy;

@@ -467,15 +467,23 @@ namespace cdb {
 
 namespace {
 
-template <class Enum>
-bool enum_from(const std::string& text, Enum& out, Enum last) {
-  for (auto i = 0; i <= static_cast<int>(last); ++i) {
-    auto x = static_cast<Enum>(i);
+bool order_type_from(const std::string& text, order_type& out) {
+  for (auto x : {order_type::market, order_type::limit, order_type::stop_market,
+                 order_type::take_profit})
     if (text == to_string(x)) {
       out = x;
       return true;
     }
-  }
+  return false;
+}
+
+bool time_in_force_from(const std::string& text, time_in_force& out) {
+  for (auto x :
+       {time_in_force::gtc, time_in_force::ioc, time_in_force::post_only})
+    if (text == to_string(x)) {
+      out = x;
+      return true;
+    }
   return false;
 }
 
@@ -527,7 +535,7 @@ account_recovery store::recover_account(const std::string& node) {
     o.signal_id = row[2].as<std::string>();
     o.instrument = row[3].as<std::string>();
     o.direction = row[4].as<std::string>() == "sell" ? side::sell : side::buy;
-    if (!enum_from(row[5].as<std::string>(), o.type, order_type::take_profit))
+    if (!order_type_from(row[5].as<std::string>(), o.type))
       continue; // unreadable: not an order to trade on
     o.qty = row[6].as<double>();
     o.limit_price = row[7].as<double>();
@@ -536,7 +544,7 @@ account_recovery store::recover_account(const std::string& node) {
     o.reduce_only = row[10].as<bool>();
     o.event_time = row[11].as<std::int64_t>();
     o.init_time = row[12].as<std::int64_t>();
-    if (!enum_from(row[13].as<std::string>(), o.tif, time_in_force::post_only))
+    if (!time_in_force_from(row[13].as<std::string>(), o.tif))
       continue;
     o.stop_price = row[14].as<double>();
     o.parent_id = row[15].as<std::string>();
