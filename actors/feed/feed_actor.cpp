@@ -145,6 +145,19 @@ void send_status(self_ptr self, const feed_status& s) {
     self->send(sink, s);
 }
 
+/// Tells the status subscribers (the circuit breaker, persistence's record)
+/// of an event that leaves the health as it is: a gap, a reconnect. The
+/// market subscribers do not hear it.
+void report(self_ptr self, const std::string& instrument, std::string reason,
+            timestamp t) {
+  feed_status s;
+  s.instrument = instrument;
+  s.reason = std::move(reason);
+  s.event_time = t;
+  for (auto& sink : self->state.status_subscribers)
+    self->send(sink, s);
+}
+
 /// Adds `sink` (once) and tells it the current health of every instrument;
 /// false if it was subscribed already.
 template <class Sink>
@@ -236,6 +249,17 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
   if (!in_order(st, m, name))
     return;
   saw(self, ctx, name);
+  if (auto gaps = st.trade_ids.gaps(); gaps > st.reported_gaps) {
+    // Each of the first 100, then every 100th: a record, not a flood.
+    if (gaps <= 100 || gaps % 100 == 0)
+      report(self, name,
+             "gap: trade ids jump to " + std::to_string(m.sequence) + " (gap "
+               + std::to_string(gaps) + ", "
+               + std::to_string(st.trade_ids.missing())
+               + " trades missing so far)",
+             m.trade.event_time);
+    st.reported_gaps = gaps;
+  }
   if (m.kind == market_kind::trade)
     st.history->add(m.trade);
   else if (m.kind == market_kind::bar)
@@ -530,6 +554,11 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
       if (up) {
         CDB_INFO("feed",
                  why << " (connection " << st.client->connects() << ")");
+        if (st.client->connects() > 1)
+          report(self, "",
+                 "reconnected: " + why + " (connection "
+                   + std::to_string(st.client->connects()) + ")",
+                 ctx.clock->now());
         return;
       }
       ++st.disconnects;

@@ -99,9 +99,10 @@ struct feed_state {
   bool has_next = false;
   std::unique_ptr<staleness_watchdog> watchdog;
   std::unique_ptr<history_buffer> history; ///< For subscribers' warm-up.
-  sequence_tracker trade_ids; ///< Per instrument: contiguous trade ids.
-  sequence_tracker quote_ids; ///< Per instrument: increasing update ids.
-  sequence_tracker book_ids;  ///< Per instrument: increasing book ids.
+  sequence_tracker trade_ids;      ///< Per instrument: contiguous trade ids.
+  std::uint64_t reported_gaps = 0; ///< Gaps told to the status subscribers.
+  sequence_tracker quote_ids;      ///< Per instrument: increasing update ids.
+  sequence_tracker book_ids;       ///< Per instrument: increasing book ids.
   /// Without a venue sequence: the last bar start per instrument and
   /// interval, the last trade time per instrument (MEXC deals).
   std::map<std::string, timestamp, std::less<>> bar_starts;

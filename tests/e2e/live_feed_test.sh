@@ -46,6 +46,19 @@ max=$((sent + 8 * last))
   bad "dropped '${dropped:-}' duplicates, simulator sent at most $max"
 [ "${gaps:-0}" -ge 1 ] && ok "gaps across reconnects counted ($gaps)" ||
   bad "no gap counted"
+# The record: each gap (up to 100) and each reconnect is a feed_events row.
+run=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/out")
+conns=$(grep -c "client subscribed" "$tmp/sim.err" || true)
+rows=$(q "SELECT count(*) FROM feed_events WHERE id LIKE 'fev-$run-%'
+          AND reason LIKE 'gap:%'")
+[ "$rows" = "$(( gaps < 100 ? gaps : 100 ))" ] &&
+  ok "every gap recorded in feed_events ($rows)" ||
+  bad "feed_events holds $rows gaps, the feed counted ${gaps:-0}"
+rows=$(q "SELECT count(*) FROM feed_events WHERE id LIKE 'fev-$run-%'
+          AND reason LIKE 'reconnected:%'")
+[ "$rows" -ge 1 ] && [ "$rows" -le "$((conns - 1))" ] &&
+  ok "reconnects recorded in feed_events ($rows of $((conns - 1)))" ||
+  bad "feed_events holds $rows reconnects, the simulator saw $conns connections"
 [ "$failed" -eq 0 ] || { tail -n 25 "$tmp/err"; tail -n 10 "$tmp/sim.err"; }
 echo "live_feed: $failed failed"
 [ "$failed" -eq 0 ]
