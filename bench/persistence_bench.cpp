@@ -14,11 +14,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
-
-#include <unistd.h>
 
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
@@ -172,12 +171,12 @@ int main(int argc, char** argv) {
   caf::actor_system sys{cfg};
   persistence_config pc;
   pc.dsn = dsn;
-  char dir[] = "/tmp/cdb-bench-spool-XXXXXX";
-  if (mkdtemp(dir) == nullptr)
-    return 2;
-  pc.spool_dir = dir;
-  auto metrics = std::make_shared<node_metrics>();
   auto t = tag();
+  // The spool directory: the persistence actor creates nothing else there.
+  auto dir = std::filesystem::temp_directory_path() / ("cdb-bench-" + t);
+  std::filesystem::create_directories(dir);
+  pc.spool_dir = dir.string();
+  auto metrics = std::make_shared<node_metrics>();
   actor_context ctx{t, 1, std::make_shared<wall_clock>(), metrics};
   run_info run{t, "bench", "0", "0", 0, "bench-" + t};
   auto db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx, run);
@@ -219,6 +218,7 @@ int main(int argc, char** argv) {
   complete = complete && count_fills(dsn, t) == static_cast<std::int64_t>(n);
   if (!complete)
     std::fprintf(stderr, "cdb_persist_bench: events missing in the database\n");
-  rmdir(dir);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
   return complete ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include <unistd.h>
 
@@ -100,8 +101,8 @@ void recovered(self_ptr self, const char* what) {
 }
 
 /// Writes the spool's batches in order until it is empty or the database
-/// fails; true when the spool is empty.
-bool drain(self_ptr self, const persistence_config& cfg,
+/// fails.
+void drain(self_ptr self, const persistence_config& cfg,
            const actor_context& ctx) {
   auto& st = self->state;
   std::string bytes;
@@ -111,18 +112,25 @@ bool drain(self_ptr self, const persistence_config& cfg,
     event_batch batch;
     caf::binary_deserializer source{self->system(), bytes.data(), bytes.size()};
     if (auto err = source(batch)) {
-      // Unreadable only if the format changed under an old spool: keep the
-      // file for the operator, stop draining.
-      CDB_ERROR("persistence", "spool " << st.disk->path()
-                                        << ": cannot decode a record ("
-                                        << caf::to_string(err) << ")");
-      return false;
+      // Its CRC held, so the format changed under an old spool (another cdb
+      // version). Set the record aside for the operator instead of
+      // blocking every later batch behind it.
+      auto aside = st.disk->path() + ".undecodable";
+      std::ofstream{aside, std::ios::binary | std::ios::app}.write(
+        bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      ctx.metrics->persist_errors++;
+      CDB_ERROR("persistence", "spool " << st.disk->path() << ": a record of "
+                                        << events << " events cannot be "
+                                        << "decoded (" << caf::to_string(err)
+                                        << "); set aside in " << aside);
+      st.disk->pop();
+      continue;
     }
     try {
       st.db->write(batch, st.node);
     } catch (const std::exception& e) {
       backoff(self, cfg, ctx, "draining the spool:", st.disk->events(), e);
-      return false;
+      return;
     }
     st.disk->pop();
     written(self, ctx, events);
@@ -133,7 +141,6 @@ bool drain(self_ptr self, const persistence_config& cfg,
     CDB_INFO("persistence", "spool written: " << drained << " events");
     recovered(self, "spool written");
   }
-  return true;
 }
 
 /// Appends the pending batch to the spool; false (batch kept in memory)
@@ -148,7 +155,7 @@ bool spill(self_ptr self, const actor_context& ctx) {
     return false;
   }
   try {
-    st.disk->append(std::string{buf.begin(), buf.end()},
+    st.disk->append(std::string_view{buf.data(), buf.size()},
                     static_cast<std::uint32_t>(st.pending.size()));
   } catch (const std::exception& e) {
     ctx.metrics->persist_errors++;

@@ -128,7 +128,7 @@ bool spool::read_at(std::uint64_t offset, std::string* payload,
   return true;
 }
 
-void spool::append(const std::string& payload, std::uint32_t events) {
+void spool::append(std::string_view payload, std::uint32_t events) {
   if (payload.size() > max_payload)
     throw std::runtime_error{"spool " + path_ + ": record too large"};
   std::string record(header_size, '\0');

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace cdb {
 
@@ -25,7 +26,7 @@ public:
 
   /// Appends one record and syncs it to disk; throws std::runtime_error
   /// (the file is unchanged as far as readers are concerned) on failure.
-  void append(const std::string& payload, std::uint32_t events);
+  void append(std::string_view payload, std::uint32_t events);
 
   /// Reads the oldest record not yet popped; false when there is none.
   bool front(std::string& payload, std::uint32_t& events);

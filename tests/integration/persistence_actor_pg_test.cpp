@@ -4,6 +4,8 @@
 #define CAF_SUITE persistence_actor_pg
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 #include <caf/all.hpp>
@@ -109,5 +111,35 @@ CAF_TEST(spooled events are acknowledged while the database is down) {
   // The run row and the three signals wait on disk.
   CAF_CHECK_EQUAL(ctx.metrics->persist_spooled.load(), 4u);
   CAF_CHECK(ctx.metrics->persist_spool_bytes.load() > 0u);
+  self->send_exit(db, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(an undecodable spool record is set aside and the rest goes on) {
+  auto dsn = std::getenv("CDB_TEST_DSN");
+  CAF_REQUIRE(dsn != nullptr);
+  test::temp_dir dir;
+  auto node = unique("n");
+  auto path = dir.path() + "/" + node + ".spool";
+  {
+    spool s{path}; // a record from "another version": valid CRC, no batch
+    s.append("not a serialised batch", 2);
+  }
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  persistence_config pc;
+  pc.dsn = dsn;
+  pc.spool_dir = dir.path();
+  auto run = unique("r");
+  actor_context ctx{run, 1, std::make_shared<wall_clock>(),
+                    std::make_shared<node_metrics>()};
+  auto db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx,
+                                     run_info{run, "paper", "0", "0", 0, node});
+  caf::scoped_actor self{sys};
+  auto acked = send_and_collect(self, db, run);
+  CAF_CHECK_EQUAL(acked.size(), 3u);
+  std::ifstream aside{path + ".undecodable", std::ios::binary};
+  std::string kept{std::istreambuf_iterator<char>{aside}, {}};
+  CAF_CHECK_EQUAL(kept, "not a serialised batch");
+  CAF_CHECK_EQUAL(ctx.metrics->persist_spooled.load(), 0u);
   self->send_exit(db, caf::exit_reason::user_shutdown);
 }

@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <random>
 #include <stdexcept>
 #include <string>
 
@@ -78,10 +79,16 @@ private:
 class temp_dir {
 public:
   temp_dir() {
-    char name[] = "/tmp/cdb-test-dir-XXXXXX";
-    if (mkdtemp(name) == nullptr)
-      throw std::runtime_error{"mkdtemp failed"};
-    path_ = name;
+    std::random_device rd;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      auto p = std::filesystem::temp_directory_path()
+               / ("cdb-test-dir-" + std::to_string(rd()));
+      if (std::filesystem::create_directory(p)) { // false: taken, try again
+        path_ = p.string();
+        return;
+      }
+    }
+    throw std::runtime_error{"cannot create a temporary directory"};
   }
 
   ~temp_dir() {
