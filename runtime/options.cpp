@@ -41,8 +41,10 @@ cdb_options::cdb_options() {
     .add(*span(&n.drain_timeout), "drain_timeout",
          "time for in-flight work after the feed stops at shutdown")
     .add(chaos_kill_actor, "chaos_kill_actor",
-         "test hook: kill this actor once (feed, signal, risk, ...)")
-    .add(chaos_kill_after, "chaos_kill_after", "when to kill it");
+         "test hook: kill this actor (feed, signal, risk, ...)")
+    .add(chaos_kill_after, "chaos_kill_after",
+         "when to kill it, and the time between kills")
+    .add(chaos_kill_times, "chaos_kill_times", "how many times to kill it");
   auto& m = n.feed.synthetic;
   opt_group{custom_options_, "market"}
     .add(m.seed, "seed", "seed of the synthetic market")
@@ -299,6 +301,8 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
             "execution, persistence");
   c.require_span(chaos_kill_after.count() >= 0, "chaos_kill_after",
                  chaos_kill_after.count(), "must be >= 0");
+  c.require(chaos_kill_times >= 1, "chaos_kill_times", chaos_kill_times,
+            "must be >= 1");
   node.validate(errors);
   admin.validate(errors);
 }

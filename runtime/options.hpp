@@ -31,6 +31,7 @@ public:
   caf::timespan status_interval{std::chrono::seconds{1}};
   std::string chaos_kill_actor;
   caf::timespan chaos_kill_after{std::chrono::seconds{10}};
+  std::uint32_t chaos_kill_times = 1;
   std::string config_file;
 
   /// Copies the duration options into the node config's nanosecond fields.

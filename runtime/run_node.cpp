@@ -132,8 +132,9 @@ int run_node(cdb_options& cfg) {
     return 2;
   }
   if (!cfg.chaos_kill_actor.empty())
-    self->delayed_send(sup, cfg.chaos_kill_after, kill_atom::value,
-                       cfg.chaos_kill_actor);
+    for (std::uint32_t i = 1; i <= cfg.chaos_kill_times; ++i)
+      self->delayed_send(sup, cfg.chaos_kill_after * i, kill_atom::value,
+                         cfg.chaos_kill_actor);
   bool tty = isatty(STDOUT_FILENO) != 0;
   auto elapsed = [&] { return (clock->now() - started) * 1e-9; };
   auto last_status = started;
