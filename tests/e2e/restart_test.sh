@@ -85,6 +85,33 @@ if [ -n "$after" ] && awk -v b="$before" -v a="$after" 'BEGIN { exit !(b > 0 && 
 else
   echo "FAIL fees before the restart $before, after '$after'"; failed=$((failed + 1))
 fi
+# The new incarnation's first account is the old one's last, taken over:
+# same cash, fees, realized PnL, start-of-day equity (the daily loss base)
+# and positions (quantity and entry price per instrument).
+same=$(q "WITH a AS (SELECT * FROM equity_snapshots WHERE id LIKE 'eq-$run-1-%'
+                    ORDER BY seq DESC LIMIT 1),
+              b AS (SELECT * FROM equity_snapshots WHERE id LIKE 'eq-$run-2-%'
+                    ORDER BY seq LIMIT 1),
+              pa AS (SELECT e->>'instrument' AS i, e->'qty' AS q,
+                            e->'avg_price' AS p
+                     FROM a, jsonb_array_elements(a.positions) e),
+              pb AS (SELECT e->>'instrument' AS i, e->'qty' AS q,
+                            e->'avg_price' AS p
+                     FROM b, jsonb_array_elements(b.positions) e)
+          SELECT (a.cash = b.cash AND a.fees = b.fees
+                 AND a.realized_pnl = b.realized_pnl
+                 AND a.start_of_day_equity = b.start_of_day_equity
+                 AND NOT EXISTS (SELECT * FROM pa FULL JOIN pb USING (i)
+                                 WHERE pa.q IS DISTINCT FROM pb.q
+                                    OR pa.p IS DISTINCT FROM pb.p))::text
+                 || '|' || (SELECT count(*) FROM pa)
+          FROM a, b")
+if [ "${same%|*}" = true ]; then
+  echo "ok   the restarted execution took over cash, fees, realized PnL, start-of-day equity and ${same#*|} position(s)"
+else
+  echo "FAIL the restarted execution's first account differs from the last one ('$same')"
+  failed=$((failed + 1))
+fi
 expect_rows "the restarted execution filled orders" \
   "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-2-%'"
 
