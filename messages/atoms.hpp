@@ -22,6 +22,8 @@ using history_atom = caf::atom_constant<caf::atom("history")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 /// Execution's recovery: its last account and open orders.
 using recover_account_atom = caf::atom_constant<caf::atom("recacct")>;
+/// Signal's recovery: the bars this node recorded last.
+using recover_bars_atom = caf::atom_constant<caf::atom("recbars")>;
 using child_atom = caf::atom_constant<caf::atom("child")>;
 
 } // namespace cdb

@@ -40,13 +40,16 @@ using market_sink = caf::typed_actor<
 /// replies once everything received is durable;
 /// `recover` replies the last recorded trading state of this node (an empty
 /// id when there is none); `recover_account` execution's last account and
-/// open orders (after writing everything received).
+/// open orders (after writing everything received); `recover_bars, N` the
+/// newest N time bars per instrument and interval the node's signal actor
+/// recorded (`bar`: a time bar it closed).
 using persistence_actor = caf::typed_actor<
   caf::reacts_to<signal>, caf::reacts_to<risk_decision>, caf::reacts_to<order>,
   caf::reacts_to<order_event>, caf::reacts_to<fill>,
   caf::reacts_to<portfolio_snapshot>, caf::reacts_to<trading_state>,
-  caf::reacts_to<feed_status>, caf::reacts_to<timer_atom>,
+  caf::reacts_to<feed_status>, caf::reacts_to<bar>, caf::reacts_to<timer_atom>,
   caf::replies_to<flush_atom>::with<std::uint64_t>,
+  caf::replies_to<recover_bars_atom, std::uint32_t>::with<recorded_bars>,
   caf::replies_to<recover_atom>::with<trading_state>,
   caf::replies_to<recover_account_atom>::with<account_recovery>>;
 

@@ -33,6 +33,7 @@ void register_messages(caf::actor_system_config& cfg) {
   add<position>(cfg);
   add<portfolio_snapshot>(cfg);
   add<account_recovery>(cfg);
+  add<recorded_bars>(cfg);
   add<persisted_ack>(cfg);
   add<risk_decision>(cfg);
   add<breaker_trip>(cfg);

@@ -218,6 +218,15 @@ struct account_recovery {
   CDB_FIELDS(found, account, open_orders)
 };
 
+/// What a (re)starting signal actor warms up from: the newest time bars
+/// this node's signal actor recorded, up to the number asked for per
+/// instrument and interval, oldest first.
+struct recorded_bars {
+  static constexpr const char* type_name = "cdb::recorded_bars";
+  std::vector<bar> bars;
+  CDB_FIELDS(bars)
+};
+
 /// Risk's verdict on one order intent, approved or rejected.
 struct risk_decision {
   static constexpr const char* type_name = "cdb::risk_decision";

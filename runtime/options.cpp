@@ -123,7 +123,11 @@ cdb_options::cdb_options() {
     .add(s.bars, "bars", "default bars: duration, volume:V or ticks:N")
     .add(s.fill_gaps, "fill_gaps", "flat bars for intervals without trades")
     .add(s.max_strategy_errors, "max_strategy_errors",
-         "disable a strategy instance after this many exceptions");
+         "disable a strategy instance after this many exceptions")
+    .add(s.recovered_bars, "recovered_bars",
+         "bars per series replayed from persistence at start (0: none)")
+    .add(*span(&s.recovered_bars_max_age), "recovered_bars_max_age",
+         "replay a recorded series only if its newest bar is this recent");
   auto& r = n.risk;
   opt_group{custom_options_, "risk"}
     .add(r.max_position_pct, "max_position_pct",

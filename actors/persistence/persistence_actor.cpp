@@ -111,7 +111,17 @@ void drain(self_ptr self, const persistence_config& cfg,
   while (st.disk->front(bytes, events)) {
     event_batch batch;
     caf::binary_deserializer source{self->system(), bytes.data(), bytes.size()};
-    if (auto err = source(batch)) {
+    auto err = source(batch);
+    if (err) { // a record of cdb before bars (schema 5)?
+      event_batch_v5 old;
+      caf::binary_deserializer legacy{self->system(), bytes.data(),
+                                      bytes.size()};
+      if (!legacy(old) && legacy.remaining() == 0) {
+        batch = std::move(old).upgrade();
+        err = caf::error{};
+      }
+    }
+    if (err) {
       // Its CRC held, so the format changed under an old spool (another cdb
       // version). Set the record aside for the operator instead of
       // blocking every later batch behind it.
@@ -281,6 +291,14 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
       if (p.size() >= cfg.batch_size)
         flush(self, cfg, ctx);
     },
+    [=, &p](bar& x) {
+      // Derived data, not acknowledged: the signal actor keeps no copy.
+      p.bars.push_back(std::move(x));
+      self->state.arrivals.push_back(steady_now());
+      ctx.metrics->persist_backlog++;
+      if (p.size() >= cfg.batch_size)
+        flush(self, cfg, ctx);
+    },
     [=](timer_atom) {
       flush(self, cfg, ctx);
       self->delayed_send(self, interval, timer_atom::value);
@@ -316,6 +334,17 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
         self->state.db->reset();
         ctx.metrics->persist_errors++;
         CDB_ERROR("persistence", "cannot read the last account: " << e.what());
+        return caf::make_error(caf::sec::runtime_error, e.what());
+      }
+    },
+    [=](recover_bars_atom,
+        std::uint32_t per_series) -> caf::result<recorded_bars> {
+      try {
+        return self->state.db->recover_bars(self->state.node, per_series);
+      } catch (const std::exception& e) {
+        self->state.db->reset();
+        ctx.metrics->persist_errors++;
+        CDB_ERROR("persistence", "cannot read recorded bars: " << e.what());
         return caf::make_error(caf::sec::runtime_error, e.what());
       }
     },

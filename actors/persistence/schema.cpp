@@ -287,13 +287,37 @@ FROM order_latency GROUP BY node;
 
 } // namespace
 
+// The signal actor's closed time bars, so a restarted node warms its
+// strategies up from what it saw before (id: node/instrument/interval/start,
+// so a bar sent twice is one row); order_events_order is covered by
+// order_events_order_kind (same leading column).
+constexpr const char* v6 = R"sql(
+CREATE TABLE bars (
+  id text PRIMARY KEY,
+  node text NOT NULL,
+  instrument text NOT NULL,
+  interval_ns bigint NOT NULL,
+  open double precision NOT NULL,
+  high double precision NOT NULL,
+  low double precision NOT NULL,
+  close double precision NOT NULL,
+  volume double precision NOT NULL,
+  start_time timestamptz NOT NULL,
+  end_time timestamptz NOT NULL,
+  written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX bars_node_series ON bars (node, instrument, interval_ns, start_time);
+DROP INDEX IF EXISTS order_events_order;
+)sql";
+
 const std::vector<migration>& migrations() {
   static const std::vector<migration> all{{1, "initial schema", v1},
                                           {2, "start-of-day equity", v2},
                                           {3, "circuit-breaker trips", v3},
                                           {4, "paper venue", v4},
                                           {5, "positions, feed events, views",
-                                           v5}};
+                                           v5},
+                                          {6, "bars", v6}};
   return all;
 }
 

@@ -79,6 +79,12 @@ const table_spec states_table{
   "trading_state_changes",
   "id, state, reason, event_time, node, trips, peak_equity",
   {"text", "text", "text", "timestamptz", "text", "jsonb", "float8"}};
+const table_spec bars_table{
+  "bars",
+  "id, node, instrument, interval_ns, open, high, low, close, volume, "
+  "start_time, end_time",
+  {"text", "text", "text", "int8", "float8", "float8", "float8", "float8",
+   "float8", "timestamptz", "timestamptz"}};
 const table_spec feed_events_table{
   "feed_events",
   "id, node, instrument, state, data_age_ms, reason, event_time",
@@ -87,7 +93,8 @@ const table_spec feed_events_table{
 void prepare_inserts(pqxx::connection& c) {
   for (auto* t : {&signals_table, &decisions_table, &orders_table,
                   &order_events_table, &fills_table, &snapshots_table,
-                  &positions_table, &states_table, &feed_events_table}) {
+                  &positions_table, &states_table, &feed_events_table,
+                  &bars_table}) {
     std::string sql = std::string{"INSERT INTO "} + t->table + " (" + t->columns
                       + ") SELECT * FROM unnest(";
     for (std::size_t i = 0; i < t->types.size(); ++i)
@@ -117,6 +124,14 @@ void prepare_all(pqxx::connection& c) {
             " WHERE e.order_id = o.id AND e.kind IN"
             " ('filled', 'cancelled', 'expired', 'rejected'))"
             " ORDER BY o.seq");
+  c.prepare("recent_bars",
+            "SELECT instrument, interval_ns, open, high, low, close, volume,"
+            " (extract(epoch FROM start_time) * 1e9)::bigint,"
+            " (extract(epoch FROM end_time) * 1e9)::bigint FROM ("
+            " SELECT b.*, row_number() OVER (PARTITION BY instrument,"
+            " interval_ns ORDER BY start_time DESC) AS n FROM bars b"
+            " WHERE node = $1) r WHERE n <= $2 ORDER BY start_time,"
+            " instrument, interval_ns");
   c.prepare("last_state",
             "SELECT id, state, reason,"
             " (extract(epoch FROM event_time) * 1e9)::bigint, peak_equity,"
@@ -172,7 +187,7 @@ bool mode_from(const std::string& x, trading_mode& out) {
 std::size_t event_batch::size() const {
   return runs.size() + signals.size() + decisions.size() + orders.size()
          + order_events.size() + fills.size() + snapshots.size() + states.size()
-         + feed_events.size();
+         + feed_events.size() + bars.size();
 }
 
 void event_batch::clear() {
@@ -185,6 +200,7 @@ void event_batch::clear() {
   snapshots.clear();
   states.clear();
   feed_events.clear();
+  bars.clear();
 }
 
 namespace {
@@ -208,6 +224,21 @@ void event_batch::append(event_batch&& other) {
   move_all(snapshots, other.snapshots);
   move_all(states, other.states);
   move_all(feed_events, other.feed_events);
+  move_all(bars, other.bars);
+}
+
+event_batch event_batch_v5::upgrade() && {
+  event_batch b;
+  b.runs = std::move(runs);
+  b.signals = std::move(signals);
+  b.decisions = std::move(decisions);
+  b.orders = std::move(orders);
+  b.order_events = std::move(order_events);
+  b.fills = std::move(fills);
+  b.snapshots = std::move(snapshots);
+  b.states = std::move(states);
+  b.feed_events = std::move(feed_events);
+  return b;
 }
 
 store::store(std::string dsn) : dsn_(std::move(dsn)) {
@@ -425,6 +456,16 @@ void store::write(const event_batch& b, const std::string& node) {
     fe.end_row();
   }
   fe.exec();
+  column_rows bars{w, bars_table};
+  for (auto& x : b.bars) {
+    bars.text(node + '/' + x.instrument + '/' + std::to_string(x.interval)
+              + '/' + std::to_string(x.start_time));
+    bars.text(node).text(x.instrument).integer(x.interval).num(x.open);
+    bars.num(x.high).num(x.low).num(x.close).num(x.volume).time(x.start_time);
+    bars.time(x.end_time);
+    bars.end_row();
+  }
+  bars.exec();
   w.commit();
 }
 
@@ -550,6 +591,35 @@ account_recovery store::recover_account(const std::string& node) {
     o.parent_id = row[15].as<std::string>();
     if (o.qty > 0)
       r.open_orders.push_back(std::move(o));
+  }
+  return r;
+}
+
+} // namespace cdb
+
+namespace cdb {
+
+recorded_bars store::recover_bars(const std::string& node,
+                                  std::uint32_t per_series) {
+  connect();
+  pqxx::work w{*conn_};
+  auto rows = w.exec_prepared("recent_bars", node,
+                              static_cast<std::int64_t>(per_series));
+  w.commit();
+  recorded_bars r;
+  r.bars.reserve(rows.size());
+  for (auto row : rows) {
+    bar b;
+    b.instrument = row[0].as<std::string>();
+    b.interval = row[1].as<std::int64_t>();
+    b.open = row[2].as<double>();
+    b.high = row[3].as<double>();
+    b.low = row[4].as<double>();
+    b.close = row[5].as<double>();
+    b.volume = row[6].as<double>();
+    b.start_time = row[7].as<std::int64_t>();
+    b.end_time = row[8].as<std::int64_t>();
+    r.bars.push_back(std::move(b));
   }
   return r;
 }

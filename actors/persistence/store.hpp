@@ -46,11 +46,33 @@ struct event_batch {
   std::vector<portfolio_snapshot> snapshots;
   std::vector<trading_state> states;
   std::vector<feed_event> feed_events;
+  std::vector<bar> bars; ///< The signal actor's closed time bars.
 
   std::size_t size() const;
   void clear();
   /// Moves every event of `other` to the end of this batch.
   void append(event_batch&& other);
+
+  static constexpr const char* type_name = "cdb::event_batch";
+  CDB_FIELDS(runs, signals, decisions, orders, order_events, fills, snapshots,
+             states, feed_events, bars)
+};
+
+/// A batch as spooled by cdb before bars were recorded (schema 5): read
+/// when a spool from then is drained.
+struct event_batch_v5 {
+  std::vector<run_info> runs;
+  std::vector<signal> signals;
+  std::vector<risk_decision> decisions;
+  std::vector<order> orders;
+  std::vector<order_event> order_events;
+  std::vector<fill> fills;
+  std::vector<portfolio_snapshot> snapshots;
+  std::vector<trading_state> states;
+  std::vector<feed_event> feed_events;
+
+  /// The same events as a current batch.
+  event_batch upgrade() &&;
 
   static constexpr const char* type_name = "cdb::event_batch";
   CDB_FIELDS(runs, signals, decisions, orders, order_events, fills, snapshots,
@@ -81,6 +103,10 @@ public:
   /// `node`'s last recorded account and its orders without a final event
   /// (quantity: what has not filled).
   account_recovery recover_account(const std::string& node);
+
+  /// The newest `per_series` bars of each (instrument, interval) `node`
+  /// recorded, oldest first.
+  recorded_bars recover_bars(const std::string& node, std::uint32_t per_series);
 
 private:
   std::string dsn_;

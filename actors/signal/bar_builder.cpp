@@ -177,4 +177,16 @@ bool bar_builder::take_venue(const bar& b) {
   return true;
 }
 
+bool bar_builder::take_recorded(const bar& b) {
+  if (venue_ || open_ || spec_.kind != bar_kind::time
+      || b.interval != spec_.interval)
+    return false;
+  if (closed_any_ && b.start_time < last_end_)
+    return false;
+  closed_any_ = true;
+  last_end_ = b.end_time;
+  last_close_ = b.close;
+  return true;
+}
+
 } // namespace cdb

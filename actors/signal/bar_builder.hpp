@@ -55,6 +55,12 @@ public:
   /// interval as a time spec and newer than every bar delivered so far).
   bool take_venue(const bar& b);
 
+  /// Offers a bar this node recorded before (persistence's recovery, at
+  /// start): true when the caller should use it. Only a time builder of the
+  /// same interval takes it, before building anything of its own and in
+  /// order; it then builds on from the bar's end (older trades are late).
+  bool take_recorded(const bar& b);
+
   bool venue_mode() const noexcept {
     return venue_;
   }

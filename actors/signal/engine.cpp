@@ -159,9 +159,30 @@ void signal_engine::on_closed_bar(instance& i, const bar& b, timestamp t,
 
 void signal_engine::bars_closed(instance& i, timestamp t,
                                 std::vector<signal>& out) {
-  for (auto& b : closed_)
+  for (auto& b : closed_) {
+    if (record_bars_ && b.interval > 0) {
+      auto key = b.instrument + '/' + std::to_string(b.interval);
+      auto [at, fresh] = built_until_.emplace(key, b.start_time);
+      if (fresh || b.start_time > at->second) {
+        at->second = b.start_time;
+        built_.push_back(b);
+      }
+    }
     on_closed_bar(i, b, t, out);
+  }
   closed_.clear();
+}
+
+std::vector<bar> signal_engine::take_built_bars() {
+  std::vector<bar> result;
+  result.swap(built_);
+  return result;
+}
+
+void signal_engine::on_recorded_bar(const bar& b, std::vector<signal>& out) {
+  for (auto* i : route(b.instrument))
+    if (!i->status.disabled && i->bars.take_recorded(b))
+      on_closed_bar(*i, b, b.end_time, out);
 }
 
 void signal_engine::on_trade(const trade_tick& t, std::vector<signal>& out) {

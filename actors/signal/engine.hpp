@@ -42,6 +42,24 @@ public:
   /// A venue bar: used as-is by instances with time bars of its interval.
   void on_bar(const bar& b, std::vector<signal>& out);
 
+  /// A time bar recorded by an earlier run of this node, oldest first:
+  /// taken by instances building bars of its interval that have built none
+  /// yet (call while replaying).
+  void on_recorded_bar(const bar& b, std::vector<signal>& out);
+
+  /// With recording on, the time bars the instances' builders close are
+  /// kept, each (instrument, interval, start) once, until taken.
+  void record_bars(bool x) noexcept {
+    record_bars_ = x;
+  }
+
+  /// The bars closed since the last call (recording on); cleared by it.
+  std::vector<bar> take_built_bars();
+
+  bool has_built_bars() const noexcept {
+    return !built_.empty();
+  }
+
   /// While true, strategies learn but nothing is emitted.
   void replaying(bool x) noexcept {
     replaying_ = x;
@@ -96,6 +114,10 @@ private:
   std::vector<engine_event> events_;
   std::uint64_t errors_ = 0;
   bool replaying_ = false;
+  bool record_bars_ = false;
+  std::vector<bar> built_;
+  /// Per "instrument/interval": the start of the newest bar kept.
+  std::unordered_map<std::string, timestamp> built_until_;
 };
 
 } // namespace cdb

@@ -1,5 +1,8 @@
 #include "actors/signal/signal_actor.hpp"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include <caf/all.hpp>
 
 #include "runtime/log.hpp"
@@ -46,6 +49,10 @@ void record(self_ptr self, std::string id, caf::message msg) {
 /// Stamps and sends what the engine produced.
 void send_out(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
+  if (st.engine->has_built_bars())
+    for (auto& b : st.engine->take_built_bars())
+      if (st.peers.persistence)
+        self->send(st.peers.persistence, std::move(b));
   for (auto& s : st.out) {
     s.id = st.ids->next();
     s.init_time = ctx.clock->now();
@@ -60,6 +67,71 @@ void send_out(self_ptr self, const actor_context& ctx) {
   st.out.clear();
   if (st.engine->has_events()) // warm-ups and errors are events
     report(self, ctx);
+}
+
+/// Replays the recorded bars of each series whose newest bar ended within
+/// the configured age; returns how many.
+std::size_t replay_recorded(self_ptr self, const signal_config& cfg,
+                            const actor_context& ctx, recorded_bars& r) {
+  auto& st = self->state;
+  auto oldest = ctx.clock->now() - cfg.recovered_bars_max_age;
+  std::unordered_map<std::string, timestamp> newest; // per series
+  auto key = [](const bar& b) {
+    return b.instrument + '/' + std::to_string(b.interval);
+  };
+  for (auto& b : r.bars) {
+    auto& t = newest[key(b)];
+    t = std::max(t, b.end_time);
+  }
+  std::size_t n = 0;
+  st.engine->replaying(true);
+  for (auto& b : r.bars)
+    if (newest[key(b)] >= oldest) {
+      st.engine->on_recorded_bar(b, st.out);
+      ++n;
+    }
+  st.engine->replaying(false);
+  st.out.clear();
+  return n;
+}
+
+/// Warms up from what persistence recorded (once per actor), then asks
+/// the feed for its history. Live data waits until the bars are replayed.
+void warm_up(self_ptr self, const signal_config& cfg,
+             const actor_context& ctx) {
+  auto& st = self->state;
+  auto ask_feed = [self] {
+    auto& feed = self->state.peers.feed;
+    if (feed)
+      self->send(feed, history_atom::value,
+                 caf::actor_cast<market_sink>(self));
+  };
+  if (st.asked_recorded || !st.peers.persistence || cfg.recovered_bars == 0) {
+    ask_feed();
+    return;
+  }
+  st.asked_recorded = true;
+  self
+    ->request(st.peers.persistence, std::chrono::seconds{5},
+              recover_bars_atom::value, cfg.recovered_bars)
+    .await(
+      [self, cfg, ctx, ask_feed](recorded_bars& r) {
+        auto n = replay_recorded(self, cfg, ctx, r);
+        self->state.recovered_bars += n;
+        CDB_INFO("signal", "warm-up from recorded bars: "
+                             << n << " of " << r.bars.size() << " replayed; "
+                             << self->state.engine->warm_instances() << " of "
+                             << self->state.engine->instances()
+                             << " strategy instances warm");
+        report(self, ctx);
+        ask_feed();
+      },
+      [self, ask_feed](caf::error& e) {
+        CDB_WARN("signal", "no recorded bars (" << to_string(e)
+                                                << "); warming up from the "
+                                                   "feed's history only");
+        ask_feed();
+      });
 }
 
 } // namespace
@@ -119,15 +191,16 @@ spawn_signal(signal_actor::stateful_pointer<signal_state> self,
                            << " strategy instances warm");
       report(self, ctx);
     },
-    [self](signal_wiring& w) {
+    [self, cfg, ctx](signal_wiring& w) {
       auto& peers = self->state.peers;
-      if (w.feed && w.feed != peers.feed)
-        self->send(w.feed, history_atom::value,
-                   caf::actor_cast<market_sink>(self));
+      bool new_feed = w.feed && w.feed != peers.feed;
       self->state.box->rewire(caf::actor_cast<caf::actor>(self),
                               caf::actor_cast<caf::actor>(peers.persistence),
                               caf::actor_cast<caf::actor>(w.persistence));
       peers = std::move(w);
+      self->state.engine->record_bars(static_cast<bool>(peers.persistence));
+      if (new_feed)
+        warm_up(self, cfg, ctx);
     },
     [self](persisted_ack& a) { self->state.box->ack(a.ids); },
     [self](state_atom) {

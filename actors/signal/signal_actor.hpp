@@ -4,10 +4,14 @@
 // Takes:  trade_tick, trade_batch, quote_tick, bar (venue bars, used as-is
 //         by instances with time bars of that interval), market_history
 //         (warm-up), signal_wiring, state -> signal_status.
-// Sends:  signal to risk and persistence; (history, self) to the feed.
+// Sends:  signal and each closed time bar to persistence (bars are not
+//         acknowledged: derived data); signal to risk; (history, self) to
+//         the feed.
 // States: cold -> warm per instance (engine.hpp). A (re)started actor asks
-// the feed for the recent past, replays it without emitting, and signals
-// only from warm instances; it says when each gets warm.
+// persistence for the bars its node recorded (signal.recovered_bars, only
+// recent series), then the feed for the recent past; it replays both
+// without emitting (no live data is handled in between), and signals only
+// from warm instances; it says when each gets warm.
 #pragma once
 
 #include <memory>
@@ -29,6 +33,8 @@ struct signal_state {
   std::unique_ptr<id_source> ids;
   std::uint64_t history_trades = 0;
   std::uint64_t history_bars = 0;
+  std::uint64_t recovered_bars = 0; ///< Replayed from persistence.
+  bool asked_recorded = false;      ///< Recorded bars asked for (once).
   bool reported_warm = false;
 };
 

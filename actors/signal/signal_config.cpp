@@ -12,6 +12,10 @@ void signal_config::validate(std::vector<std::string>& errors) const {
   c.require(bars_ok, "bars", bars, why.c_str());
   c.require(max_strategy_errors >= 1, "max_strategy_errors",
             max_strategy_errors, "must be >= 1");
+  c.require(recovered_bars <= 100'000, "recovered_bars", recovered_bars,
+            "must be <= 100000");
+  c.require_span(recovered_bars_max_age > 0, "recovered_bars_max_age",
+                 recovered_bars_max_age, "must be > 0");
   c.require(!strategies.empty(), "strategies", "[]",
             "must name at least one strategy instance");
   for (std::size_t n = 0; n < strategies.size(); ++n) {

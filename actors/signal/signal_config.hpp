@@ -20,6 +20,11 @@ struct signal_config {
   bool fill_gaps = false;
   /// An instance that threw this many times is disabled.
   std::size_t max_strategy_errors = 3;
+  /// At start, the newest this-many time bars per instrument and interval
+  /// recorded by this node are asked from persistence and replayed (0: no).
+  std::uint32_t recovered_bars = 300;
+  /// ... but only series whose newest bar ended at most this long ago.
+  nanoseconds recovered_bars_max_age = 600'000'000'000;
   /// Where strategy names are looked up; tests add their own.
   std::shared_ptr<const strategy_registry> registry = builtin_strategies();
 

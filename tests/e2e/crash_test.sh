@@ -5,7 +5,8 @@
 # The restart must write the spool first (in order), leave no spool behind,
 # and the record must be consistent: every fill has its order and risk
 # decision, every order event its order, and each instrument's position in
-# the last account equals the sum of its fills. Uses its own cluster.
+# the last account equals the sum of its fills; the restarted signal actor
+# warms up from the bars recorded before the crash. Uses its own cluster.
 set -euo pipefail
 cdb=${1:?usage: crash_test.sh CDB_BINARY}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -67,6 +68,14 @@ else
   bad "the spool was not written"
 fi
 if [ ! -e "$spool" ]; then ok "no spool left behind"; else bad "spool left: $spool"; fi
+# The restarted signal actor warms up from the bars its node recorded.
+warm=$(grep -o "warm-up from recorded bars: [0-9]* of [0-9]*" "$tmp/err2" |
+  head -n 1 || true)
+if [ -n "$warm" ] && [ "$(awk '{print $5}' <<<"$warm")" -gt 0 ]; then
+  ok "$warm"
+else
+  bad "no warm-up from recorded bars ('$warm')"
+fi
 grep -q "clean stop" "$tmp/err2" && ok "clean stop" || bad "no clean stop"
 
 spooled=$(q "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run1-%'

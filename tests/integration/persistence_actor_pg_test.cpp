@@ -143,3 +143,43 @@ CAF_TEST(an undecodable spool record is set aside and the rest goes on) {
   CAF_CHECK_EQUAL(ctx.metrics->persist_spooled.load(), 0u);
   self->send_exit(db, caf::exit_reason::user_shutdown);
 }
+
+CAF_TEST(a spool record from before bars were recorded is still written) {
+  auto dsn = std::getenv("CDB_TEST_DSN");
+  CAF_REQUIRE(dsn != nullptr);
+  test::temp_dir dir;
+  auto node = unique("n");
+  auto path = dir.path() + "/" + node + ".spool";
+  system_config cfg;
+  caf::actor_system sys{cfg};
+  auto run = unique("r");
+  auto old_id = "sig-" + run + "-0-1";
+  {
+    event_batch_v5 old; // as cdb with schema 5 spooled it
+    old.signals.push_back(make_signal(old_id));
+    std::vector<char> buf;
+    caf::binary_serializer sink{sys, buf};
+    CAF_REQUIRE(!sink(old));
+    spool s{path};
+    s.append(std::string_view{buf.data(), buf.size()}, 1);
+  }
+  persistence_config pc;
+  pc.dsn = dsn;
+  pc.spool_dir = dir.path();
+  actor_context ctx{run, 1, std::make_shared<wall_clock>(),
+                    std::make_shared<node_metrics>()};
+  auto db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx,
+                                     run_info{run, "paper", "0", "0", 0, node});
+  caf::scoped_actor self{sys};
+  auto acked = send_and_collect(self, db, run); // written behind the spool
+  CAF_CHECK_EQUAL(acked.size(), 3u);
+  pqxx::connection c{dsn};
+  pqxx::nontransaction w{c};
+  CAF_CHECK_EQUAL(
+    w.exec("SELECT count(*) FROM signals WHERE id = " + w.quote(old_id))[0][0]
+      .as<int>(),
+    1);
+  std::ifstream aside{path + ".undecodable"};
+  CAF_CHECK(!aside.good());
+  self->send_exit(db, caf::exit_reason::user_shutdown);
+}

@@ -348,6 +348,44 @@ CAF_TEST(recovery returns the last account and the open orders) {
   CAF_CHECK(!s.recover_account("n9").found);
 }
 
+CAF_TEST(recorded bars come back newest per series and oldest first) {
+  fresh_database db;
+  store s{db.dsn};
+  event_batch b;
+  auto add = [&](const char* instrument, nanoseconds interval, int i) {
+    bar x;
+    x.instrument = instrument;
+    x.interval = interval;
+    x.open = x.high = x.low = 100;
+    x.close = 100 + i;
+    x.volume = 0.5;
+    x.start_time = 1'796'112'000'000'000'000 + i * interval;
+    x.end_time = x.start_time + interval;
+    b.bars.push_back(x);
+  };
+  for (int i = 0; i < 5; ++i) {
+    add("BTCUSDT", 60'000'000'000, i);
+    add("ETHUSDT", 60'000'000'000, i);
+  }
+  add("BTCUSDT", 500'000'000, 0); // another series
+  s.write(b, "n1");
+  s.write(b, "n1"); // sent twice: recorded once
+  s.write(b, "n2"); // another node's
+  CAF_CHECK_EQUAL(db.scalar("SELECT count(*) FROM bars"), "22");
+  auto r = s.recover_bars("n1", 3);
+  CAF_REQUIRE_EQUAL(r.bars.size(), 7u);
+  CAF_CHECK_EQUAL(r.bars.front().close, 100.0); // the 500 ms bar, oldest
+  CAF_CHECK_EQUAL(r.bars.front().interval, 500'000'000);
+  CAF_CHECK_EQUAL(r.bars[1].instrument, "BTCUSDT");
+  CAF_CHECK_EQUAL(r.bars[1].close, 102.0);
+  CAF_CHECK_EQUAL(r.bars[2].instrument, "ETHUSDT");
+  CAF_CHECK_EQUAL(r.bars.back().close, 104.0);
+  CAF_CHECK(r.bars.back() == b.bars[9]); // every field, exactly
+  for (std::size_t i = 1; i < r.bars.size(); ++i)
+    CAF_CHECK_LESS_OR_EQUAL(r.bars[i - 1].start_time, r.bars[i].start_time);
+  CAF_CHECK(s.recover_bars("n3", 3).bars.empty());
+}
+
 CAF_TEST(a report on an old schema says what to do) {
   fresh_database db;
   {

@@ -2,6 +2,8 @@
 // read the record with deref<...>(handle).state.
 #pragma once
 
+#include <algorithm>
+#include <map>
 #include <vector>
 
 #include "actors/persistence/store.hpp"
@@ -27,8 +29,27 @@ inline persistence_actor::behavior_type recording_persistence(
     [self](const feed_status& x) {
       self->state.feed_events.push_back(feed_event{"", x});
     },
+    [self](const bar& x) { self->state.bars.push_back(x); },
     [](timer_atom) {},
     [](flush_atom) { return std::uint64_t{0}; },
+    // The newest `n` bars of each series, oldest first (like the real one).
+    [self](recover_bars_atom, std::uint32_t n) {
+      std::map<std::pair<std::string, nanoseconds>, std::vector<bar>> series;
+      for (auto& b : self->state.bars)
+        series[{b.instrument, b.interval}].push_back(b);
+      recorded_bars r;
+      for (auto& kvp : series) {
+        auto& v = kvp.second;
+        auto from = v.size() > n ? v.size() - n : 0;
+        r.bars.insert(r.bars.end(), v.begin() + static_cast<long>(from),
+                      v.end());
+      }
+      std::stable_sort(r.bars.begin(), r.bars.end(),
+                       [](const bar& x, const bar& y) {
+                         return x.start_time < y.start_time;
+                       });
+      return r;
+    },
     // Like the real one: the newest state it was given, or none.
     [self](recover_atom) {
       auto& st = self->state.states;

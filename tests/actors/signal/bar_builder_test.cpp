@@ -118,6 +118,37 @@ CAF_TEST(late trades are skipped and counted) {
   CAF_CHECK_EQUAL(out[0].high, 10.0);
 }
 
+CAF_TEST(recorded bars are taken in order before building) {
+  bar_builder b{"X", ns(100)};
+  bar r;
+  r.instrument = "X";
+  r.interval = 100;
+  r.close = 7;
+  r.start_time = 100;
+  r.end_time = 200;
+  auto other = r;
+  other.interval = 200;
+  CAF_CHECK(!b.take_recorded(other)); // another interval
+  CAF_CHECK(b.take_recorded(r));
+  CAF_CHECK(!b.take_recorded(r)); // not twice
+  r.start_time = 200;
+  r.end_time = 300;
+  CAF_CHECK(b.take_recorded(r));
+  std::vector<bar> out;
+  b.add(trade(99, 250), out); // inside the recorded bar: late
+  CAF_CHECK_EQUAL(b.late_trades(), 1u);
+  b.add(trade(10, 310), out);
+  r.start_time = 400;
+  r.end_time = 500;
+  CAF_CHECK(!b.take_recorded(r)); // building its own now
+  b.add(trade(11, 420), out);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  CAF_CHECK_EQUAL(out[0].start_time, 300);
+  CAF_CHECK_EQUAL(out[0].open, 10.0);
+  bar_builder ticks{"X", spec("ticks:3")};
+  CAF_CHECK(!ticks.take_recorded(r)); // only time builders
+}
+
 CAF_TEST(volume and tick bars close on activity) {
   std::vector<bar> out;
   bar_builder v{"X", spec("volume:5")};

@@ -185,3 +185,112 @@ CAF_TEST(a throwing strategy is counted and the actor lives on) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+namespace {
+
+constexpr nanoseconds ms = 1'000'000;
+
+bar time_bar(double close, timestamp start) {
+  bar b;
+  b.instrument = "X";
+  b.interval = ms;
+  b.open = b.high = b.low = b.close = close;
+  b.volume = 1;
+  b.start_time = start;
+  b.end_time = start + ms;
+  return b;
+}
+
+/// Two instances on 1 ms time bars, and persistence holding what the node
+/// recorded before; the signal actor is spawned (and wired) by each test.
+struct recorded_fixture : test::coordinator_fixture {
+  feed_actor feed = sys.spawn(fake_feed, test::no_args{});
+  signal_sink risk = sys.spawn(fake_risk, test::no_args{});
+  persistence_actor db = sys.spawn(test::recording_persistence,
+                                   test::no_args{});
+  signal_actor sig;
+
+  void start(const std::vector<bar>& recorded) {
+    test::record_of(*this, db).bars = recorded;
+    auto cfg = config();
+    cfg.strategies = {"every_bar X bars=1ms", "every_bar X bars=1ms cooldown=1"};
+    sig = sys.spawn(spawn_signal, cfg, context());
+    anon_send(sig, signal_wiring{feed, risk, db});
+    sched.run();
+  }
+
+  ~recorded_fixture() override {
+    for (auto h :
+         {caf::actor_cast<caf::actor>(feed), caf::actor_cast<caf::actor>(risk),
+          caf::actor_cast<caf::actor>(db), caf::actor_cast<caf::actor>(sig)})
+      anon_send_exit(h, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  signal_status status() {
+    signal_status out;
+    self->send(sig, state_atom::value);
+    sched.run();
+    self->receive([&](signal_status& s) { out = std::move(s); });
+    return out;
+  }
+
+  std::size_t history_requests() {
+    return deref<feed_actor::stateful_base<feed_record>>(feed)
+      .state.history_requests.size();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(recorded_bar_tests, recorded_fixture)
+
+CAF_TEST(recorded bars warm the strategies before the feed history) {
+  auto now = clock->now();
+  start({time_bar(10, now - 4 * ms), time_bar(11, now - 3 * ms),
+         time_bar(12, now - 2 * ms)});
+  auto st = status();
+  CAF_CHECK(st.warm);
+  CAF_REQUIRE_EQUAL(st.strategies.size(), 2u);
+  CAF_CHECK_EQUAL(st.strategies[0].bars_seen, 3u);
+  CAF_CHECK_EQUAL(st.strategies[1].bars_seen, 3u);
+  CAF_CHECK(deref<signal_sink::stateful_base<risk_record>>(risk)
+              .state.signals.empty());
+  CAF_CHECK_EQUAL(history_requests(), 1u); // asked after the bars
+  // Live trades build on from the last recorded bar: one in its interval
+  // is late, the next bar closes with the trade after it and signals.
+  anon_send(sig, trade(99, now - 2 * ms + 10));
+  anon_send(sig, trade(13.5, now - ms + 10));
+  anon_send(sig, trade(14, now + 10));
+  sched.run();
+  auto& signals = deref<signal_sink::stateful_base<risk_record>>(risk)
+                    .state.signals;
+  CAF_REQUIRE_EQUAL(signals.size(), 2u);
+  CAF_CHECK_EQUAL(signals[0].reason, "close 13.5");
+}
+
+CAF_TEST(a recorded series older than the max age is not replayed) {
+  auto old = clock->now() - 700'000'000'000; // 11 min 40 s ago; max 10 min
+  start({time_bar(10, old), time_bar(11, old + ms), time_bar(12, old + 2 * ms)});
+  auto st = status();
+  CAF_CHECK(!st.warm);
+  CAF_CHECK_EQUAL(st.strategies[0].bars_seen, 0u);
+  CAF_CHECK_EQUAL(history_requests(), 1u);
+}
+
+CAF_TEST(closed time bars go to persistence once per series) {
+  start({});
+  auto t0 = clock->now();
+  for (int i = 0; i < 4; ++i)
+    anon_send(sig, trade(10 + i, t0 + i * ms));
+  sched.run();
+  // Two instances close the same three bars: each is recorded once.
+  auto& bars = test::record_of(*this, db).bars;
+  CAF_REQUIRE_EQUAL(bars.size(), 3u);
+  CAF_CHECK_EQUAL(bars[0].close, 10.0);
+  CAF_CHECK_EQUAL(bars[2].close, 12.0);
+  CAF_CHECK_EQUAL(bars[1].start_time, t0 + ms);
+  CAF_CHECK_EQUAL(bars[1].interval, ms);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
