@@ -91,10 +91,10 @@ const table_spec feed_events_table{
   {"text", "text", "text", "text", "float8", "text", "timestamptz"}};
 
 void prepare_inserts(pqxx::connection& c) {
-  for (auto* t : {&signals_table, &decisions_table, &orders_table,
-                  &order_events_table, &fills_table, &snapshots_table,
-                  &positions_table, &states_table, &feed_events_table,
-                  &bars_table}) {
+  for (auto* t :
+       {&signals_table, &decisions_table, &orders_table, &order_events_table,
+        &fills_table, &snapshots_table, &positions_table, &states_table,
+        &feed_events_table, &bars_table}) {
     std::string sql = std::string{"INSERT INTO "} + t->table + " (" + t->columns
                       + ") SELECT * FROM unnest(";
     for (std::size_t i = 0; i < t->types.size(); ++i)
@@ -458,8 +458,8 @@ void store::write(const event_batch& b, const std::string& node) {
   fe.exec();
   column_rows bars{w, bars_table};
   for (auto& x : b.bars) {
-    bars.text(node + '/' + x.instrument + '/' + std::to_string(x.interval)
-              + '/' + std::to_string(x.start_time));
+    bars.text(node + '/' + x.instrument + '/' + std::to_string(x.interval) + '/'
+              + std::to_string(x.start_time));
     bars.text(node).text(x.instrument).integer(x.interval).num(x.open);
     bars.num(x.high).num(x.low).num(x.close).num(x.volume).time(x.start_time);
     bars.time(x.end_time);

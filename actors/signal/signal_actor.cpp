@@ -103,8 +103,7 @@ void warm_up(self_ptr self, const signal_config& cfg,
   auto ask_feed = [self] {
     auto& feed = self->state.peers.feed;
     if (feed)
-      self->send(feed, history_atom::value,
-                 caf::actor_cast<market_sink>(self));
+      self->send(feed, history_atom::value, caf::actor_cast<market_sink>(self));
   };
   if (st.asked_recorded || !st.peers.persistence || cfg.recovered_bars == 0) {
     ask_feed();

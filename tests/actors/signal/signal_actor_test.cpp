@@ -213,7 +213,8 @@ struct recorded_fixture : test::coordinator_fixture {
   void start(const std::vector<bar>& recorded) {
     test::record_of(*this, db).bars = recorded;
     auto cfg = config();
-    cfg.strategies = {"every_bar X bars=1ms", "every_bar X bars=1ms cooldown=1"};
+    cfg.strategies = {"every_bar X bars=1ms",
+                      "every_bar X bars=1ms cooldown=1"};
     sig = sys.spawn(spawn_signal, cfg, context());
     anon_send(sig, signal_wiring{feed, risk, db});
     sched.run();
@@ -254,8 +255,8 @@ CAF_TEST(recorded bars warm the strategies before the feed history) {
   CAF_REQUIRE_EQUAL(st.strategies.size(), 2u);
   CAF_CHECK_EQUAL(st.strategies[0].bars_seen, 3u);
   CAF_CHECK_EQUAL(st.strategies[1].bars_seen, 3u);
-  CAF_CHECK(deref<signal_sink::stateful_base<risk_record>>(risk)
-              .state.signals.empty());
+  CAF_CHECK(
+    deref<signal_sink::stateful_base<risk_record>>(risk).state.signals.empty());
   CAF_CHECK_EQUAL(history_requests(), 1u); // asked after the bars
   // Live trades build on from the last recorded bar: one in its interval
   // is late, the next bar closes with the trade after it and signals.
@@ -271,7 +272,8 @@ CAF_TEST(recorded bars warm the strategies before the feed history) {
 
 CAF_TEST(a recorded series older than the max age is not replayed) {
   auto old = clock->now() - 700'000'000'000; // 11 min 40 s ago; max 10 min
-  start({time_bar(10, old), time_bar(11, old + ms), time_bar(12, old + 2 * ms)});
+  start(
+    {time_bar(10, old), time_bar(11, old + ms), time_bar(12, old + 2 * ms)});
   auto st = status();
   CAF_CHECK(!st.warm);
   CAF_CHECK_EQUAL(st.strategies[0].bars_seen, 0u);
