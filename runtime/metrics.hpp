@@ -1,6 +1,6 @@
 // Node-local counters and gauges the actors update and the status line and
-// summary read. Lock-free atomics; the Prometheus exposer (issue 8) will
-// publish them. No CAF include.
+// summary read. Lock-free atomics; the Prometheus exporter (exporter.hpp)
+// reads them at scrape time. No CAF include.
 #pragma once
 
 #include <algorithm>
@@ -32,6 +32,14 @@ public:
         std::ceil(std::log(seconds / 1e-5) / std::log(1.25) - 1e-9));
     counts_[std::min(i, buckets - 1)].fetch_add(1, std::memory_order_relaxed);
     count_.fetch_add(1, std::memory_order_relaxed);
+    if (seconds > 0 && seconds < 1e9)
+      sum_ns_.fetch_add(static_cast<std::uint64_t>(seconds * 1e9 + 0.5),
+                        std::memory_order_relaxed);
+  }
+
+  /// The sum of the observations, in seconds (nanosecond resolution).
+  double sum() const noexcept {
+    return static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) * 1e-9;
   }
 
   std::uint64_t count() const noexcept {
@@ -61,6 +69,7 @@ public:
 private:
   std::array<std::atomic<std::uint64_t>, buckets> counts_{};
   std::atomic<std::uint64_t> count_{0};
+  std::atomic<std::uint64_t> sum_ns_{0};
 };
 
 struct node_metrics {

@@ -268,6 +268,10 @@ cdb_options::cdb_options() {
     .add(*span(&p.retry_max), "retry_max", "max retry backoff")
     .add(p.spool_dir, "spool_dir",
          "where batches wait while the database is down (NODE.spool)");
+  opt_group{custom_options_, "metrics"}
+    .add(metrics.enabled, "enabled", "serve Prometheus metrics at /metrics")
+    .add(metrics.address, "address", "metrics endpoint: bind address")
+    .add(metrics.port, "port", "metrics endpoint: port; 0: any free port");
   opt_group{custom_options_, "admin"}
     .add(admin.address, "address", "admin HTTP endpoint: bind address")
     .add(admin.port, "port", "admin HTTP endpoint: port; 0: any free port")
@@ -309,6 +313,7 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
             "must be >= 1");
   node.validate(errors);
   admin.validate(errors);
+  metrics.validate(errors);
 }
 
 void cdb_options::sync() {
@@ -331,7 +336,8 @@ std::string cdb_options::help() const {
   static const std::vector<std::string> own{
     "run",        "market",          "feed",      "signal",
     "risk",       "circuit_breaker", "execution", "persistence",
-    "supervisor", "admin",           "sim",       "record"};
+    "supervisor", "admin",           "metrics",   "sim",
+    "record"};
   auto is_own = [](const std::string& cat) {
     return std::find(own.begin(), own.end(), cat) != own.end();
   };

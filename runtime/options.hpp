@@ -13,6 +13,7 @@
 
 #include "runtime/admin_http.hpp"
 #include "runtime/exchange_sim.hpp"
+#include "runtime/exporter.hpp"
 #include "runtime/node.hpp"
 #include "runtime/recorder.hpp"
 
@@ -23,9 +24,10 @@ public:
   cdb_options();
 
   node_config node;
-  sim_config sim;       ///< cdb exchange-sim only.
-  record_config record; ///< cdb record only.
-  admin_config admin;   ///< The node's admin HTTP endpoint.
+  sim_config sim;         ///< cdb exchange-sim only.
+  record_config record;   ///< cdb record only.
+  admin_config admin;     ///< The node's admin HTTP endpoint.
+  metrics_config metrics; ///< The node's Prometheus endpoint.
   std::string log_level = "info";
   caf::timespan duration{0};
   caf::timespan status_interval{std::chrono::seconds{1}};

@@ -14,6 +14,7 @@
 #include "messages/interfaces.hpp"
 #include "messages/register.hpp"
 #include "runtime/admin_http.hpp"
+#include "runtime/exporter.hpp"
 #include "runtime/log.hpp"
 #include "runtime/summary.hpp"
 
@@ -108,7 +109,7 @@ int run_node(cdb_options& cfg) {
   run_info run{
     run_id,
     n.feed.replay() ? "replay" : "paper",
-    "0.1.0",
+    CDB_VERSION,
     std::to_string(std::hash<std::string>{}(caf::deep_to_string(cfg.content))),
     started,
     n.node_name};
@@ -130,6 +131,20 @@ int run_node(cdb_options& cfg) {
     CDB_ERROR("main", e.what());
     self->send_exit(sup, caf::exit_reason::user_shutdown);
     return 2;
+  }
+  std::unique_ptr<metrics_exporter> exporter;
+  if (cfg.metrics.enabled) {
+    try {
+      exporter = std::make_unique<metrics_exporter>(
+        cfg.metrics, metrics,
+        node_identity{n.node_name, CDB_VERSION, CDB_GIT_HASH, started}, clock);
+      CDB_INFO("main", "metrics on http://" << cfg.metrics.address << ':'
+                                            << exporter->port() << "/metrics");
+    } catch (const std::exception& e) {
+      CDB_ERROR("main", e.what());
+      self->send_exit(sup, caf::exit_reason::user_shutdown);
+      return 2;
+    }
   }
   if (!cfg.chaos_kill_actor.empty())
     for (std::uint32_t i = 1; i <= cfg.chaos_kill_times; ++i)

@@ -1,0 +1,273 @@
+#include "runtime/exporter.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <stdexcept>
+
+#include <prometheus/collectable.h>
+#include <prometheus/exposer.h>
+#include <unistd.h>
+
+#include "runtime/config_check.hpp"
+
+namespace cdb {
+
+void metrics_config::validate(std::vector<std::string>& errors) const {
+  config_check c{"metrics", errors};
+  c.require(!enabled || !address.empty(), "address", "\"\"",
+            "must be an IP address to bind");
+  c.require(port <= 65535, "port", port, "must be <= 65535 (0: any free port)");
+}
+
+process_sample sample_process() {
+  process_sample out;
+  auto page = static_cast<double>(::sysconf(_SC_PAGESIZE));
+  auto ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  {
+    std::ifstream statm{"/proc/self/statm"};
+    double size = 0;
+    double resident = 0;
+    if (statm >> size >> resident)
+      out.resident_bytes = resident * page;
+  }
+  {
+    std::ifstream stat{"/proc/self/stat"};
+    std::string text{std::istreambuf_iterator<char>{stat}, {}};
+    // Fields after the command (which may hold spaces) start after ')':
+    // state is field 3, utime 14, stime 15.
+    auto close = text.rfind(')');
+    if (close != std::string::npos && ticks > 0) {
+      unsigned long utime = 0;
+      unsigned long stime = 0;
+      if (std::sscanf(text.c_str() + close + 1,
+                      " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
+                      &utime, &stime)
+          == 2)
+        out.cpu_seconds = static_cast<double>(utime + stime) / ticks;
+    }
+  }
+  std::error_code ec;
+  for (std::filesystem::directory_iterator i{"/proc/self/fd", ec}, end;
+       !ec && i != end; i.increment(ec))
+    ++out.open_fds;
+  return out;
+}
+
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+/// Builds one scrape's families; every metric gets the node label first.
+class family_builder {
+public:
+  explicit family_builder(std::string node) : node_(std::move(node)) {
+    // nop
+  }
+
+  void counter(const char* name, const char* help, double value) {
+    add(name, help, MetricType::Counter).counter.value = value;
+  }
+
+  void gauge(const char* name, const char* help, double value) {
+    add(name, help, MetricType::Gauge).gauge.value = value;
+  }
+
+  /// A metric of the family last added (same name), with one more label.
+  ClientMetric& labelled(const char* name, const char* help, MetricType type,
+                         const char* label, const std::string& value) {
+    auto& m = add(name, help, type);
+    m.label.push_back({label, value});
+    return m;
+  }
+
+  void histogram(const char* name, const char* help,
+                 const latency_histogram& h) {
+    auto& m = add(name, help, MetricType::Histogram);
+    // Every fourth bound of the recorder (x2.44 apart, 10 us .. ~35 s):
+    // cumulative counts at those bounds are exact.
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i + 1 < latency_histogram::buckets; ++i) {
+      seen += h.count_in(i);
+      if (i % 4 == 0)
+        m.histogram.bucket.push_back({seen, latency_histogram::bound(i)});
+    }
+    seen += h.count_in(latency_histogram::buckets - 1);
+    m.histogram.bucket.push_back(
+      {seen, std::numeric_limits<double>::infinity()});
+    m.histogram.sample_count = seen;
+    m.histogram.sample_sum = h.sum();
+  }
+
+  std::vector<MetricFamily> take() {
+    return std::move(families_);
+  }
+
+private:
+  ClientMetric& add(const char* name, const char* help, MetricType type) {
+    if (families_.empty() || families_.back().name != name)
+      families_.push_back(MetricFamily{name, help, type, {}});
+    auto& f = families_.back();
+    f.metric.emplace_back();
+    f.metric.back().label.push_back({"node", node_});
+    return f.metric.back();
+  }
+
+  std::string node_;
+  std::vector<MetricFamily> families_;
+};
+
+double num(const std::atomic<std::uint64_t>& x) {
+  return static_cast<double>(x.load(std::memory_order_relaxed));
+}
+
+} // namespace
+
+std::vector<MetricFamily>
+node_families(const node_metrics& m, const node_identity& who,
+              const process_sample& process, timestamp now) {
+  family_builder b{who.node};
+  // Process.
+  auto& info = b.labelled("cdb_build_info",
+                          "Build of the running binary (value 1)",
+                          MetricType::Gauge, "version", who.version);
+  info.label.push_back({"git_hash", who.git_hash});
+  info.gauge.value = 1;
+  b.gauge("cdb_process_start_time_seconds",
+          "Start of the process, seconds since the epoch",
+          static_cast<double>(who.started) * 1e-9);
+  b.gauge("cdb_process_uptime_seconds", "Time since the process started",
+          static_cast<double>(now - who.started) * 1e-9);
+  b.gauge("cdb_process_resident_memory_bytes", "Resident memory",
+          process.resident_bytes);
+  b.counter("cdb_process_cpu_seconds_total", "User and system CPU time",
+            process.cpu_seconds);
+  b.gauge("cdb_process_open_fds", "Open file descriptors", process.open_fds);
+  // Supervision.
+  b.counter("cdb_actor_restarts_total", "Actor restarts by the supervisor",
+            num(m.restarts));
+  b.counter("cdb_actor_failures_total", "Actors that failed (any reason)",
+            num(m.failures));
+  // Feed.
+  b.counter("cdb_feed_messages_total",
+            "Market data messages published (trades and quotes)", num(m.ticks));
+  // Signal.
+  b.counter("cdb_signals_total", "Signals sent to risk", num(m.signals));
+  b.counter("cdb_strategy_errors_total",
+            "Exceptions and bad intents caught in strategies",
+            num(m.strategy_errors));
+  b.gauge("cdb_signal_warm", "1 when every strategy instance is warm",
+          m.signal_warm.load(std::memory_order_relaxed) ? 1 : 0);
+  // Risk.
+  const char* decisions = "cdb_risk_decisions_total";
+  const char* decisions_help = "Risk decisions by outcome";
+  b.labelled(decisions, decisions_help, MetricType::Counter, "outcome",
+             "approved")
+    .counter.value
+    = num(m.approved);
+  b.labelled(decisions, decisions_help, MetricType::Counter, "outcome",
+             "rejected")
+    .counter.value
+    = num(m.rejected);
+  // Circuit breaker.
+  b.gauge("cdb_trading_state", "Trading state: 0 active, 1 reducing, 2 halted",
+          m.trading_mode.load(std::memory_order_relaxed));
+  b.counter("cdb_breaker_trips_total",
+            "Times the circuit breaker made the trading state stricter",
+            num(m.breaker_trips));
+  // Execution.
+  b.counter("cdb_fills_total", "Fills", num(m.fills));
+  b.counter("cdb_orders_refused_total",
+            "Orders refused because they did not come from the wired risk "
+            "actor",
+            num(m.refused_orders));
+  b.counter("cdb_venue_rejects_total", "Orders rejected or expired",
+            num(m.venue_rejects));
+  b.counter("cdb_liquidations_total", "Positions liquidated",
+            num(m.liquidations));
+  b.counter("cdb_venue_alarms_total", "Venue alarms (funding spikes, ...)",
+            num(m.venue_alarms));
+  b.gauge("cdb_equity", "Account equity, quote currency",
+          m.equity.load(std::memory_order_relaxed));
+  b.gauge("cdb_realized_pnl",
+          "Realized PnL since the account began, quote "
+          "currency",
+          m.realized_pnl.load(std::memory_order_relaxed));
+  b.gauge("cdb_fees_paid", "Fees paid since the account began, quote currency",
+          m.fees.load(std::memory_order_relaxed));
+  b.gauge("cdb_funding_paid",
+          "Funding paid (negative: received), quote currency",
+          m.funding.load(std::memory_order_relaxed));
+  // Persistence.
+  b.counter("cdb_persist_events_written_total",
+            "Events committed to the database", num(m.persisted));
+  b.counter("cdb_persist_errors_total", "Database and spool errors",
+            num(m.persist_errors));
+  b.gauge("cdb_persist_backlog_events",
+          "Events not yet in the database (in memory and spooled)",
+          num(m.persist_backlog));
+  b.gauge("cdb_persist_spool_events", "Events in the local spool file",
+          num(m.persist_spooled));
+  b.gauge("cdb_persist_spool_bytes", "Size of the local spool file",
+          num(m.persist_spool_bytes));
+  b.gauge("cdb_persist_unacked_events",
+          "Events producers keep until persistence acknowledges them",
+          num(m.persist_unacked));
+  b.counter("cdb_persist_dropped_total",
+            "Events producers gave up on (beyond their keep limit)",
+            num(m.persist_dropped));
+  b.histogram("cdb_persist_latency_seconds",
+              "From an event's arrival at persistence to durable",
+              m.persist_latency);
+  return b.take();
+}
+
+namespace {
+
+class node_collector : public prometheus::Collectable {
+public:
+  node_collector(metrics_ptr metrics, node_identity who, clock_ptr clock)
+    : metrics_(std::move(metrics)), who_(std::move(who)),
+      clock_(std::move(clock)) {
+    // nop
+  }
+
+  std::vector<MetricFamily> Collect() const override {
+    return node_families(*metrics_, who_, sample_process(), clock_->now());
+  }
+
+private:
+  metrics_ptr metrics_;
+  node_identity who_;
+  clock_ptr clock_;
+};
+
+} // namespace
+
+metrics_exporter::metrics_exporter(const metrics_config& cfg,
+                                   metrics_ptr metrics, node_identity who,
+                                   clock_ptr clock)
+  : collector_(std::make_shared<node_collector>(
+    std::move(metrics), std::move(who), std::move(clock))) {
+  auto where = cfg.address + ':' + std::to_string(cfg.port);
+  try {
+    exposer_ = std::make_unique<prometheus::Exposer>(where, 1);
+  } catch (const std::exception& e) {
+    throw std::runtime_error("metrics: cannot listen on " + where + " ("
+                             + e.what() + ")");
+  }
+  exposer_->RegisterCollectable(collector_);
+}
+
+metrics_exporter::~metrics_exporter() = default;
+
+std::uint16_t metrics_exporter::port() const {
+  auto ports = exposer_->GetListeningPorts();
+  return ports.empty() ? 0 : static_cast<std::uint16_t>(ports.front());
+}
+
+} // namespace cdb
