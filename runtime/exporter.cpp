@@ -77,7 +77,8 @@ public:
     add(name, help, MetricType::Gauge).gauge.value = value;
   }
 
-  /// A metric of the family last added (same name), with one more label.
+  /// A metric with one more label than `node`; consecutive calls with the
+  /// same name share one family (one HELP and TYPE).
   ClientMetric& labelled(const char* name, const char* help, MetricType type,
                          const char* label, const std::string& value) {
     auto& m = add(name, help, type);

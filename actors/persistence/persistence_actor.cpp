@@ -100,6 +100,25 @@ void recovered(self_ptr self, const char* what) {
   st.retry_at = 0;
 }
 
+/// Reads a spool record: a batch as serialised now, or as cdb spooled it
+/// before bars were recorded (schema 5: the same fields without `bars`).
+caf::error decode(caf::actor_system& sys, const std::string& bytes,
+                  event_batch& out) {
+  caf::binary_deserializer source{sys, bytes.data(), bytes.size()};
+  auto err = source(out);
+  if (!err)
+    return err;
+  out.clear();
+  caf::binary_deserializer legacy{sys, bytes.data(), bytes.size()};
+  if (!legacy(out.runs, out.signals, out.decisions, out.orders,
+              out.order_events, out.fills, out.snapshots, out.states,
+              out.feed_events)
+      && legacy.remaining() == 0)
+    return caf::error{};
+  out.clear();
+  return err;
+}
+
 /// Writes the spool's batches in order until it is empty or the database
 /// fails.
 void drain(self_ptr self, const persistence_config& cfg,
@@ -110,18 +129,7 @@ void drain(self_ptr self, const persistence_config& cfg,
   std::uint64_t drained = 0;
   while (st.disk->front(bytes, events)) {
     event_batch batch;
-    caf::binary_deserializer source{self->system(), bytes.data(), bytes.size()};
-    auto err = source(batch);
-    if (err) { // a record of cdb before bars (schema 5)?
-      event_batch_v5 old;
-      caf::binary_deserializer legacy{self->system(), bytes.data(),
-                                      bytes.size()};
-      if (!legacy(old) && legacy.remaining() == 0) {
-        batch = std::move(old).upgrade();
-        err = caf::error{};
-      }
-    }
-    if (err) {
+    if (auto err = decode(self->system(), bytes, batch)) {
       // Its CRC held, so the format changed under an old spool (another cdb
       // version). Set the record aside for the operator instead of
       // blocking every later batch behind it.
@@ -208,16 +216,23 @@ void flush(self_ptr self, const persistence_config& cfg,
   update_gauges(self, ctx);
 }
 
+/// An event joined the pending batch: timed, counted, flushed when full.
+void queued(self_ptr self, const persistence_config& cfg,
+            const actor_context& ctx) {
+  self->state.arrivals.push_back(steady_now());
+  ctx.metrics->persist_backlog++;
+  if (self->state.pending.size() >= cfg.batch_size)
+    flush(self, cfg, ctx);
+}
+
+/// A producer's event: acknowledged to its sender once durable.
 template <class T>
 void add(self_ptr self, const persistence_config& cfg, const actor_context& ctx,
          std::vector<T>& to, T x) {
   if (auto sender = self->current_sender())
     self->state.senders.emplace_back(std::move(sender), x.id);
   to.push_back(std::move(x));
-  self->state.arrivals.push_back(steady_now());
-  ctx.metrics->persist_backlog++;
-  if (self->state.pending.size() >= cfg.batch_size)
-    flush(self, cfg, ctx);
+  queued(self, cfg, ctx);
 }
 
 /// Everything received written, now: nothing pending, nothing spooled.
@@ -286,18 +301,12 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
       // The feed keeps no copy: its reports are not acknowledged.
       p.feed_events.push_back(
         feed_event{self->state.feed_ids->next(), std::move(x)});
-      self->state.arrivals.push_back(steady_now());
-      ctx.metrics->persist_backlog++;
-      if (p.size() >= cfg.batch_size)
-        flush(self, cfg, ctx);
+      queued(self, cfg, ctx);
     },
     [=, &p](bar& x) {
       // Derived data, not acknowledged: the signal actor keeps no copy.
       p.bars.push_back(std::move(x));
-      self->state.arrivals.push_back(steady_now());
-      ctx.metrics->persist_backlog++;
-      if (p.size() >= cfg.batch_size)
-        flush(self, cfg, ctx);
+      queued(self, cfg, ctx);
     },
     [=](timer_atom) {
       flush(self, cfg, ctx);

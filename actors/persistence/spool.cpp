@@ -74,14 +74,18 @@ spool::spool(std::string path) : path_(std::move(path)) {
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0)
     throw failure(path_, "cannot open");
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+  // The destructor does not run when the constructor throws.
+  auto give_up = [this](const char* what) {
+    auto e = failure(path_, what); // before close() changes errno
     ::close(fd_);
     fd_ = -1;
-    throw failure(path_, "locked by another process");
-  }
+    return e;
+  };
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0)
+    throw give_up("locked by another process");
   struct stat st {};
   if (::fstat(fd_, &st) != 0)
-    throw failure(path_, "cannot stat");
+    throw give_up("cannot stat");
   auto size = static_cast<std::uint64_t>(st.st_size);
   std::uint64_t at = 0;
   std::uint32_t events = 0;
@@ -95,7 +99,7 @@ spool::spool(std::string path) : path_(std::move(path)) {
   if (end_ < size) {
     dropped_ = size - end_;
     if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0 || ::fsync(fd_) != 0)
-      throw failure(path_, "cannot drop the torn tail");
+      throw give_up("cannot drop the torn tail");
   }
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -184,61 +185,13 @@ bool mode_from(const std::string& x, trading_mode& out) {
 
 } // namespace
 
+// Both over every field (CDB_FIELDS): a new kind of event cannot be missed.
 std::size_t event_batch::size() const {
-  return runs.size() + signals.size() + decisions.size() + orders.size()
-         + order_events.size() + fills.size() + snapshots.size() + states.size()
-         + feed_events.size() + bars.size();
+  return std::apply([](auto&... kinds) { return (kinds.size() + ...); }, tie());
 }
 
 void event_batch::clear() {
-  runs.clear();
-  signals.clear();
-  decisions.clear();
-  orders.clear();
-  order_events.clear();
-  fills.clear();
-  snapshots.clear();
-  states.clear();
-  feed_events.clear();
-  bars.clear();
-}
-
-namespace {
-
-template <class T>
-void move_all(std::vector<T>& to, std::vector<T>& from) {
-  to.insert(to.end(), std::make_move_iterator(from.begin()),
-            std::make_move_iterator(from.end()));
-  from.clear();
-}
-
-} // namespace
-
-void event_batch::append(event_batch&& other) {
-  move_all(runs, other.runs);
-  move_all(signals, other.signals);
-  move_all(decisions, other.decisions);
-  move_all(orders, other.orders);
-  move_all(order_events, other.order_events);
-  move_all(fills, other.fills);
-  move_all(snapshots, other.snapshots);
-  move_all(states, other.states);
-  move_all(feed_events, other.feed_events);
-  move_all(bars, other.bars);
-}
-
-event_batch event_batch_v5::upgrade() && {
-  event_batch b;
-  b.runs = std::move(runs);
-  b.signals = std::move(signals);
-  b.decisions = std::move(decisions);
-  b.orders = std::move(orders);
-  b.order_events = std::move(order_events);
-  b.fills = std::move(fills);
-  b.snapshots = std::move(snapshots);
-  b.states = std::move(states);
-  b.feed_events = std::move(feed_events);
-  return b;
+  std::apply([](auto&... kinds) { (kinds.clear(), ...); }, tie());
 }
 
 store::store(std::string dsn) : dsn_(std::move(dsn)) {

@@ -50,33 +50,10 @@ struct event_batch {
 
   std::size_t size() const;
   void clear();
-  /// Moves every event of `other` to the end of this batch.
-  void append(event_batch&& other);
 
   static constexpr const char* type_name = "cdb::event_batch";
   CDB_FIELDS(runs, signals, decisions, orders, order_events, fills, snapshots,
              states, feed_events, bars)
-};
-
-/// A batch as spooled by cdb before bars were recorded (schema 5): read
-/// when a spool from then is drained.
-struct event_batch_v5 {
-  std::vector<run_info> runs;
-  std::vector<signal> signals;
-  std::vector<risk_decision> decisions;
-  std::vector<order> orders;
-  std::vector<order_event> order_events;
-  std::vector<fill> fills;
-  std::vector<portfolio_snapshot> snapshots;
-  std::vector<trading_state> states;
-  std::vector<feed_event> feed_events;
-
-  /// The same events as a current batch.
-  event_batch upgrade() &&;
-
-  static constexpr const char* type_name = "cdb::event_batch";
-  CDB_FIELDS(runs, signals, decisions, orders, order_events, fills, snapshots,
-             states, feed_events)
 };
 
 class store {

@@ -169,6 +169,10 @@ bool bar_builder::take_venue(const bar& b) {
     venue_ = true;
     open_ = false; // the venue's bar replaces the one being built
   }
+  return take_next(b);
+}
+
+bool bar_builder::take_next(const bar& b) {
   if (closed_any_ && b.start_time < last_end_)
     return false;
   closed_any_ = true;
@@ -181,12 +185,7 @@ bool bar_builder::take_recorded(const bar& b) {
   if (venue_ || open_ || spec_.kind != bar_kind::time
       || b.interval != spec_.interval)
     return false;
-  if (closed_any_ && b.start_time < last_end_)
-    return false;
-  closed_any_ = true;
-  last_end_ = b.end_time;
-  last_close_ = b.close;
-  return true;
+  return take_next(b);
 }
 
 } // namespace cdb

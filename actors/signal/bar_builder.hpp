@@ -76,6 +76,9 @@ public:
 private:
   void open(const trade_tick& t, timestamp start);
   void close(std::vector<bar>& out);
+  /// Takes a finished bar from outside if it is not older than the last
+  /// one delivered; it becomes the last one.
+  bool take_next(const bar& b);
 
   bar_spec spec_;
   bool fill_gaps_;

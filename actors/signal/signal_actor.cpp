@@ -96,7 +96,9 @@ std::size_t replay_recorded(self_ptr self, const signal_config& cfg,
 }
 
 /// Warms up from what persistence recorded (once per actor), then asks
-/// the feed for its history. Live data waits until the bars are replayed.
+/// the feed for its history, which also subscribes: live data comes after
+/// the bars. The actor awaits the answer (at most 5 s) so that a new wiring
+/// cannot ask a feed in between.
 void warm_up(self_ptr self, const signal_config& cfg,
              const actor_context& ctx) {
   auto& st = self->state;
@@ -116,7 +118,6 @@ void warm_up(self_ptr self, const signal_config& cfg,
     .await(
       [self, cfg, ctx, ask_feed](recorded_bars& r) {
         auto n = replay_recorded(self, cfg, ctx, r);
-        self->state.recovered_bars += n;
         CDB_INFO("signal", "warm-up from recorded bars: "
                              << n << " of " << r.bars.size() << " replayed; "
                              << self->state.engine->warm_instances() << " of "

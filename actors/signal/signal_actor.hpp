@@ -9,9 +9,9 @@
 //         the feed.
 // States: cold -> warm per instance (engine.hpp). A (re)started actor asks
 // persistence for the bars its node recorded (signal.recovered_bars, only
-// recent series), then the feed for the recent past; it replays both
-// without emitting (no live data is handled in between), and signals only
-// from warm instances; it says when each gets warm.
+// recent series), then the feed for the recent past (which subscribes it);
+// it replays both without emitting, and signals only from warm instances;
+// it says when each gets warm.
 #pragma once
 
 #include <memory>
@@ -33,8 +33,7 @@ struct signal_state {
   std::unique_ptr<id_source> ids;
   std::uint64_t history_trades = 0;
   std::uint64_t history_bars = 0;
-  std::uint64_t recovered_bars = 0; ///< Replayed from persistence.
-  bool asked_recorded = false;      ///< Recorded bars asked for (once).
+  bool asked_recorded = false; ///< Recorded bars asked for (once).
   bool reported_warm = false;
 };
 

@@ -60,126 +60,108 @@ std::vector<std::string> send_and_collect(caf::scoped_actor& self,
   return acked;
 }
 
-} // namespace
-
-CAF_TEST(committed events are acknowledged to their sender) {
+/// The database the test command started.
+std::string test_dsn() {
   auto dsn = std::getenv("CDB_TEST_DSN");
-  CAF_REQUIRE(dsn != nullptr);
+  CAF_REQUIRE(dsn != nullptr); // make test sets it
+  return dsn;
+}
+
+/// A persistence actor of its own node and run, spooling into a temporary
+/// directory; the tests prepare the spool, then start() it.
+struct fixture {
+  test::temp_dir dir; // first in, last out: after the actor system stopped
   system_config cfg;
   caf::actor_system sys{cfg};
-  test::temp_dir dir;
-  persistence_config pc;
-  pc.dsn = dsn;
-  pc.spool_dir = dir.path();
-  auto run = unique("r");
+  std::string run = unique("r");
+  std::string node = unique("n");
   actor_context ctx{run, 1, std::make_shared<wall_clock>(),
                     std::make_shared<node_metrics>()};
-  auto db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx,
-                                     run_info{run, "paper", "0", "0", 0,
-                                              unique("n")});
   caf::scoped_actor self{sys};
+  persistence_actor db;
+
+  std::string spool_path() const {
+    return dir.path() + "/" + node + ".spool";
+  }
+
+  void start(const std::string& dsn) {
+    persistence_config pc;
+    pc.dsn = dsn;
+    pc.spool_dir = dir.path();
+    db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx,
+                                  run_info{run, "paper", "0", "0", 0, node});
+  }
+
+  ~fixture() {
+    if (db)
+      self->send_exit(db, caf::exit_reason::user_shutdown);
+  }
+
+  int count(const std::string& sql) {
+    pqxx::connection c{test_dsn()};
+    pqxx::nontransaction w{c};
+    return w.exec(sql)[0][0].as<int>();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(persistence_actor_pg_tests, fixture)
+
+CAF_TEST(committed events are acknowledged to their sender) {
+  start(test_dsn());
   auto acked = send_and_collect(self, db, run);
   CAF_CHECK_EQUAL(acked.size(), 3u);
-  pqxx::connection c{dsn};
-  pqxx::nontransaction w{c};
-  auto n = w.exec("SELECT count(*) FROM signals WHERE id LIKE 'sig-" + run
-                  + "-%'")[0][0]
-             .as<int>();
-  CAF_CHECK_EQUAL(n, 3); // acknowledged means in the database
+  // Acknowledged means in the database.
+  CAF_CHECK_EQUAL(
+    count("SELECT count(*) FROM signals WHERE id LIKE 'sig-" + run + "-%'"), 3);
   CAF_CHECK_EQUAL(ctx.metrics->persist_spooled.load(), 0u);
-  self->send_exit(db, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST(spooled events are acknowledged while the database is down) {
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  test::temp_dir dir;
-  persistence_config pc;
   // No server listens there: every connect fails at once.
-  pc.dsn = "host=" + dir.path()
-           + " port=1 dbname=cdb user=cdb "
-             "connect_timeout=1";
-  pc.spool_dir = dir.path();
-  auto run = unique("r");
-  actor_context ctx{run, 1, std::make_shared<wall_clock>(),
-                    std::make_shared<node_metrics>()};
-  auto db = sys.spawn<caf::detached>(
-    spawn_persistence, pc, ctx, run_info{run, "paper", "0", "0", 0, "down"});
-  caf::scoped_actor self{sys};
+  start("host=" + dir.path() + " port=1 dbname=cdb user=cdb connect_timeout=1");
   auto acked = send_and_collect(self, db, run);
   CAF_CHECK_EQUAL(acked.size(), 3u);
   // The run row and the three signals wait on disk.
   CAF_CHECK_EQUAL(ctx.metrics->persist_spooled.load(), 4u);
   CAF_CHECK(ctx.metrics->persist_spool_bytes.load() > 0u);
-  self->send_exit(db, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST(an undecodable spool record is set aside and the rest goes on) {
-  auto dsn = std::getenv("CDB_TEST_DSN");
-  CAF_REQUIRE(dsn != nullptr);
-  test::temp_dir dir;
-  auto node = unique("n");
-  auto path = dir.path() + "/" + node + ".spool";
   {
-    spool s{path}; // a record from "another version": valid CRC, no batch
+    spool s{spool_path()}; // a record from "another version": valid CRC
     s.append("not a serialised batch", 2);
   }
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  persistence_config pc;
-  pc.dsn = dsn;
-  pc.spool_dir = dir.path();
-  auto run = unique("r");
-  actor_context ctx{run, 1, std::make_shared<wall_clock>(),
-                    std::make_shared<node_metrics>()};
-  auto db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx,
-                                     run_info{run, "paper", "0", "0", 0, node});
-  caf::scoped_actor self{sys};
+  start(test_dsn());
   auto acked = send_and_collect(self, db, run);
   CAF_CHECK_EQUAL(acked.size(), 3u);
-  std::ifstream aside{path + ".undecodable", std::ios::binary};
+  std::ifstream aside{spool_path() + ".undecodable", std::ios::binary};
   std::string kept{std::istreambuf_iterator<char>{aside}, {}};
   CAF_CHECK_EQUAL(kept, "not a serialised batch");
   CAF_CHECK_EQUAL(ctx.metrics->persist_spooled.load(), 0u);
-  self->send_exit(db, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST(a spool record from before bars were recorded is still written) {
-  auto dsn = std::getenv("CDB_TEST_DSN");
-  CAF_REQUIRE(dsn != nullptr);
-  test::temp_dir dir;
-  auto node = unique("n");
-  auto path = dir.path() + "/" + node + ".spool";
-  system_config cfg;
-  caf::actor_system sys{cfg};
-  auto run = unique("r");
   auto old_id = "sig-" + run + "-0-1";
   {
-    event_batch_v5 old; // as cdb with schema 5 spooled it
+    event_batch old; // as cdb with schema 5 spooled it: no bars field
     old.signals.push_back(make_signal(old_id));
     std::vector<char> buf;
     caf::binary_serializer sink{sys, buf};
-    CAF_REQUIRE(!sink(old));
-    spool s{path};
+    CAF_REQUIRE(!sink(old.runs, old.signals, old.decisions, old.orders,
+                      old.order_events, old.fills, old.snapshots, old.states,
+                      old.feed_events));
+    spool s{spool_path()};
     s.append(std::string_view{buf.data(), buf.size()}, 1);
   }
-  persistence_config pc;
-  pc.dsn = dsn;
-  pc.spool_dir = dir.path();
-  actor_context ctx{run, 1, std::make_shared<wall_clock>(),
-                    std::make_shared<node_metrics>()};
-  auto db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx,
-                                     run_info{run, "paper", "0", "0", 0, node});
-  caf::scoped_actor self{sys};
+  start(test_dsn());
   auto acked = send_and_collect(self, db, run); // written behind the spool
   CAF_CHECK_EQUAL(acked.size(), 3u);
-  pqxx::connection c{dsn};
-  pqxx::nontransaction w{c};
   CAF_CHECK_EQUAL(
-    w.exec("SELECT count(*) FROM signals WHERE id = " + w.quote(old_id))[0][0]
-      .as<int>(),
-    1);
-  std::ifstream aside{path + ".undecodable"};
+    count("SELECT count(*) FROM signals WHERE id = '" + old_id + "'"), 1);
+  std::ifstream aside{spool_path() + ".undecodable"};
   CAF_CHECK(!aside.good());
-  self->send_exit(db, caf::exit_reason::user_shutdown);
 }
+
+CAF_TEST_FIXTURE_SCOPE_END()

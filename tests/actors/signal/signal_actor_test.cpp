@@ -83,28 +83,37 @@ signal_config config() {
   return cfg;
 }
 
-struct fixture : test::coordinator_fixture {
+/// The signal actor's peers (a fake feed and risk, a recording
+/// persistence); start() spawns and wires the actor under test.
+struct peers_fixture : test::coordinator_fixture {
   feed_actor feed = sys.spawn(fake_feed, test::no_args{});
   signal_sink risk = sys.spawn(fake_risk, test::no_args{});
   persistence_actor db = sys.spawn(test::recording_persistence,
                                    test::no_args{});
-  signal_actor sig = sys.spawn(spawn_signal, config(), context());
+  signal_actor sig;
 
-  fixture() {
+  void start(signal_config cfg) {
+    sig = sys.spawn(spawn_signal, std::move(cfg), context());
     anon_send(sig, signal_wiring{feed, risk, db});
     sched.run();
   }
 
-  ~fixture() override {
+  ~peers_fixture() override {
     for (auto h :
          {caf::actor_cast<caf::actor>(feed), caf::actor_cast<caf::actor>(risk),
           caf::actor_cast<caf::actor>(db), caf::actor_cast<caf::actor>(sig)})
-      anon_send_exit(h, caf::exit_reason::user_shutdown);
+      if (h)
+        anon_send_exit(h, caf::exit_reason::user_shutdown);
     sched.run();
   }
 
   std::vector<signal>& to_risk() {
     return deref<signal_sink::stateful_base<risk_record>>(risk).state.signals;
+  }
+
+  std::size_t history_requests() {
+    return deref<feed_actor::stateful_base<feed_record>>(feed)
+      .state.history_requests.size();
   }
 
   signal_status status() {
@@ -117,6 +126,12 @@ struct fixture : test::coordinator_fixture {
   }
 };
 
+struct fixture : peers_fixture {
+  fixture() {
+    start(config());
+  }
+};
+
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(signal_actor_tests, fixture)
@@ -124,7 +139,7 @@ CAF_TEST_FIXTURE_SCOPE(signal_actor_tests, fixture)
 CAF_TEST(a wired signal actor asks the feed for history before data) {
   auto& requests = deref<feed_actor::stateful_base<feed_record>>(feed)
                      .state.history_requests;
-  CAF_REQUIRE_EQUAL(requests.size(), 1u);
+  CAF_REQUIRE_EQUAL(history_requests(), 1u);
   CAF_CHECK(requests[0].address() == sig.address());
   anon_send(sig, signal_wiring{feed, risk, db}); // the same feed: no repeat
   sched.run();
@@ -202,43 +217,14 @@ bar time_bar(double close, timestamp start) {
 }
 
 /// Two instances on 1 ms time bars, and persistence holding what the node
-/// recorded before; the signal actor is spawned (and wired) by each test.
-struct recorded_fixture : test::coordinator_fixture {
-  feed_actor feed = sys.spawn(fake_feed, test::no_args{});
-  signal_sink risk = sys.spawn(fake_risk, test::no_args{});
-  persistence_actor db = sys.spawn(test::recording_persistence,
-                                   test::no_args{});
-  signal_actor sig;
-
-  void start(const std::vector<bar>& recorded) {
+/// recorded before; each test starts the signal actor.
+struct recorded_fixture : peers_fixture {
+  void start_with(const std::vector<bar>& recorded) {
     test::record_of(*this, db).bars = recorded;
     auto cfg = config();
     cfg.strategies = {"every_bar X bars=1ms",
                       "every_bar X bars=1ms cooldown=1"};
-    sig = sys.spawn(spawn_signal, cfg, context());
-    anon_send(sig, signal_wiring{feed, risk, db});
-    sched.run();
-  }
-
-  ~recorded_fixture() override {
-    for (auto h :
-         {caf::actor_cast<caf::actor>(feed), caf::actor_cast<caf::actor>(risk),
-          caf::actor_cast<caf::actor>(db), caf::actor_cast<caf::actor>(sig)})
-      anon_send_exit(h, caf::exit_reason::user_shutdown);
-    sched.run();
-  }
-
-  signal_status status() {
-    signal_status out;
-    self->send(sig, state_atom::value);
-    sched.run();
-    self->receive([&](signal_status& s) { out = std::move(s); });
-    return out;
-  }
-
-  std::size_t history_requests() {
-    return deref<feed_actor::stateful_base<feed_record>>(feed)
-      .state.history_requests.size();
+    start(cfg);
   }
 };
 
@@ -248,15 +234,14 @@ CAF_TEST_FIXTURE_SCOPE(recorded_bar_tests, recorded_fixture)
 
 CAF_TEST(recorded bars warm the strategies before the feed history) {
   auto now = clock->now();
-  start({time_bar(10, now - 4 * ms), time_bar(11, now - 3 * ms),
-         time_bar(12, now - 2 * ms)});
+  start_with({time_bar(10, now - 4 * ms), time_bar(11, now - 3 * ms),
+              time_bar(12, now - 2 * ms)});
   auto st = status();
   CAF_CHECK(st.warm);
   CAF_REQUIRE_EQUAL(st.strategies.size(), 2u);
   CAF_CHECK_EQUAL(st.strategies[0].bars_seen, 3u);
   CAF_CHECK_EQUAL(st.strategies[1].bars_seen, 3u);
-  CAF_CHECK(
-    deref<signal_sink::stateful_base<risk_record>>(risk).state.signals.empty());
+  CAF_CHECK(to_risk().empty());
   CAF_CHECK_EQUAL(history_requests(), 1u); // asked after the bars
   // Live trades build on from the last recorded bar: one in its interval
   // is late, the next bar closes with the trade after it and signals.
@@ -264,15 +249,14 @@ CAF_TEST(recorded bars warm the strategies before the feed history) {
   anon_send(sig, trade(13.5, now - ms + 10));
   anon_send(sig, trade(14, now + 10));
   sched.run();
-  auto& signals = deref<signal_sink::stateful_base<risk_record>>(risk)
-                    .state.signals;
+  auto& signals = to_risk();
   CAF_REQUIRE_EQUAL(signals.size(), 2u);
   CAF_CHECK_EQUAL(signals[0].reason, "close 13.5");
 }
 
 CAF_TEST(a recorded series older than the max age is not replayed) {
   auto old = clock->now() - 700'000'000'000; // 11 min 40 s ago; max 10 min
-  start(
+  start_with(
     {time_bar(10, old), time_bar(11, old + ms), time_bar(12, old + 2 * ms)});
   auto st = status();
   CAF_CHECK(!st.warm);
@@ -281,7 +265,7 @@ CAF_TEST(a recorded series older than the max age is not replayed) {
 }
 
 CAF_TEST(closed time bars go to persistence once per series) {
-  start({});
+  start_with({});
   auto t0 = clock->now();
   for (int i = 0; i < 4; ++i)
     anon_send(sig, trade(10 + i, t0 + i * ms));
