@@ -61,6 +61,19 @@ http_answer route_admin(const admin_config& cfg, const admin_handler& handle,
     return {200, "ok\n", "text/plain"};
   }
   std::string command;
+  if (path == "/ready") {
+    if (method != "GET")
+      return {405, error_body("use GET")};
+    try {
+      auto answer = handle("ready", "");
+      // 503 tells a load balancer or orchestrator to hold traffic back.
+      auto j = nlohmann::json::parse(answer, nullptr, false);
+      bool ready = j.is_object() && j.value("ready", false);
+      return {ready ? 200u : 503u, std::move(answer)};
+    } catch (const std::exception& e) {
+      return {503, error_body(e.what())};
+    }
+  }
   if (path == "/api/state") {
     if (method != "GET")
       return {405, error_body("use GET")};
@@ -230,11 +243,12 @@ int admin_client(const std::string& url, const std::string& command,
   auto colon = rest.rfind(':');
   auto host = colon == std::string::npos ? rest : rest.substr(0, colon);
   auto port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
-  bool read_only = command == "state" || command == "health";
+  bool read_only = command == "state" || command == "health"
+                   || command == "ready";
   if (!read_only && command != "halt" && command != "resume"
       && command != "flatten") {
     std::cerr << "cdb admin: unknown command '" << command
-              << "' (halt, resume, flatten, state or health)\n";
+              << "' (halt, resume, flatten, state, health or ready)\n";
     return 2;
   }
   try {
@@ -245,6 +259,7 @@ int admin_client(const std::string& url, const std::string& command,
     stream.connect(resolver.resolve(host, port));
     auto target = command == "state"    ? std::string{"/api/state"}
                   : command == "health" ? std::string{"/health"}
+                  : command == "ready"  ? std::string{"/ready"}
                                         : "/admin/" + command;
     http::request<http::string_body> req{
       read_only ? http::verb::get : http::verb::post, target, 11};

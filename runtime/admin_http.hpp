@@ -1,6 +1,8 @@
 // The node's admin HTTP endpoint (Boost.Beast), and the client `cdb admin`
 // uses against it. Routes:
 //   GET  /health           200 "ok": the process is alive
+//   GET  /ready            200 when the node may take traffic, else 503;
+//                          JSON saying what is not ready (readiness.hpp)
 //   GET  /api/state        the trading state (mode, reason, trips)
 //   POST /admin/halt       halt trading       } bearer token required;
 //   POST /admin/resume     reset every trip   } no token configured: 403
@@ -29,9 +31,10 @@ struct admin_config {
   void validate(std::vector<std::string>& errors) const;
 };
 
-/// What the node does with an admin command: "halt", "resume", "flatten"
-/// or "state". Returns the JSON body of the answer, or throws
-/// std::runtime_error (answered 503) when the node cannot answer.
+/// What the node does with an admin command: "halt", "resume", "flatten",
+/// "state" or "ready" (the readiness JSON, {"ready":true...} when ready).
+/// Returns the JSON body of the answer, or throws std::runtime_error (answered
+/// 503) when the node cannot answer.
 using admin_handler = std::function<std::string(const std::string& command,
                                                 const std::string& reason)>;
 

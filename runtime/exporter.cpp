@@ -3,9 +3,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include <prometheus/collectable.h>
 #include <prometheus/exposer.h>
@@ -86,22 +89,58 @@ public:
     return m;
   }
 
-  void histogram(const char* name, const char* help,
-                 const latency_histogram& h) {
+  /// A counter or gauge with labels beyond `node`; consecutive calls with
+  /// the same name share one family.
+  void labelled(
+    const char* name, const char* help, MetricType type,
+    std::initializer_list<std::pair<const char*, std::string_view>> labels,
+    double value) {
+    auto& m = add(name, help, type);
+    for (auto& [k, v] : labels)
+      m.label.push_back({k, std::string{v}});
+    if (type == MetricType::Counter)
+      m.counter.value = value;
+    else
+      m.gauge.value = value;
+  }
+
+  ClientMetric& histogram(const char* name, const char* help,
+                          const latency_histogram& h) {
     auto& m = add(name, help, MetricType::Histogram);
-    // Every fourth bound of the recorder (x2.44 apart, 10 us .. ~35 s):
-    // cumulative counts at those bounds are exact.
+    // Every fourth bound of the recorder (x2.44 apart): cumulative counts
+    // at those bounds are exact.
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i + 1 < latency_histogram::buckets; ++i) {
       seen += h.count_in(i);
       if (i % 4 == 0)
-        m.histogram.bucket.push_back({seen, latency_histogram::bound(i)});
+        m.histogram.bucket.push_back({seen, h.bound(i)});
     }
     seen += h.count_in(latency_histogram::buckets - 1);
     m.histogram.bucket.push_back(
       {seen, std::numeric_limits<double>::infinity()});
     m.histogram.sample_count = seen;
     m.histogram.sample_sum = h.sum();
+    return m;
+  }
+
+  ClientMetric& histogram(const char* name, const char* help,
+                          const value_histogram& h) {
+    auto& m = add(name, help, MetricType::Histogram);
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i <= h.size(); ++i) {
+      seen += h.count_in(i);
+      m.histogram.bucket.push_back({seen, h.bound(i)});
+    }
+    m.histogram.sample_count = seen;
+    m.histogram.sample_sum = h.sum();
+    return m;
+  }
+
+  /// Starts a family that may stay without samples (a labelled family
+  /// before its first label set): it is listed all the same.
+  void family(const char* name, const char* help, MetricType type) {
+    if (families_.empty() || families_.back().name != name)
+      families_.push_back(MetricFamily{name, help, type, {}});
   }
 
   std::vector<MetricFamily> take() {
@@ -126,11 +165,145 @@ double num(const std::atomic<std::uint64_t>& x) {
   return static_cast<double>(x.load(std::memory_order_relaxed));
 }
 
+double num(const std::atomic<double>& x) {
+  return x.load(std::memory_order_relaxed);
+}
+
+/// One sample per label set of a one-label counter table.
+void counters(family_builder& b, const char* name, const char* help,
+              const char* label, const label_table<counter_cell, 1>& table) {
+  b.family(name, help, MetricType::Counter);
+  table.each([&](const auto& labels, const counter_cell& c) {
+    b.labelled(name, help, MetricType::Counter, {{label, labels[0]}}, num(c));
+  });
+}
+
+void actor_families(family_builder& b, const node_metrics& m) {
+  auto each = [&m](auto&& f) {
+    for (std::size_t i = 0; i < actor_names.size(); ++i)
+      f(actor_names[i], m.actors[i]);
+  };
+  each([&b](const char* name, const actor_stats& a) {
+    b.labelled("cdb_actor_up", "1 while the actor runs, 0 after it stopped",
+               MetricType::Gauge, {{"actor", name}},
+               a.up.load(std::memory_order_relaxed) ? 1 : 0);
+  });
+  each([&b](const char* name, const actor_stats& a) {
+    b.labelled("cdb_actor_messages_total", "Messages the actor handled",
+               MetricType::Counter, {{"actor", name}}, num(a.messages));
+  });
+  each([&b](const char* name, const actor_stats& a) {
+    b.histogram("cdb_actor_handling_seconds",
+                "Time the actor spent on one message", a.handling)
+      .label.push_back({"actor", name});
+  });
+  each([&b](const char* name, const actor_stats& a) {
+    b.labelled("cdb_actor_mailbox_messages",
+               "Messages waiting in the actor's mailbox", MetricType::Gauge,
+               {{"actor", name}}, num(a.mailbox));
+  });
+  each([&b](const char* name, const actor_stats& a) {
+    b.labelled("cdb_actor_restarts_total",
+               "Times the supervisor restarted the actor", MetricType::Counter,
+               {{"actor", name}}, num(a.restarts));
+  });
+  each([&b](const char* name, const actor_stats& a) {
+    b.labelled("cdb_actor_failures_total",
+               "Times the actor failed (any reason)", MetricType::Counter,
+               {{"actor", name}}, num(a.failures));
+  });
+}
+
+void feed_families(family_builder& b, const node_metrics& m,
+                   timestamp market_now) {
+  for (std::size_t i = 0; i < feed_message_kinds.size(); ++i)
+    b.labelled("cdb_feed_messages_total", "Market data messages published",
+               MetricType::Counter, {{"type", feed_message_kinds[i]}},
+               num(m.feed_by_kind[i]));
+  counters(b, "cdb_feed_parse_errors_total",
+           "Venue messages or recorded rows rejected as malformed", "reason",
+           m.parse_errors);
+  b.counter("cdb_feed_reconnects_total", "Reconnections to the venue",
+            num(m.feed_reconnects));
+  b.counter("cdb_feed_gaps_total", "Gaps in the venue's trade ids",
+            num(m.feed_gaps));
+  b.family("cdb_feed_data_age_seconds",
+           "Market time since the instrument's last message",
+           MetricType::Gauge);
+  m.feed_instruments.each([&](const auto& labels, const instrument_feed& f) {
+    auto last = f.last_data.load(std::memory_order_relaxed);
+    if (last == 0)
+      return;
+    b.labelled("cdb_feed_data_age_seconds",
+               "Market time since the instrument's last message",
+               MetricType::Gauge, {{"instrument", labels[0]}},
+               static_cast<double>(std::max<timestamp>(market_now - last, 0))
+                 * 1e-9);
+  });
+  b.family("cdb_feed_status", "Feed health: 0 fresh, 1 stale, 2 disconnected",
+           MetricType::Gauge);
+  m.feed_instruments.each([&](const auto& labels, const instrument_feed& f) {
+    b.labelled("cdb_feed_status",
+               "Feed health: 0 fresh, 1 stale, 2 disconnected",
+               MetricType::Gauge, {{"instrument", labels[0]}},
+               f.health.load(std::memory_order_relaxed));
+  });
+}
+
+void trading_families(family_builder& b, const node_metrics& m) {
+  counters(b, "cdb_signals_total", "Signals sent to risk, by strategy",
+           "strategy", m.signals_by_strategy);
+  b.family("cdb_risk_decisions_total",
+           "Risk decisions by outcome, deciding layer and reason",
+           MetricType::Counter);
+  m.decisions.each([&b](const auto& l, const counter_cell& c) {
+    b.labelled("cdb_risk_decisions_total",
+               "Risk decisions by outcome, deciding layer and reason",
+               MetricType::Counter,
+               {{"outcome", l[0]}, {"layer", l[1]}, {"reason", l[2]}}, num(c));
+  });
+  b.histogram("cdb_tick_to_order_seconds",
+              "From the signal (made in the handler of the market data that "
+              "caused it) to risk handing the order to execution",
+              m.tick_to_order);
+  counters(b, "cdb_breaker_rule_trips_total", "Circuit-breaker trips by rule",
+           "rule", m.trips_by_rule);
+  b.counter("cdb_orders_received_total",
+            "Orders execution accepted from the wired risk actor",
+            num(m.orders_received));
+  counters(b, "cdb_orders_total", "Orders placed at the venue, by type", "type",
+           m.orders_by_type);
+  counters(b, "cdb_order_events_total", "Order lifecycle events, by status",
+           "status", m.order_events);
+  b.histogram("cdb_slippage_bps",
+              "Fill price against the mid when the order became due, in bps "
+              "(positive: worse)",
+              m.slippage_bps);
+  b.gauge("cdb_cash", "Free cash, quote currency", num(m.cash));
+  b.gauge("cdb_exposure", "Sum of |qty| x mark over open positions",
+          num(m.exposure));
+  b.gauge("cdb_daily_pnl", "Equity minus the start-of-day equity",
+          num(m.daily_pnl));
+  b.gauge("cdb_peak_equity", "Highest equity since the process started",
+          num(m.peak_equity));
+  b.gauge("cdb_drawdown_ratio", "Drawdown from the peak equity (0.05: 5 %)",
+          num(m.drawdown));
+  b.gauge("cdb_open_positions", "Instruments with an open position",
+          num(m.open_positions));
+  b.family("cdb_position_notional", "|qty| x mark of one position",
+           MetricType::Gauge);
+  m.position_notional.each([&b](const auto& l, const gauge_cell& c) {
+    b.labelled("cdb_position_notional", "|qty| x mark of one position",
+               MetricType::Gauge, {{"instrument", l[0]}}, num(c));
+  });
+}
+
 } // namespace
 
-std::vector<MetricFamily>
-node_families(const node_metrics& m, const node_identity& who,
-              const process_sample& process, timestamp now) {
+std::vector<MetricFamily> node_families(const node_metrics& m,
+                                        const node_identity& who,
+                                        const process_sample& process,
+                                        timestamp now, timestamp market_now) {
   family_builder b{who.node};
   // Process.
   auto& info = b.labelled("cdb_build_info",
@@ -148,32 +321,15 @@ node_families(const node_metrics& m, const node_identity& who,
   b.counter("cdb_process_cpu_seconds_total", "User and system CPU time",
             process.cpu_seconds);
   b.gauge("cdb_process_open_fds", "Open file descriptors", process.open_fds);
-  // Supervision.
-  b.counter("cdb_actor_restarts_total", "Actor restarts by the supervisor",
-            num(m.restarts));
-  b.counter("cdb_actor_failures_total", "Actors that failed (any reason)",
-            num(m.failures));
-  // Feed.
-  b.counter("cdb_feed_messages_total",
-            "Market data messages published (trades and quotes)", num(m.ticks));
+  actor_families(b, m);
+  feed_families(b, m, market_now);
+  trading_families(b, m);
   // Signal.
-  b.counter("cdb_signals_total", "Signals sent to risk", num(m.signals));
   b.counter("cdb_strategy_errors_total",
             "Exceptions and bad intents caught in strategies",
             num(m.strategy_errors));
   b.gauge("cdb_signal_warm", "1 when every strategy instance is warm",
           m.signal_warm.load(std::memory_order_relaxed) ? 1 : 0);
-  // Risk.
-  const char* decisions = "cdb_risk_decisions_total";
-  const char* decisions_help = "Risk decisions by outcome";
-  b.labelled(decisions, decisions_help, MetricType::Counter, "outcome",
-             "approved")
-    .counter.value
-    = num(m.approved);
-  b.labelled(decisions, decisions_help, MetricType::Counter, "outcome",
-             "rejected")
-    .counter.value
-    = num(m.rejected);
   // Circuit breaker.
   b.gauge("cdb_trading_state", "Trading state: 0 active, 1 reducing, 2 halted",
           m.trading_mode.load(std::memory_order_relaxed));
@@ -224,6 +380,13 @@ node_families(const node_metrics& m, const node_identity& who,
   b.histogram("cdb_persist_latency_seconds",
               "From an event's arrival at persistence to durable",
               m.persist_latency);
+  b.histogram("cdb_persist_batch_events", "Events per database transaction",
+              m.persist_batch);
+  b.histogram("cdb_persist_commit_seconds", "Time of one database transaction",
+              m.persist_commit);
+  b.gauge("cdb_database_up",
+          "1 when the last database operation succeeded, else 0",
+          m.database_up.load(std::memory_order_relaxed) > 0 ? 1 : 0);
   return b.take();
 }
 
@@ -231,29 +394,33 @@ namespace {
 
 class node_collector : public prometheus::Collectable {
 public:
-  node_collector(metrics_ptr metrics, node_identity who, clock_ptr clock)
+  node_collector(metrics_ptr metrics, node_identity who, clock_ptr clock,
+                 clock_ptr market_clock)
     : metrics_(std::move(metrics)), who_(std::move(who)),
-      clock_(std::move(clock)) {
+      clock_(std::move(clock)), market_clock_(std::move(market_clock)) {
     // nop
   }
 
   std::vector<MetricFamily> Collect() const override {
-    return node_families(*metrics_, who_, sample_process(), clock_->now());
+    return node_families(*metrics_, who_, sample_process(), clock_->now(),
+                         market_clock_->now());
   }
 
 private:
   metrics_ptr metrics_;
   node_identity who_;
   clock_ptr clock_;
+  clock_ptr market_clock_;
 };
 
 } // namespace
 
 metrics_exporter::metrics_exporter(const metrics_config& cfg,
                                    metrics_ptr metrics, node_identity who,
-                                   clock_ptr clock)
+                                   clock_ptr clock, clock_ptr market_clock)
   : collector_(std::make_shared<node_collector>(
-    std::move(metrics), std::move(who), std::move(clock))) {
+    std::move(metrics), std::move(who), std::move(clock),
+    std::move(market_clock))) {
   auto where = cfg.address + ':' + std::to_string(cfg.port);
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(where, 1);

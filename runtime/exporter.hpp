@@ -49,18 +49,21 @@ struct node_identity {
   timestamp started = 0; ///< Wall-clock start of the process.
 };
 
-/// The node's families at wall-clock time `now`, each labelled node=...
+/// The node's families at wall-clock time `now` and market time
+/// `market_now` (the actors' clock: data age), each labelled node=...
 std::vector<prometheus::MetricFamily>
 node_families(const node_metrics& m, const node_identity& who,
-              const process_sample& process, timestamp now);
+              const process_sample& process, timestamp now,
+              timestamp market_now);
 
 /// Serves node_families() at /metrics until destroyed.
 class metrics_exporter {
 public:
   /// Binds at once; throws std::runtime_error naming the address when it
   /// cannot.
+  /// `clock` is the wall clock, `market_clock` the actors' clock.
   metrics_exporter(const metrics_config& cfg, metrics_ptr metrics,
-                   node_identity who, clock_ptr clock);
+                   node_identity who, clock_ptr clock, clock_ptr market_clock);
   ~metrics_exporter();
 
   metrics_exporter(const metrics_exporter&) = delete;

@@ -8,28 +8,37 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
 
 namespace cdb {
 
 /// Durations in seconds, counted into exponential buckets (upper bounds
-/// 10 us x 1.25^i, up to ~50 s, and one for anything longer). Lock-free;
-/// quantiles are bucket upper bounds, so at most 25 % high.
+/// base x 1.25^i, 69 of them, and one for anything longer: 10 us .. ~50 s
+/// with the default base). Lock-free; quantiles are bucket upper bounds, so
+/// at most 25 % high.
 class latency_histogram {
 public:
   static constexpr std::size_t buckets = 70;
 
-  static double bound(std::size_t i) noexcept {
+  explicit latency_histogram(double base = 1e-5) noexcept : base_(base) {
+    // nop
+  }
+
+  double bound(std::size_t i) const noexcept {
     return i + 1 >= buckets ? std::numeric_limits<double>::infinity()
-                            : 1e-5 * std::pow(1.25, static_cast<double>(i));
+                            : base_ * std::pow(1.25, static_cast<double>(i));
   }
 
   void observe(double seconds) noexcept {
     std::size_t i = 0;
-    if (seconds > 1e-5)
+    if (seconds > base_)
       i = static_cast<std::size_t>(
-        std::ceil(std::log(seconds / 1e-5) / std::log(1.25) - 1e-9));
+        std::ceil(std::log(seconds / base_) / std::log(1.25) - 1e-9));
     counts_[std::min(i, buckets - 1)].fetch_add(1, std::memory_order_relaxed);
     count_.fetch_add(1, std::memory_order_relaxed);
     if (seconds > 0 && seconds < 1e9)
@@ -67,9 +76,151 @@ public:
   }
 
 private:
+  double base_;
   std::array<std::atomic<std::uint64_t>, buckets> counts_{};
   std::atomic<std::uint64_t> count_{0};
   std::atomic<std::uint64_t> sum_ns_{0};
+};
+
+/// Values (not durations) counted into at most 16 fixed buckets given as
+/// increasing upper bounds; one more bucket takes anything above the last.
+/// Lock-free; the sum is kept in millionths.
+class value_histogram {
+public:
+  static constexpr std::size_t max_bounds = 16;
+
+  value_histogram(std::initializer_list<double> bounds) noexcept {
+    for (auto b : bounds)
+      if (size_ < max_bounds)
+        bounds_[size_++] = b;
+  }
+
+  void observe(double x) noexcept {
+    std::size_t i = 0;
+    while (i < size_ && x > bounds_[i])
+      ++i;
+    counts_[i].fetch_add(1, std::memory_order_relaxed);
+    if (std::isfinite(x) && std::fabs(x) < 1e12)
+      sum_micro_.fetch_add(static_cast<std::int64_t>(std::llround(x * 1e6)),
+                           std::memory_order_relaxed);
+  }
+
+  /// Finite upper bounds; bucket size() is everything above the last.
+  std::size_t size() const noexcept {
+    return size_;
+  }
+
+  double bound(std::size_t i) const noexcept {
+    return i < size_ ? bounds_[i] : std::numeric_limits<double>::infinity();
+  }
+
+  std::uint64_t count_in(std::size_t i) const noexcept {
+    return counts_[i].load(std::memory_order_relaxed);
+  }
+
+  double sum() const noexcept {
+    return static_cast<double>(sum_micro_.load(std::memory_order_relaxed))
+           * 1e-6;
+  }
+
+private:
+  std::array<double, max_bounds> bounds_{};
+  std::size_t size_ = 0;
+  std::array<std::atomic<std::uint64_t>, max_bounds + 1> counts_{};
+  std::atomic<std::int64_t> sum_micro_{0};
+};
+
+/// Cells of one labelled family, found by their label values. Bounded: the
+/// first `capacity - 1` distinct label sets get a cell each, every later
+/// one shares a last cell labelled "other", so a bug or a hostile input
+/// cannot grow the scrape without limit. Lookups take no lock; adding a
+/// label set takes one (once per label set). Cells never move.
+template <class Cell, std::size_t Labels, std::size_t Capacity = 64>
+class label_table {
+public:
+  using key = std::array<std::string_view, Labels>;
+
+  Cell& at(const key& k) {
+    auto n = size_.load(std::memory_order_acquire);
+    if (auto* c = find(k, n))
+      return *c;
+    std::lock_guard<std::mutex> guard{mtx_};
+    n = size_.load(std::memory_order_relaxed);
+    if (auto* c = find(k, n))
+      return *c;
+    auto& s = slots_[n];
+    if (n + 1 == Capacity)
+      s.labels.fill("other");
+    else
+      for (std::size_t i = 0; i < Labels; ++i)
+        s.labels[i] = std::string{k[i]};
+    size_.store(n + 1, std::memory_order_release);
+    return s.cell;
+  }
+
+  /// Calls f(labels, cell) for every label set seen so far.
+  template <class F>
+  void each(F&& f) const {
+    auto n = size_.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i)
+      f(slots_[i].labels, slots_[i].cell);
+  }
+
+  template <class F>
+  void each(F&& f) {
+    auto n = size_.load(std::memory_order_acquire);
+    for (std::size_t i = 0; i < n; ++i)
+      f(slots_[i].labels, slots_[i].cell);
+  }
+
+private:
+  struct slot {
+    std::array<std::string, Labels> labels;
+    Cell cell{};
+  };
+
+  Cell* find(const key& k, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& s = slots_[i];
+      bool same = true;
+      for (std::size_t j = 0; j < Labels && same; ++j)
+        same = s.labels[j] == k[j];
+      if (same)
+        return &s.cell;
+    }
+    return n == Capacity ? &slots_[Capacity - 1].cell : nullptr;
+  }
+
+  std::array<slot, Capacity> slots_{};
+  std::atomic<std::size_t> size_{0};
+  std::mutex mtx_;
+};
+
+using counter_cell = std::atomic<std::uint64_t>;
+using gauge_cell = std::atomic<double>;
+
+/// One actor of the node (label actor=...): kept by its instrumented base
+/// (runtime/instrumented.hpp) and by the supervisor; survives restarts.
+struct actor_stats {
+  std::atomic<std::uint64_t> messages{0}; ///< Handled (not skipped).
+  latency_histogram handling{1e-7};       ///< 100 ns .. ~0.4 s, then +Inf.
+  std::atomic<std::uint64_t> mailbox{0};  ///< Waiting messages, sampled.
+  std::atomic<bool> up{false};
+  std::atomic<std::uint64_t> restarts{0};
+  std::atomic<std::uint64_t> failures{0};
+  /// The incarnation whose mailbox `mailbox` shows.
+  std::atomic<const void*> owner{nullptr};
+};
+
+/// The actors a node runs, in the order the supervisor starts them.
+inline constexpr std::array<const char*, 7> actor_names{
+  "feed",      "signal",      "risk",      "circuit_breaker",
+  "execution", "persistence", "supervisor"};
+
+/// Feed health per instrument (label instrument=...).
+struct instrument_feed {
+  std::atomic<std::int64_t> last_data{0}; ///< Node clock at the last message.
+  std::atomic<int> health{0};             ///< feed_health: 0 fresh, ...
 };
 
 struct node_metrics {
@@ -107,7 +258,71 @@ struct node_metrics {
   /// The feed has published everything it will (replay finished, tick
   /// budget reached): the node may stop.
   std::atomic<bool> feed_done{false};
+
+  // -- per actor --------------------------------------------------------------
+  std::array<actor_stats, actor_names.size()> actors;
+
+  /// The stats of the actor named `name`; nullptr for an unknown name.
+  actor_stats* actor(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < actor_names.size(); ++i)
+      if (name == actor_names[i])
+        return &actors[i];
+    return nullptr;
+  }
+
+  // -- feed -------------------------------------------------------------------
+  /// Messages published by kind, in the order of feed_message_kinds.
+  std::array<counter_cell, 5> feed_by_kind{};
+  label_table<counter_cell, 1> parse_errors; ///< By reason.
+  std::atomic<std::uint64_t> feed_reconnects{0};
+  std::atomic<std::uint64_t> feed_gaps{0}; ///< Sequence or trade-id gaps.
+  label_table<instrument_feed, 1, 256> feed_instruments;
+
+  // -- signal, risk, circuit breaker ------------------------------------------
+  label_table<counter_cell, 1> signals_by_strategy;
+  /// Risk has the trading state and the account: it may approve.
+  std::atomic<bool> risk_ready{false};
+  /// Decisions by outcome, deciding layer and reason code.
+  label_table<counter_cell, 3, 128> decisions;
+  /// From the signal's creation (in the handler of the market data that
+  /// caused it) to risk handing the approved order to execution.
+  latency_histogram tick_to_order{1e-6};
+  label_table<counter_cell, 1> trips_by_rule;
+
+  // -- execution --------------------------------------------------------------
+  std::atomic<std::uint64_t> orders_received{0}; ///< submit_order from risk.
+  label_table<counter_cell, 1> orders_by_type;   ///< Placed at the venue.
+  label_table<counter_cell, 1> order_events;     ///< By kind (status).
+  value_histogram slippage_bps{-20, -10, -5, -2, -1, 0,  1,
+                               2,   5,   10, 20, 50, 100};
+  std::atomic<double> cash{0};
+  std::atomic<double> exposure{0};
+  std::atomic<double> daily_pnl{0};   ///< Equity - start-of-day equity.
+  std::atomic<double> peak_equity{0}; ///< Since the process started.
+  std::atomic<double> drawdown{0};    ///< From peak_equity, a fraction.
+  std::atomic<std::uint64_t> open_positions{0};
+  label_table<gauge_cell, 1, 256> position_notional; ///< |qty| x mark.
+
+  // -- persistence ------------------------------------------------------------
+  value_histogram persist_batch{1,   2,   5,    10,   20,   50,   100,
+                                200, 500, 1000, 2000, 5000, 10000};
+  latency_histogram persist_commit{1e-5}; ///< One database transaction.
+  /// 1 when the last database operation succeeded, 0 after a failure, -1
+  /// before the first one.
+  std::atomic<int> database_up{-1};
 };
+
+/// The kinds counted in node_metrics::feed_by_kind, in order.
+inline constexpr std::array<const char*, 5> feed_message_kinds{
+  "trade", "quote", "book", "bar", "mark"};
+
+enum class feed_kind : std::size_t { trade, quote, book, bar, mark };
+
+inline void count_feed(node_metrics& m, feed_kind k,
+                       std::uint64_t n = 1) noexcept {
+  m.feed_by_kind[static_cast<std::size_t>(k)].fetch_add(
+    n, std::memory_order_relaxed);
+}
 
 using metrics_ptr = std::shared_ptr<node_metrics>;
 

@@ -16,6 +16,7 @@
 #include "runtime/admin_http.hpp"
 #include "runtime/exporter.hpp"
 #include "runtime/log.hpp"
+#include "runtime/readiness.hpp"
 #include "runtime/summary.hpp"
 
 namespace cdb {
@@ -38,8 +39,12 @@ std::string make_run_id(timestamp now) {
 
 /// The admin API's commands, sent to the circuit breaker the supervisor
 /// runs now (it may have been restarted).
-admin_handler admin_commands(caf::actor_system& sys, caf::actor sup) {
-  return [&sys, sup](const std::string& command, const std::string& reason) {
+admin_handler admin_commands(caf::actor_system& sys, caf::actor sup,
+                             metrics_ptr metrics, std::uint64_t max_backlog) {
+  return [&sys, sup, metrics, max_backlog](const std::string& command,
+                                           const std::string& reason) {
+    if (command == "ready") // from the metrics: no actor has to answer
+      return check_readiness(*metrics, max_backlog).to_json();
     constexpr auto timeout = std::chrono::seconds{5};
     caf::scoped_actor self{sys};
     auto fail = [](const char* what) {
@@ -121,7 +126,9 @@ int run_node(cdb_options& cfg) {
   self->monitor(sup);
   std::unique_ptr<admin_server> admin;
   try {
-    admin = std::make_unique<admin_server>(cfg.admin, admin_commands(sys, sup));
+    admin = std::make_unique<admin_server>(
+      cfg.admin,
+      admin_commands(sys, sup, metrics, n.breaker.persistence_backlog));
     CDB_INFO("main", "admin API on http://"
                        << cfg.admin.address << ':' << admin->port()
                        << (cfg.admin.token.empty() ? " (read-only: no "
@@ -137,7 +144,8 @@ int run_node(cdb_options& cfg) {
     try {
       exporter = std::make_unique<metrics_exporter>(
         cfg.metrics, metrics,
-        node_identity{n.node_name, CDB_VERSION, CDB_GIT_HASH, started}, clock);
+        node_identity{n.node_name, CDB_VERSION, CDB_GIT_HASH, started}, clock,
+        market_clock);
       CDB_INFO("main", "metrics on http://" << cfg.metrics.address << ':'
                                             << exporter->port() << "/metrics");
     } catch (const std::exception& e) {

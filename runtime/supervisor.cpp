@@ -11,7 +11,7 @@ namespace cdb {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<supervisor_state>*;
+using self_ptr = supervisor_pointer;
 using child = supervisor_state::child;
 
 child_map running(self_ptr self) {
@@ -22,9 +22,17 @@ child_map running(self_ptr self) {
   return out;
 }
 
+/// The child's per-actor metrics; nullptr for a name not in actor_names.
+actor_stats* stats(self_ptr self, const child& c) {
+  auto& m = self->state.metrics;
+  return m ? m->actor(c.spec.name) : nullptr;
+}
+
 void start(self_ptr self, child& c) {
   c.handle = c.spec.start(self->system(), ++c.incarnation);
   self->monitor(c.handle);
+  if (auto* s = stats(self, c))
+    s->up = true;
 }
 
 child* find(self_ptr self, const std::string& name) {
@@ -87,6 +95,11 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
                          std::vector<child_spec> specs, supervisor_hooks hooks,
                          clock_ptr clock, metrics_ptr metrics,
                          nanoseconds drain) {
+  self->state.metrics = metrics;
+  if (metrics) {
+    instrument(self, *metrics, "supervisor");
+    metrics->actor("supervisor")->up = true;
+  }
   for (auto& s : specs)
     self->state.children.push_back(
       child{std::move(s), {}, 0, restart_budget{cfg}});
@@ -101,6 +114,9 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
     if (c == nullptr)
       return;
     c->handle = nullptr;
+    auto* cs = stats(self, *c);
+    if (cs != nullptr)
+      cs->up = false;
     if (st.shutting_down) {
       if (st.next_to_stop < st.children.size()
           && &st.children[st.next_to_stop] == c && st.next_to_stop > 0) {
@@ -110,6 +126,8 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
       return;
     }
     metrics->failures++;
+    if (cs != nullptr)
+      cs->failures++;
     auto why = caf::to_string(dm.reason);
     if (!c->budget.admit(clock->now())) {
       CDB_ERROR("supervisor",
@@ -137,6 +155,8 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
         return;
       start(self, *c);
       metrics->restarts++;
+      if (auto* s = stats(self, *c))
+        s->restarts++;
       CDB_WARN("supervisor", "restarted " << name << " (incarnation "
                                           << c->incarnation << ')');
       hooks.wire(self, running(self));

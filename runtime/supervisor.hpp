@@ -22,6 +22,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "runtime/clock.hpp"
+#include "runtime/instrumented.hpp"
 #include "runtime/metrics.hpp"
 #include "runtime/restart_budget.hpp"
 
@@ -63,11 +64,15 @@ struct supervisor_state {
   bool shutting_down = false;
   std::size_t next_to_stop = 0;
   caf::error shutdown_error; ///< Set when a shutdown flush failed.
+  metrics_ptr metrics;
 };
 
-caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
-                         supervisor_config cfg, std::vector<child_spec> specs,
-                         supervisor_hooks hooks, clock_ptr clock,
-                         metrics_ptr metrics, nanoseconds drain);
+using supervisor_pointer = caf::stateful_actor<
+  supervisor_state, instrumented<caf::event_based_actor>>*;
+
+caf::behavior supervisor(supervisor_pointer self, supervisor_config cfg,
+                         std::vector<child_spec> specs, supervisor_hooks hooks,
+                         clock_ptr clock, metrics_ptr metrics,
+                         nanoseconds drain);
 
 } // namespace cdb

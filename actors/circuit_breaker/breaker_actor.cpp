@@ -11,7 +11,7 @@ namespace cdb {
 
 namespace {
 
-using self_ptr = circuit_breaker_actor::stateful_pointer<breaker_state>;
+using self_ptr = instrumented_pointer<circuit_breaker_actor, breaker_state>;
 
 void announce(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
@@ -29,7 +29,15 @@ void apply(self_ptr self, const actor_context& ctx, const breaker_update& u) {
   auto& st = self->state;
   auto now = ctx.clock->now();
   auto before = st.current.mode;
+  auto previous = std::move(st.current);
   st.current = st.rules->state(st.ids->next(), u.reason, now);
+  for (auto& t : st.current.trips) {
+    auto known = [&t](const breaker_trip& p) {
+      return p.rule == t.rule && p.since == t.since;
+    };
+    if (std::none_of(previous.trips.begin(), previous.trips.end(), known))
+      ctx.metrics->trips_by_rule.at({t.rule})++;
+  }
   if (st.current.mode != before)
     ctx.metrics->breaker_trips += st.current.mode > before ? 1 : 0;
   CDB_WARN("circuit_breaker",
@@ -129,6 +137,9 @@ nanoseconds check_period(const breaker_config& cfg) {
 
 circuit_breaker_actor::behavior_type
 spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
+  instrument(self, *ctx.metrics, "circuit_breaker");
+  for (std::size_t i = 0; i < breaker_rule_count; ++i) // each rule from 0
+    ctx.metrics->trips_by_rule.at({to_string(static_cast<breaker_rule>(i))});
   auto& st = self->state;
   st.rules = std::make_unique<breaker>(cfg);
   st.ids = std::make_unique<id_source>(ctx.ids("st"));

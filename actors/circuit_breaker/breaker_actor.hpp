@@ -18,6 +18,7 @@
 #include "actors/circuit_breaker/breaker.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/instrumented.hpp"
 #include "runtime/outbox.hpp"
 
 namespace cdb {
@@ -35,7 +36,7 @@ struct breaker_state {
 };
 
 circuit_breaker_actor::behavior_type
-spawn_breaker(circuit_breaker_actor::stateful_pointer<breaker_state> self,
+spawn_breaker(instrumented_pointer<circuit_breaker_actor, breaker_state> self,
               breaker_config cfg, actor_context ctx);
 
 } // namespace cdb

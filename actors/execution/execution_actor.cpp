@@ -1,5 +1,6 @@
 #include "actors/execution/execution_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -11,7 +12,7 @@ namespace cdb {
 
 namespace {
 
-using self_ptr = execution_actor::stateful_pointer<execution_state>;
+using self_ptr = instrumented_pointer<execution_actor, execution_state>;
 
 template <class T>
 void record(self_ptr self, T&& x) {
@@ -43,10 +44,12 @@ public:
   }
 
   void on_order(const order& o) override {
+    ctx_.metrics->orders_by_type.at({to_string(o.type)})++;
     record(self_, o);
   }
 
   void on_event(const order_event& e) override {
+    ctx_.metrics->order_events.at({to_string(e.kind)})++;
     if (e.kind == order_event_kind::rejected
         || e.kind == order_event_kind::expired
         || e.kind == order_event_kind::request_rejected)
@@ -62,6 +65,7 @@ public:
 
   void on_fill(const fill& f) override {
     ctx_.metrics->fills++;
+    ctx_.metrics->slippage_bps.observe(f.slippage_bps);
     self_->state.filled = true;
     CDB_INFO("execution",
              "filled " << f.order_id << ' ' << to_string(f.direction) << ' '
@@ -91,13 +95,41 @@ private:
   actor_context ctx_;
 };
 
+/// The account's figures for the exporter.
+void account_metrics(node_metrics& m, const portfolio_snapshot& snap) {
+  m.equity = snap.equity;
+  m.realized_pnl = snap.realized_pnl;
+  m.fees = snap.fees;
+  m.cash = snap.cash;
+  m.exposure = snap.exposure;
+  m.daily_pnl = snap.start_of_day_equity > 0
+                  ? snap.equity - snap.start_of_day_equity
+                  : 0.0;
+  auto peak = std::max(m.peak_equity.load(), snap.equity);
+  m.peak_equity = peak;
+  m.drawdown = peak > 0 ? (peak - snap.equity) / peak : 0.0;
+  std::uint64_t open = 0;
+  for (auto& p : snap.positions) {
+    if (p.qty == 0)
+      continue;
+    ++open;
+    m.position_notional.at({p.instrument}) = std::fabs(p.qty) * p.mark;
+  }
+  m.open_positions = open;
+  m.position_notional.each([&snap](const auto& labels, gauge_cell& cell) {
+    auto held = [&labels](const position& p) {
+      return p.qty != 0 && p.instrument == labels[0];
+    };
+    if (std::none_of(snap.positions.begin(), snap.positions.end(), held))
+      cell = 0;
+  });
+}
+
 void publish(self_ptr self, const actor_context& ctx, timestamp t) {
   auto& st = self->state;
   st.filled = false;
   auto snap = st.paper->account().snapshot(st.snapshot_ids->next(), t);
-  ctx.metrics->equity = snap.equity;
-  ctx.metrics->realized_pnl = snap.realized_pnl;
-  ctx.metrics->fees = snap.fees;
+  account_metrics(*ctx.metrics, snap);
   if (st.peers.risk)
     self->send(st.peers.risk, snap);
   if (st.peers.breaker)
@@ -203,6 +235,7 @@ void recover(self_ptr self, const execution_config& cfg,
 
 execution_actor::behavior_type
 spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
+  instrument(self, *ctx.metrics, "execution");
   auto& st = self->state;
   st.sink = std::make_unique<actor_sink>(self, ctx);
   st.paper = std::make_unique<venue>(cfg,
@@ -217,8 +250,11 @@ spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
   auto now = [ctx] { return ctx.clock->now(); };
   return {
     [self, ctx](const submit_order& cmd) {
-      if (from_risk(self, ctx, "order", cmd.value.id))
-        handle_or_hold(self, ctx, held_request{cmd.value, {}, {}});
+      if (!from_risk(self, ctx, "order", cmd.value.id))
+        return;
+      ctx.metrics->orders_received++;
+      ctx.metrics->orders_by_type.at({to_string(cmd.value.type)})++;
+      handle_or_hold(self, ctx, held_request{cmd.value, {}, {}});
     },
     [self, ctx](const cancel_order& cmd) {
       if (from_risk(self, ctx, "cancel of", cmd.order_id))

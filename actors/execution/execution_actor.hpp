@@ -24,6 +24,7 @@
 #include "actors/execution/venue.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/instrumented.hpp"
 #include "runtime/outbox.hpp"
 
 namespace cdb {
@@ -53,7 +54,7 @@ struct execution_state {
 };
 
 execution_actor::behavior_type
-spawn_execution(execution_actor::stateful_pointer<execution_state> self,
+spawn_execution(instrumented_pointer<execution_actor, execution_state> self,
                 execution_config cfg, actor_context ctx);
 
 } // namespace cdb

@@ -132,9 +132,13 @@ void feed_config::validate(std::vector<std::string>& errors) const {
 
 namespace {
 
-using self_ptr = feed_actor::stateful_pointer<feed_state>;
+using self_ptr = instrumented_pointer<feed_actor, feed_state>;
 
 void send_status(self_ptr self, const feed_status& s) {
+  auto& metrics = *self->state.metrics;
+  if (!s.instrument.empty())
+    metrics.feed_instruments.at({s.instrument}).health = static_cast<int>(
+      s.state);
   if (s.state != feed_health::fresh)
     CDB_WARN("feed", s.instrument << ' ' << to_string(s.state) << ": "
                                   << s.reason << " (data age "
@@ -175,7 +179,10 @@ bool add_subscriber(self_ptr self, const actor_context& ctx,
 /// Data for `instrument` arrived: the watchdog may announce it fresh.
 void saw(self_ptr self, const actor_context& ctx,
          const std::string& instrument) {
-  if (auto s = self->state.watchdog->on_data(instrument, ctx.clock->now()))
+  auto now = ctx.clock->now();
+  ctx.metrics->feed_instruments.at({instrument})
+    .last_data.store(now, std::memory_order_relaxed);
+  if (auto s = self->state.watchdog->on_data(instrument, now))
     send_status(self, *s);
 }
 
@@ -242,6 +249,16 @@ bool in_order(feed_state& st, const market_message& m,
   return true;
 }
 
+feed_kind kind_of(const market_message& m) {
+  switch (m.kind) {
+    case market_kind::trade: return feed_kind::trade;
+    case market_kind::quote: return feed_kind::quote;
+    case market_kind::book: return feed_kind::book;
+    case market_kind::bar: return feed_kind::bar;
+    default: return feed_kind::mark;
+  }
+}
+
 /// Publishes one record that passes the order checks.
 void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
   auto& st = self->state;
@@ -250,6 +267,7 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     return;
   saw(self, ctx, name);
   if (auto gaps = st.trade_ids.gaps(); gaps > st.reported_gaps) {
+    ctx.metrics->feed_gaps += gaps - st.reported_gaps;
     // Each of the first 100, then every 100th: a record, not a flood.
     if (gaps <= 100 || gaps % 100 == 0)
       report(self, name,
@@ -276,6 +294,7 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     for (auto& sink : st.subscribers)
       self->send(sink, q);
     ++ctx.metrics->ticks;
+    count_feed(*ctx.metrics, feed_kind::quote);
   }
   for (auto& sink : st.subscribers) {
     switch (m.kind) {
@@ -288,6 +307,7 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     }
   }
   ++st.published;
+  count_feed(*ctx.metrics, kind_of(m));
   if (m.kind == market_kind::trade || m.kind == market_kind::quote)
     ++ctx.metrics->ticks;
   else
@@ -311,6 +331,8 @@ void synthetic_step(self_ptr self, const feed_config& cfg,
   auto n = st.quotes.size() + st.trades.size();
   st.published += n;
   ctx.metrics->ticks += n;
+  count_feed(*ctx.metrics, feed_kind::quote, st.quotes.size());
+  count_feed(*ctx.metrics, feed_kind::trade, st.trades.size());
   st.quotes.clear();
   st.trades.clear();
   if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
@@ -357,6 +379,8 @@ void replay_step(self_ptr self, const feed_config& cfg,
       for (auto& ex : f->bad_examples())
         CDB_WARN("feed", "bad row skipped: " << ex);
     }
+    if (bad > 0)
+      ctx.metrics->parse_errors.at({"bad_row"}) += bad;
     finish(self, ctx,
            "replay finished (" + std::to_string(bad) + " bad rows, "
              + std::to_string(st.others) + " books, bars and mark prices)",
@@ -455,6 +479,7 @@ void on_venue_message(self_ptr self, const feed_config& cfg,
   if (e == parse_error::open_kline || e == parse_error::control)
     return;
   if (e != parse_error::none) {
+    ctx.metrics->parse_errors.at({to_string(e)})++;
     // Counted always, logged at first and then every 1000th; the venue's
     // own errors (a refused subscription) always.
     if (st.rejected++ % 1000 == 0 || e == parse_error::venue_error)
@@ -479,6 +504,8 @@ void on_venue_message(self_ptr self, const feed_config& cfg,
 feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
                                      actor_context ctx,
                                      timestamp market_start) {
+  instrument(self, *ctx.metrics, "feed");
+  self->state.metrics = ctx.metrics;
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
   self->state.bar_quote_spread_bps = cfg.replay() ? cfg.bar_quote_spread_bps
                                                   : 0.0;
@@ -554,11 +581,13 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
       if (up) {
         CDB_INFO("feed",
                  why << " (connection " << st.client->connects() << ")");
-        if (st.client->connects() > 1)
+        if (st.client->connects() > 1) {
+          ctx.metrics->feed_reconnects++;
           report(self, "",
                  "reconnected: " + why + " (connection "
                    + std::to_string(st.client->connects()) + ")",
                  ctx.clock->now());
+        }
         return;
       }
       ++st.disconnects;

@@ -26,6 +26,7 @@
 #include "actors/feed/ws_client.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/instrumented.hpp"
 
 namespace cdb {
 
@@ -92,6 +93,7 @@ struct feed_config {
 
 struct feed_state {
   static inline const char* name = "feed";
+  metrics_ptr metrics;             ///< The node's (actor_context::metrics).
   double bar_quote_spread_bps = 0; ///< feed.bar_quote_spread_bps.
   std::unique_ptr<synthetic_market> market;
   std::unique_ptr<replay_merge> replay;
@@ -128,7 +130,7 @@ struct feed_state {
 /// Spawns with the market's start time (the node's start, shared by every
 /// incarnation of the feed).
 feed_actor::behavior_type
-spawn_feed(feed_actor::stateful_pointer<feed_state> self, feed_config cfg,
+spawn_feed(instrumented_pointer<feed_actor, feed_state> self, feed_config cfg,
            actor_context ctx, timestamp market_start);
 
 } // namespace cdb

@@ -33,7 +33,7 @@ void persistence_config::validate(std::vector<std::string>& errors) const {
 
 namespace {
 
-using self_ptr = persistence_actor::stateful_pointer<persistence_state>;
+using self_ptr = instrumented_pointer<persistence_actor, persistence_state>;
 
 std::int64_t steady_now() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -76,6 +76,7 @@ void backoff(self_ptr self, const persistence_config& cfg,
              const std::exception& e) {
   auto& st = self->state;
   ctx.metrics->persist_errors++;
+  ctx.metrics->database_up = 0;
   st.db->reset();
   st.retry_delay = st.retry_delay == 0
                      ? cfg.flush_interval
@@ -84,6 +85,16 @@ void backoff(self_ptr self, const persistence_config& cfg,
   CDB_ERROR("persistence", what << ' ' << n << " events failed (spooled, "
                                 << "retry in " << st.retry_delay / 1000000
                                 << " ms): " << e.what());
+}
+
+/// Writes `batch` in one transaction, timed; throws what the store throws.
+void commit(self_ptr self, const actor_context& ctx, const event_batch& batch) {
+  auto t0 = steady_now();
+  self->state.db->write(batch, self->state.node);
+  auto& m = *ctx.metrics;
+  m.persist_commit.observe(static_cast<double>(steady_now() - t0) * 1e-9);
+  m.persist_batch.observe(static_cast<double>(batch.size()));
+  m.database_up = 1;
 }
 
 void written(self_ptr self, const actor_context& ctx, std::size_t n) {
@@ -145,7 +156,7 @@ void drain(self_ptr self, const persistence_config& cfg,
       continue;
     }
     try {
-      st.db->write(batch, st.node);
+      commit(self, ctx, batch);
     } catch (const std::exception& e) {
       backoff(self, cfg, ctx, "draining the spool:", st.disk->events(), e);
       return;
@@ -198,7 +209,7 @@ void flush(self_ptr self, const persistence_config& cfg,
   if (n > 0) {
     if (st.disk->empty() && may_try) {
       try {
-        st.db->write(st.pending, st.node);
+        commit(self, ctx, st.pending);
         durable(self, ctx);
         written(self, ctx, n);
         recovered(self, "backlog written");
@@ -255,6 +266,7 @@ std::string unwritten(self_ptr self) {
 persistence_actor::behavior_type
 spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
                   run_info run) {
+  instrument(self, *ctx.metrics, "persistence");
   auto& st = self->state;
   st.db = std::make_unique<store>(cfg.dsn);
   st.node = run.node;
@@ -273,9 +285,11 @@ spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
   st.pending.runs.push_back(run);
   try {
     st.db->connect();
+    ctx.metrics->database_up = 1;
     CDB_INFO("persistence", "connected; schema migrated; run " << run.id);
   } catch (const std::exception& e) {
     st.db->reset();
+    ctx.metrics->database_up = 0;
     CDB_ERROR("persistence",
               "database unavailable at start (kept, retrying): " << e.what());
   }

@@ -25,6 +25,7 @@
 #include "actors/persistence/store.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/instrumented.hpp"
 
 namespace cdb {
 
@@ -54,8 +55,8 @@ struct persistence_state {
   timestamp retry_at = 0;
 };
 
-persistence_actor::behavior_type
-spawn_persistence(persistence_actor::stateful_pointer<persistence_state> self,
-                  persistence_config cfg, actor_context ctx, run_info run);
+persistence_actor::behavior_type spawn_persistence(
+  instrumented_pointer<persistence_actor, persistence_state> self,
+  persistence_config cfg, actor_context ctx, run_info run);
 
 } // namespace cdb

@@ -8,11 +8,16 @@ namespace cdb {
 
 namespace {
 
-void dispatch(risk_actor::stateful_pointer<risk_state> self,
-              const actor_context& ctx, std::vector<decision_out> outs) {
+/// Records, counts and sends risk's decisions; `signalled` is when the
+/// signal they answer was made (0: not answering a signal).
+void dispatch(instrumented_pointer<risk_actor, risk_state> self,
+              const actor_context& ctx, std::vector<decision_out> outs,
+              timestamp signalled) {
   auto& peers = self->state.peers;
   for (auto& out : outs) {
     auto& d = out.decision;
+    ctx.metrics->decisions.at(
+      {d.approved ? "approved" : "rejected", d.layer, d.reason})++;
     if (d.approved) {
       ctx.metrics->approved++;
       CDB_INFO("risk", "approved " << d.order_id << " for " << d.signal_id
@@ -35,16 +40,22 @@ void dispatch(risk_actor::stateful_pointer<risk_state> self,
       if (out.approved)
         box.send(me, db, out.approved->id, caf::make_message(*out.approved));
     }
-    if (out.approved && peers.execution)
+    if (out.approved && peers.execution) {
       self->send(peers.execution, submit_order{std::move(*out.approved)});
+      if (signalled > 0)
+        ctx.metrics->tick_to_order.observe(
+          static_cast<double>(ctx.clock->now() - signalled) * 1e-9);
+    }
   }
 }
 
 } // namespace
 
 risk_actor::behavior_type
-spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
+spawn_risk(instrumented_pointer<risk_actor, risk_state> self, risk_config cfg,
            actor_context ctx) {
+  instrument(self, *ctx.metrics, "risk");
+  ctx.metrics->risk_ready = false;
   self->state.engine = std::make_unique<risk_engine>(cfg, ctx.ids("dec"),
                                                      ctx.ids("ord"));
   self->state.box = std::make_unique<outbox>("risk", outbox_limit, ctx.metrics);
@@ -53,7 +64,7 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
   return {
     [self, ctx](const signal& s) {
       auto outs = self->state.engine->on_signal(s, ctx.clock->now());
-      dispatch(self, ctx, std::move(outs));
+      dispatch(self, ctx, std::move(outs), s.init_time);
     },
     [self](const quote_tick& q) { self->state.engine->on_quote(q); },
     [self](const trade_tick& t) { self->state.engine->on_trade(t); },
@@ -71,10 +82,11 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
       // Volatility comes with the signal's stop hint.
     },
     [self](const mark_price& m) { self->state.engine->on_mark(m); },
-    [self](const portfolio_snapshot& s) {
+    [self, ctx](const portfolio_snapshot& s) {
       self->state.engine->on_portfolio(s);
+      ctx.metrics->risk_ready = self->state.engine->ready();
     },
-    [self](const trading_state& s) {
+    [self, ctx](const trading_state& s) {
       auto& e = *self->state.engine;
       if (!e.ready())
         CDB_INFO("risk", "trading state " << to_string(s.mode) << " ("
@@ -83,11 +95,12 @@ spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
         CDB_WARN("risk",
                  "trading state " << to_string(s.mode) << ": " << s.reason);
       self->state.engine->on_state(s);
+      ctx.metrics->risk_ready = self->state.engine->ready();
     },
     [self, ctx](const flatten_positions& f) {
       CDB_WARN("risk", "flattening all positions: " << f.reason);
       dispatch(self, ctx,
-               self->state.engine->flatten(f.reason, ctx.clock->now()));
+               self->state.engine->flatten(f.reason, ctx.clock->now()), 0);
     },
     [self](risk_wiring& w) {
       auto& peers = self->state.peers;

@@ -17,6 +17,7 @@
 #include "actors/risk/engine.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/instrumented.hpp"
 #include "runtime/outbox.hpp"
 
 namespace cdb {
@@ -30,7 +31,7 @@ struct risk_state {
 };
 
 risk_actor::behavior_type
-spawn_risk(risk_actor::stateful_pointer<risk_state> self, risk_config cfg,
+spawn_risk(instrumented_pointer<risk_actor, risk_state> self, risk_config cfg,
            actor_context ctx);
 
 } // namespace cdb

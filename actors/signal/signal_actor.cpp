@@ -11,7 +11,7 @@ namespace cdb {
 
 namespace {
 
-using self_ptr = signal_actor::stateful_pointer<signal_state>;
+using self_ptr = instrumented_pointer<signal_actor, signal_state>;
 
 /// Logs what the engine reports and announces the moment all are warm.
 void report(self_ptr self, const actor_context& ctx) {
@@ -57,6 +57,7 @@ void send_out(self_ptr self, const actor_context& ctx) {
     s.id = st.ids->next();
     s.init_time = ctx.clock->now();
     ctx.metrics->signals++;
+    ctx.metrics->signals_by_strategy.at({s.strategy})++;
     CDB_DEBUG("signal", s.id << ' ' << s.strategy << ' '
                              << to_string(s.direction) << ' ' << s.instrument
                              << ": " << s.reason);
@@ -137,13 +138,17 @@ void warm_up(self_ptr self, const signal_config& cfg,
 } // namespace
 
 signal_actor::behavior_type
-spawn_signal(signal_actor::stateful_pointer<signal_state> self,
+spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
              signal_config cfg, actor_context ctx) {
+  instrument(self, *ctx.metrics, "signal");
   auto& st = self->state;
   st.ids = std::make_unique<id_source>(ctx.ids("sig"));
   st.engine = std::make_unique<signal_engine>(cfg);
   st.box = std::make_unique<outbox>("signal", outbox_limit, ctx.metrics);
   ctx.metrics->signal_warm = false;
+  // Every strategy has its series from the start, at 0.
+  for (auto& s : st.engine->status())
+    ctx.metrics->signals_by_strategy.at({s.strategy});
   return {
     [self, ctx](const trade_tick& t) {
       self->state.engine->on_trade(t, self->state.out);

@@ -19,6 +19,7 @@
 #include "actors/signal/engine.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/instrumented.hpp"
 #include "runtime/outbox.hpp"
 
 namespace cdb {
@@ -38,7 +39,7 @@ struct signal_state {
 };
 
 signal_actor::behavior_type
-spawn_signal(signal_actor::stateful_pointer<signal_state> self,
+spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
              signal_config cfg, actor_context ctx);
 
 } // namespace cdb
