@@ -190,7 +190,8 @@ void actor_families(family_builder& b, const node_metrics& m) {
   });
   each([&b](const char* name, const actor_stats& a) {
     b.labelled("cdb_actor_messages_total", "Messages the actor handled",
-               MetricType::Counter, {{"actor", name}}, num(a.messages));
+               MetricType::Counter, {{"actor", name}},
+               static_cast<double>(a.messages()));
   });
   each([&b](const char* name, const actor_stats& a) {
     b.histogram("cdb_actor_handling_seconds",
@@ -200,7 +201,7 @@ void actor_families(family_builder& b, const node_metrics& m) {
   each([&b](const char* name, const actor_stats& a) {
     b.labelled("cdb_actor_mailbox_messages",
                "Messages waiting in the actor's mailbox", MetricType::Gauge,
-               {{"actor", name}}, num(a.mailbox));
+               {{"actor", name}}, static_cast<double>(a.mailbox()));
   });
   each([&b](const char* name, const actor_stats& a) {
     b.labelled("cdb_actor_restarts_total",

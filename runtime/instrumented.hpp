@@ -1,15 +1,15 @@
 // Per-actor metrics without touching a handler: an actor implementation
-// whose base is instrumented<Base> counts each message it handles, times
-// the handler (steady clock) and keeps its mailbox depth (messages enqueued
-// minus handled, published on both sides) in the actor_stats it is given
-// with instrument(). Messages an `await` skips count once, when handled.
-// CAF 0.17 calls the virtual consume() for every mailbox element and
-// enqueue() for every message sent to the actor.
+// whose base is instrumented<Base> times each message it handles (steady
+// clock) into its actor_stats' histogram, whose count is the messages
+// handled, and counts what is sent to it, so the exporter reads the mailbox
+// depth as sent - handled. Messages an `await` skips count once, when
+// handled. CAF 0.17 calls the virtual consume() for every mailbox element
+// and enqueue() for every message sent to the actor. Cost per message:
+// bench/metrics_bench.cpp, docs/performance.md.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <cstdint>
 
 #include <caf/invoke_message_result.hpp>
 #include <caf/mailbox_element.hpp>
@@ -25,52 +25,47 @@ public:
   using Base::Base;
   using Base::enqueue;
 
-  /// Reports into `stats` from now on (nullptr: stop reporting).
+  /// Reports into `stats` from now on (nullptr: not at all). Called in the
+  /// actor's initialisation, before any message can reach it; an earlier
+  /// incarnation reporting into the same stats stops counting.
   void instrument(actor_stats* stats) noexcept {
-    stats_.store(stats, std::memory_order_release);
     if (stats != nullptr) {
+      stats->enqueued.store(stats->handling.count(), std::memory_order_relaxed);
       stats->owner.store(this, std::memory_order_relaxed);
-      publish_depth();
     }
+    stats_.store(stats, std::memory_order_release);
   }
 
   void enqueue(caf::mailbox_element_ptr what,
                caf::execution_unit* host) override {
-    enqueued_.fetch_add(1, std::memory_order_relaxed);
-    publish_depth();
+    if (auto* s = current())
+      s->enqueued.fetch_add(1, std::memory_order_relaxed);
     Base::enqueue(std::move(what), host);
   }
 
   caf::invoke_message_result consume(caf::mailbox_element& x) override {
-    auto* stats = stats_.load(std::memory_order_relaxed);
-    auto t0 = stats ? std::chrono::steady_clock::now()
-                    : std::chrono::steady_clock::time_point{};
+    auto* s = current();
+    if (s == nullptr)
+      return Base::consume(x);
+    auto t0 = std::chrono::steady_clock::now();
     auto result = Base::consume(x);
-    if (result == caf::invoke_message_result::skipped)
-      return result;
-    handled_.fetch_add(1, std::memory_order_relaxed);
-    if (stats != nullptr) {
-      auto dt = std::chrono::steady_clock::now() - t0;
-      stats->handling.observe(std::chrono::duration<double>(dt).count());
-      stats->messages.fetch_add(1, std::memory_order_relaxed);
-      publish_depth();
-    }
+    if (result != caf::invoke_message_result::skipped)
+      s->handling.record(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+          .count());
     return result;
   }
 
 private:
-  void publish_depth() noexcept {
+  /// The stats while this incarnation is the one reporting, else nullptr.
+  actor_stats* current() const noexcept {
     auto* s = stats_.load(std::memory_order_acquire);
-    if (s == nullptr || s->owner.load(std::memory_order_relaxed) != this)
-      return;
-    auto in = enqueued_.load(std::memory_order_relaxed);
-    auto out = handled_.load(std::memory_order_relaxed);
-    s->mailbox.store(in > out ? in - out : 0, std::memory_order_relaxed);
+    return s != nullptr && s->owner.load(std::memory_order_relaxed) == this
+             ? s
+             : nullptr;
   }
 
   std::atomic<actor_stats*> stats_{nullptr};
-  std::atomic<std::uint64_t> enqueued_{0};
-  std::atomic<std::uint64_t> handled_{0};
 };
 
 /// The self pointer of a stateful, instrumented actor behind `Handle`.

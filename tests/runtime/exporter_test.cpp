@@ -95,10 +95,10 @@ CAF_TEST(every actor has its own samples) {
   auto* risk = m.actor("risk");
   CAF_REQUIRE(risk != nullptr);
   risk->up = true;
-  risk->messages = 12;
-  risk->mailbox = 4;
+  for (int i = 0; i < 12; ++i)
+    risk->handling.observe(2e-6);
+  risk->enqueued = 16; // 12 handled, 4 waiting
   risk->restarts = 1;
-  risk->handling.observe(2e-6);
   auto text = scrape(m);
   CAF_CHECK(has(text, "cdb_actor_up{node=\"n1\",actor=\"risk\"} 1"));
   CAF_CHECK(has(text, "cdb_actor_up{node=\"n1\",actor=\"feed\"} 0"));
@@ -109,7 +109,7 @@ CAF_TEST(every actor has its own samples) {
   CAF_CHECK(
     has(text, "cdb_actor_restarts_total{node=\"n1\",actor=\"risk\"} 1"));
   CAF_CHECK(has(text, "cdb_actor_handling_seconds_count{node=\"n1\",actor="
-                      "\"risk\"} 1"));
+                      "\"risk\"} 12"));
   CAF_CHECK(has(text, "cdb_actor_handling_seconds_count{node=\"n1\",actor="
                       "\"signal\"} 0"));
   CAF_CHECK(m.actor("nobody") == nullptr);
