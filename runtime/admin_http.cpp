@@ -229,6 +229,47 @@ std::string to_json(const trading_state& s) {
          + "\n";
 }
 
+std::string state_json(const trading_state& s,
+                       const portfolio_snapshot* account,
+                       const std::vector<decision_summary>& decisions) {
+  auto j = nlohmann::json::parse(to_json(s));
+  if (account != nullptr) {
+    auto positions = nlohmann::json::array();
+    for (auto& p : account->positions)
+      if (p.qty != 0)
+        positions.push_back({{"instrument", p.instrument},
+                             {"qty", p.qty},
+                             {"avg_price", p.avg_price},
+                             {"mark", p.mark},
+                             {"unrealized_pnl", (p.mark - p.avg_price) * p.qty},
+                             {"stop_loss", p.stop_loss},
+                             {"take_profit", p.take_profit},
+                             {"liquidation_price", p.liquidation_price}});
+    j["account"] = {{"equity", account->equity},
+                    {"cash", account->cash},
+                    {"exposure", account->exposure},
+                    {"realized_pnl", account->realized_pnl},
+                    {"unrealized_pnl", account->unrealized_pnl},
+                    {"fees", account->fees},
+                    {"start_of_day_equity", account->start_of_day_equity},
+                    {"positions", positions},
+                    {"as_of", format_time(account->event_time)}};
+  } else {
+    j["account"] = nullptr;
+  }
+  auto recent = nlohmann::json::array();
+  for (auto& d : decisions)
+    recent.push_back({{"id", d.id},
+                      {"signal_id", d.signal_id},
+                      {"approved", d.approved},
+                      {"layer", d.layer},
+                      {"reason", d.reason},
+                      {"qty", d.qty},
+                      {"event_time", format_time(d.event_time)}});
+  j["recent_decisions"] = recent;
+  return j.dump() + "\n";
+}
+
 int admin_client(const std::string& url, const std::string& command,
                  const std::string& token, const std::string& reason) {
   const std::string scheme = "http://";

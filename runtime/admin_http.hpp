@@ -3,7 +3,8 @@
 //   GET  /health           200 "ok": the process is alive
 //   GET  /ready            200 when the node may take traffic, else 503;
 //                          JSON saying what is not ready (readiness.hpp)
-//   GET  /api/state        the trading state (mode, reason, trips)
+//   GET  /api/state        the trading state (mode, reason, trips), the
+//                          account and positions, the newest decisions
 //   POST /admin/halt       halt trading       } bearer token required;
 //   POST /admin/resume     reset every trip   } no token configured: 403
 //   POST /admin/flatten    close all positions} (admin disabled)
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "messages/trading.hpp"
+#include "runtime/metrics.hpp"
 
 namespace cdb {
 
@@ -73,6 +75,13 @@ private:
 
 /// The trading state as the admin API shows it.
 std::string to_json(const trading_state& s);
+
+/// GET /api/state: the trading state (as to_json), plus the account
+/// (equity, cash, exposure, PnL, positions; null when execution did not
+/// answer) and the newest risk decisions, newest first.
+std::string state_json(const trading_state& s,
+                       const portfolio_snapshot* account,
+                       const std::vector<decision_summary>& decisions);
 
 /// `cdb admin COMMAND`: sends it to `url` ("http://127.0.0.1:9465"),
 /// prints the answer; returns the process exit status (0: 2xx).

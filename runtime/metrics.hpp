@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cdb {
 
@@ -259,6 +260,44 @@ inline constexpr std::array<const char*, 7> actor_names{
   "feed",      "signal",      "risk",      "circuit_breaker",
   "execution", "persistence", "supervisor"};
 
+/// One risk decision as the admin API's state shows it.
+struct decision_summary {
+  std::string id;
+  std::string signal_id;
+  bool approved = false;
+  std::string layer;
+  std::string reason;
+  double qty = 0; ///< Approved quantity; requested when rejected.
+  std::int64_t event_time = 0;
+};
+
+/// The newest decisions, for GET /api/state. Off the hot path (one entry
+/// per decision), so a mutex is fine.
+class decision_ring {
+public:
+  static constexpr std::size_t capacity = 20;
+
+  void push(decision_summary d) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    ring_[next_++ % capacity] = std::move(d);
+  }
+
+  /// Newest first.
+  std::vector<decision_summary> newest() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    std::vector<decision_summary> out;
+    auto n = std::min<std::size_t>(next_, capacity);
+    for (std::size_t i = 0; i < n; ++i)
+      out.push_back(ring_[(next_ - 1 - i) % capacity]);
+    return out;
+  }
+
+private:
+  mutable std::mutex mtx_;
+  std::array<decision_summary, capacity> ring_{};
+  std::size_t next_ = 0;
+};
+
 /// Feed health per instrument (label instrument=...).
 struct instrument_feed {
   std::atomic<std::int64_t> last_data{0}; ///< Node clock at the last message.
@@ -326,6 +365,7 @@ struct node_metrics {
   std::atomic<bool> risk_ready{false};
   /// Decisions by outcome, deciding layer and reason code.
   label_table<counter_cell, 3, 128> decisions;
+  decision_ring recent_decisions;
   /// From the signal's creation (in the handler of the market data that
   /// caused it) to risk handing the approved order to execution.
   latency_histogram tick_to_order{1e-6};

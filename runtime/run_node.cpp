@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 #include <unistd.h>
 
@@ -76,6 +77,20 @@ admin_handler admin_commands(caf::actor_system& sys, caf::actor sup,
         .receive(take, err);
     } else {
       self->request(breaker, timeout, state_atom::value).receive(take, err);
+      // The account from execution, if it answers; the state without it.
+      std::optional<portfolio_snapshot> account;
+      caf::actor exec;
+      self->request(sup, timeout, child_atom::value, "execution")
+        .receive([&](caf::actor& a) { exec = std::move(a); },
+                 [](caf::error&) {});
+      if (exec)
+        self
+          ->request(caf::actor_cast<account_source>(exec), timeout,
+                    snapshot_atom::value)
+          .receive([&](portfolio_snapshot& s) { account = std::move(s); },
+                   [](caf::error&) {});
+      return state_json(st, account ? &*account : nullptr,
+                        metrics->recent_decisions.newest());
     }
     return to_json(st);
   };

@@ -18,6 +18,9 @@ void dispatch(instrumented_pointer<risk_actor, risk_state> self,
     auto& d = out.decision;
     ctx.metrics->decisions.at(
       {d.approved ? "approved" : "rejected", d.layer, d.reason})++;
+    ctx.metrics->recent_decisions.push(
+      {d.id, d.signal_id, d.approved, d.layer, d.reason,
+       d.approved ? d.approved_qty : d.requested_qty, d.event_time});
     if (d.approved) {
       ctx.metrics->approved++;
       CDB_INFO("risk", "approved " << d.order_id << " for " << d.signal_id

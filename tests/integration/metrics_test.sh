@@ -3,7 +3,8 @@
 # (promtool check metrics, Debian's prometheus package), carries the named
 # families, each labelled with the node, and the trading ones move while
 # the node trades; every metric the shipped alert rules and dashboards use
-# is in the scrape. Its HTTP API: /health, /ready (200 once ready), admin
+# is in the scrape. Its HTTP API: /health, /ready (200 once ready),
+# /api/state (mode, account, recent decisions), admin
 # without or with a wrong token 401, halt: no order reaches execution while
 # signals go on; resume: orders again. Then SIGTERM: a clean stop.
 set -euo pipefail
@@ -139,6 +140,15 @@ if [ "$code" = 200 ] && grep '"ready":true' "$tmp/ready" >/dev/null; then
   ok "/ready: 200 $(cat "$tmp/ready")"
 else
   bad "/ready: $code $(cat "$tmp/ready")"
+fi
+
+curl -sf "$admin/api/state" >"$tmp/state" || true
+if jq -e '.mode == "ACTIVE" and .account.equity > 0
+    and (.account.positions | type == "array")
+    and (.recent_decisions | length > 0)' "$tmp/state" >/dev/null 2>&1; then
+  ok "/api/state: mode, account ($(jq '.account.positions | length' "$tmp/state") positions), $(jq '.recent_decisions | length' "$tmp/state") recent decisions"
+else
+  bad "/api/state: $(head -c 400 "$tmp/state")"
 fi
 
 # Admin: the token is required; halt stops orders reaching execution.

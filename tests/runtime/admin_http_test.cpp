@@ -9,6 +9,7 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <caf/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include "runtime/admin_http.hpp"
 
@@ -268,4 +269,47 @@ CAF_TEST(config rules name the key) {
                              "or IPv6 address");
   CAF_CHECK_EQUAL(errors[1], "admin.token = <secret>: must be empty (admin "
                              "disabled) or at least 16 characters");
+}
+
+CAF_TEST(the state shows the account and the newest decisions) {
+  trading_state st;
+  st.mode = trading_mode::reducing;
+  st.reason = "losing streak";
+  portfolio_snapshot acc;
+  acc.equity = 99000;
+  acc.cash = 89000;
+  acc.exposure = 10000;
+  position p;
+  p.instrument = "BTCUSDT";
+  p.qty = 0.5;
+  p.avg_price = 20000;
+  p.mark = 20100;
+  position closed;
+  closed.instrument = "ETHUSDT";
+  acc.positions = {p, closed};
+  std::vector<decision_summary> recent{
+    {"dec-2", "sig-2", false, "exposure", "exposure_limit", 1.5, 0},
+    {"dec-1", "sig-1", true, "sizing", "approved", 0.5, 0}};
+  auto j = nlohmann::json::parse(state_json(st, &acc, recent));
+  CAF_CHECK_EQUAL(j["mode"], "REDUCING");
+  CAF_CHECK_EQUAL(j["account"]["equity"], 99000.0);
+  CAF_CHECK_EQUAL(j["account"]["exposure"], 10000.0);
+  CAF_REQUIRE_EQUAL(j["account"]["positions"].size(), 1u); // open only
+  CAF_CHECK_EQUAL(j["account"]["positions"][0]["instrument"], "BTCUSDT");
+  CAF_CHECK_EQUAL(j["account"]["positions"][0]["unrealized_pnl"], 50.0);
+  CAF_REQUIRE_EQUAL(j["recent_decisions"].size(), 2u);
+  CAF_CHECK_EQUAL(j["recent_decisions"][0]["id"], "dec-2");
+  CAF_CHECK_EQUAL(j["recent_decisions"][0]["reason"], "exposure_limit");
+  auto without = nlohmann::json::parse(state_json(st, nullptr, {}));
+  CAF_CHECK(without["account"].is_null());
+}
+
+CAF_TEST(the decision ring keeps the newest twenty) {
+  decision_ring ring;
+  for (int i = 0; i < 25; ++i)
+    ring.push({"dec-" + std::to_string(i), "", true, "", "", 0, 0});
+  auto newest = ring.newest();
+  CAF_REQUIRE_EQUAL(newest.size(), decision_ring::capacity);
+  CAF_CHECK_EQUAL(newest.front().id, "dec-24");
+  CAF_CHECK_EQUAL(newest.back().id, "dec-5");
 }
