@@ -1,18 +1,21 @@
 // Per-actor metrics without touching a handler: an actor implementation
 // whose base is instrumented<Base> times each message it handles (steady
-// clock) into its actor_stats' histogram, whose count is the messages
-// handled, and counts what is sent to it, so the exporter reads the mailbox
-// depth as sent - handled. Messages an `await` skips count once, when
-// handled. CAF 0.17 calls the virtual consume() for every mailbox element
+// clock, one read per message: from the end of the previous message of the
+// same scheduler run) into its actor_stats' histogram, whose count is the
+// messages handled, and counts what is sent to it, so the exporter reads
+// the mailbox depth as sent - handled. Messages an `await` skips count once,
+// when handled. CAF 0.17 calls the virtual consume() for every mailbox element
 // and enqueue() for every message sent to the actor. Cost per message:
 // bench/metrics_bench.cpp, docs/performance.md.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 
 #include <caf/invoke_message_result.hpp>
 #include <caf/mailbox_element.hpp>
+#include <caf/resumable.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "runtime/metrics.hpp"
@@ -43,16 +46,29 @@ public:
     Base::enqueue(std::move(what), host);
   }
 
+  /// One scheduler run over the mailbox: each message's time runs from
+  /// the end of the previous one (or the start of the run), so a message
+  /// costs one clock read, not two.
+  caf::resumable::resume_result resume(caf::execution_unit* ctx,
+                                       std::size_t max_throughput) override {
+    mark_ = std::chrono::steady_clock::now();
+    in_run_ = true;
+    auto result = Base::resume(ctx, max_throughput);
+    in_run_ = false;
+    return result;
+  }
+
   caf::invoke_message_result consume(caf::mailbox_element& x) override {
     auto* s = current();
     if (s == nullptr)
       return Base::consume(x);
-    auto t0 = std::chrono::steady_clock::now();
+    if (!in_run_) // consumed outside a run (CAF's inline paths): own start
+      mark_ = std::chrono::steady_clock::now();
     auto result = Base::consume(x);
+    auto now = std::chrono::steady_clock::now();
     if (result != caf::invoke_message_result::skipped)
-      s->handling.record(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-          .count());
+      s->handling.record(std::chrono::duration<double>(now - mark_).count());
+    mark_ = now;
     return result;
   }
 
@@ -65,7 +81,11 @@ private:
              : nullptr;
   }
 
-  std::atomic<actor_stats*> stats_{nullptr};
+  // Senders read stats_, the actor's thread writes mark_ and in_run_ (and
+  // CAF's fields before them): separate cache lines.
+  alignas(64) std::atomic<actor_stats*> stats_{nullptr};
+  alignas(64) std::chrono::steady_clock::time_point mark_{};
+  bool in_run_ = false;
 };
 
 /// The self pointer of a stateful, instrumented actor behind `Handle`.

@@ -32,7 +32,7 @@ modes:
   record        capture the raw messages of feed.url to rotating JSONL files
                 that feed.source=replay reads back (the [record] options)
   admin         send a command to a running node's admin API:
-                cdb admin halt|resume|flatten|state|health
+                cdb admin halt|resume|flatten|state|health|ready
                   [--url http://127.0.0.1:9465] [--reason TEXT]
                   [--token T] (default: $CDB_ADMIN_TOKEN)
   report        summarise what the database recorded (PnL, trades, win

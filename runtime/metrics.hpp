@@ -228,8 +228,8 @@ using gauge_cell = std::atomic<double>;
 
 /// One actor of the node (label actor=...): kept by its instrumented base
 /// (runtime/instrumented.hpp) and by the supervisor; survives restarts.
-/// The actor's thread writes `handling`, senders `enqueued`: apart, on
-/// cache lines of their own, so neither side slows the other.
+/// The actor's thread writes `handling`, senders `enqueued`: each on cache
+/// lines of its own, so neither side slows the other.
 struct actor_stats {
   /// Time per handled message (not skipped); its count is the messages
   /// handled. 100 ns .. ~0.4 s, then +Inf.
@@ -237,8 +237,9 @@ struct actor_stats {
   /// Messages sent to the current incarnation since it started, plus what
   /// the earlier ones handled (so enqueued - handled is its mailbox).
   alignas(64) std::atomic<std::uint64_t> enqueued{0};
-  /// The incarnation that counts.
-  std::atomic<const void*> owner{nullptr};
+  /// The incarnation that counts. Read on every message by both sides,
+  /// written once per incarnation: a line of its own, never contended.
+  alignas(64) std::atomic<const void*> owner{nullptr};
   std::atomic<bool> up{false};
   std::atomic<std::uint64_t> restarts{0};
   std::atomic<std::uint64_t> failures{0};

@@ -23,21 +23,12 @@ failed=0
 ok() { echo "ok   $1"; }
 bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 
+. "$src/tests/support/paper_node.sh"
 token=metrics-test-token-0123456789
-CDB_ADMIN_TOKEN=$token "$cdb" run --config "$src/config/paper.conf" --feed.max_ticks=100000000 \
-  --market.step=2ms --signal.bars=40ms \
-  '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
-  --circuit_breaker.losing_streak_action=off >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-url=
-for _ in $(seq 1 100); do # up to 20 s to listen
-  url=$(sed -n 's/.*metrics on \(http:[^ ]*\).*/\1/p' "$tmp/err" | head -n 1)
-  [ -n "$url" ] && break
-  sleep 0.2
-done
-[ -n "$url" ] || { echo "FAIL no metrics endpoint logged"; tail -n 20 "$tmp/err"; exit 1; }
-admin=$(sed -n 's/.*admin API on \(http:[^ ]*\).*/\1/p' "$tmp/err" | head -n 1)
-[ -n "$admin" ] || { echo "FAIL no admin endpoint logged"; tail -n 20 "$tmp/err"; exit 1; }
+export CDB_ADMIN_TOKEN=$token
+start_paper_node || exit 1
+url=$metrics_url
+admin=$admin_url
 case "$url" in
   http://127.0.0.1:*) ok "metrics served on loopback: $url" ;;
   *) bad "metrics not on loopback: $url" ;;

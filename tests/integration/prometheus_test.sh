@@ -52,18 +52,10 @@ for d in "$deploy"/grafana/*.json; do
 done
 
 # -- a node and a real Prometheus ----------------------------------------------
-"$cdb" run --config "$src/config/paper.conf" --feed.max_ticks=100000000 \
-  --market.step=2ms --signal.bars=40ms \
-  '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
-  --circuit_breaker.losing_streak_action=off >"$tmp/out" 2>"$tmp/err" &
-pid=$!
-target=
-for _ in $(seq 1 100); do # up to 20 s to listen
-  target=$(sed -n 's|.*metrics on http://\([^/ ]*\)/metrics.*|\1|p' "$tmp/err" | head -n 1)
-  [ -n "$target" ] && break
-  sleep 0.2
-done
-[ -n "$target" ] || { echo "FAIL no metrics endpoint logged"; tail -n 20 "$tmp/err"; exit 1; }
+. "$src/tests/support/paper_node.sh"
+start_paper_node || exit 1
+target=${metrics_url#http://}
+target=${target%/metrics}
 
 # The shipped config with only its target changed.
 mkdir "$tmp/prom"

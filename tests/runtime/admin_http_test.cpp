@@ -39,14 +39,18 @@ struct calls {
   }
 };
 
-/// Sends raw bytes to the server and returns everything it answers.
-std::string send_raw(std::uint16_t port, const std::string& bytes) {
+/// Sends raw bytes to the server and returns everything it answers;
+/// `half_close`: then says it will send nothing more.
+std::string send_raw(std::uint16_t port, const std::string& bytes,
+                     bool half_close = false) {
   asio::io_context io;
   tcp::socket s{io};
   s.connect({asio::ip::make_address("127.0.0.1"), port});
-  asio::write(s, asio::buffer(bytes));
-  std::string out;
   boost::system::error_code ec;
+  asio::write(s, asio::buffer(bytes), ec);
+  if (half_close)
+    s.shutdown(tcp::socket::shutdown_send, ec);
+  std::string out;
   char buf[4096];
   for (;;) {
     auto n = s.read_some(asio::buffer(buf), ec);
@@ -217,20 +221,7 @@ CAF_TEST(random requests get an answer or a closed connection) {
         for (auto& ch : req)
           ch = static_cast<char>(next() & 0xff);
     }
-    asio::io_context io;
-    tcp::socket s{io};
-    s.connect({asio::ip::make_address("127.0.0.1"), port});
-    boost::system::error_code ec;
-    asio::write(s, asio::buffer(req), ec);
-    s.shutdown(tcp::socket::shutdown_send, ec);
-    std::string out;
-    char buf[4096];
-    for (;;) {
-      auto n = s.read_some(asio::buffer(buf), ec);
-      out.append(buf, n);
-      if (ec)
-        break;
-    }
+    auto out = send_raw(port, req, true);
     if (out.rfind("HTTP/1.1 ", 0) == 0) {
       ++answered;
       auto code = std::stoi(out.substr(9, 3));
