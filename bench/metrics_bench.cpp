@@ -100,7 +100,7 @@ plain_sink(sink_actor::stateful_pointer<sink_state> self, int) {
 
 sink_actor::behavior_type
 instrumented_sink(instrumented_pointer<sink_actor, sink_state> self,
-                  actor_stats* stats) {
+                  std::shared_ptr<actor_stats> stats) {
   self->instrument(stats);
   return sink_behavior(self);
 }
@@ -137,9 +137,9 @@ void metrics_actor_plain(benchmark::State& st) {
 BENCHMARK(metrics_actor_plain)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void metrics_actor_instrumented(benchmark::State& st) {
-  static node_metrics m;
-  run_sink(st, [](caf::actor_system& sys) {
-    return sys.spawn(instrumented_sink, m.actor("risk"));
+  auto m = std::make_shared<node_metrics>();
+  run_sink(st, [m](caf::actor_system& sys) {
+    return sys.spawn(instrumented_sink, stats_of(m, "risk"));
   });
 }
 BENCHMARK(metrics_actor_instrumented)

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <memory>
 
 #include <caf/invoke_message_result.hpp>
 #include <caf/mailbox_element.hpp>
@@ -31,12 +32,15 @@ public:
   /// Reports into `stats` from now on (nullptr: not at all). Called in the
   /// actor's initialisation, before any message can reach it; an earlier
   /// incarnation reporting into the same stats stops counting.
-  void instrument(actor_stats* stats) noexcept {
+  /// The actor keeps `stats` alive: a sender may still reach a terminated
+  /// actor after the node's metrics are gone elsewhere.
+  void instrument(std::shared_ptr<actor_stats> stats) noexcept {
     if (stats != nullptr) {
       stats->enqueued.store(stats->handling.count(), std::memory_order_relaxed);
       stats->owner.store(this, std::memory_order_relaxed);
     }
-    stats_.store(stats, std::memory_order_release);
+    keep_ = stats;
+    stats_.store(stats.get(), std::memory_order_release);
   }
 
   void enqueue(caf::mailbox_element_ptr what,
@@ -84,6 +88,7 @@ private:
   // Senders read stats_, the actor's thread writes mark_ and in_run_ (and
   // CAF's fields before them): separate cache lines.
   alignas(64) std::atomic<actor_stats*> stats_{nullptr};
+  std::shared_ptr<actor_stats> keep_; ///< Owns what stats_ points to.
   alignas(64) std::chrono::steady_clock::time_point mark_{};
   bool in_run_ = false;
 };
@@ -93,10 +98,18 @@ template <class Handle, class State>
 using instrumented_pointer = caf::stateful_actor<
   State, instrumented<typename Handle::base>>*;
 
-/// Starts reporting `self` as the node's actor `name` (see actor_names).
+/// The stats of the node's actor `name` (see actor_names), sharing
+/// ownership of the node's metrics; nullptr for an unknown name.
+inline std::shared_ptr<actor_stats> stats_of(const metrics_ptr& m,
+                                             const char* name) {
+  auto* s = m ? m->actor(name) : nullptr;
+  return s != nullptr ? std::shared_ptr<actor_stats>(m, s) : nullptr;
+}
+
+/// Starts reporting `self` as the node's actor `name`.
 template <class Self>
-void instrument(Self* self, node_metrics& m, const char* name) {
-  self->instrument(m.actor(name));
+void instrument(Self* self, const metrics_ptr& m, const char* name) {
+  self->instrument(stats_of(m, name));
 }
 
 } // namespace cdb

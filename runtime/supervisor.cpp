@@ -97,7 +97,7 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
                          nanoseconds drain) {
   self->state.metrics = metrics;
   if (metrics) {
-    instrument(self, *metrics, "supervisor");
+    instrument(self, metrics, "supervisor");
     metrics->actor("supervisor")->up = true;
   }
   for (auto& s : specs)

@@ -266,7 +266,7 @@ std::string unwritten(self_ptr self) {
 persistence_actor::behavior_type
 spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
                   run_info run) {
-  instrument(self, *ctx.metrics, "persistence");
+  instrument(self, ctx.metrics, "persistence");
   auto& st = self->state;
   st.db = std::make_unique<store>(cfg.dsn);
   st.node = run.node;

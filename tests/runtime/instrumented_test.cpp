@@ -18,7 +18,7 @@ struct counter_state {
 
 counter_actor::behavior_type
 counting(instrumented_pointer<counter_actor, counter_state> self,
-         actor_stats* stats) {
+         std::shared_ptr<actor_stats> stats) {
   self->instrument(stats);
   return {
     [self](int x) { self->state.sum += x; },
@@ -31,7 +31,7 @@ counting(instrumented_pointer<counter_actor, counter_state> self,
 CAF_TEST_FIXTURE_SCOPE(instrumented_tests, coordinator_fixture)
 
 CAF_TEST(messages are counted and timed and the mailbox depth follows) {
-  auto* stats = metrics->actor("risk");
+  auto stats = stats_of(metrics, "risk");
   auto a = sys.spawn(counting, stats);
   sched.run();
   CAF_CHECK(stats->owner.load() != nullptr);
@@ -51,7 +51,7 @@ CAF_TEST(messages are counted and timed and the mailbox depth follows) {
 }
 
 CAF_TEST(a new incarnation takes over the mailbox gauge) {
-  auto* stats = metrics->actor("signal");
+  auto stats = stats_of(metrics, "signal");
   auto first = sys.spawn(counting, stats);
   sched.run();
   self->send(first, 1);
@@ -72,13 +72,26 @@ CAF_TEST(a new incarnation takes over the mailbox gauge) {
 }
 
 CAF_TEST(without stats nothing is reported) {
-  auto a = sys.spawn(counting, static_cast<actor_stats*>(nullptr));
+  auto a = sys.spawn(counting, std::shared_ptr<actor_stats>{});
   self->send(a, 5);
   sched.run();
   for (auto& s : metrics->actors)
     CAF_CHECK_EQUAL(s.messages(), 0u);
   self->send_exit(a, caf::exit_reason::kill);
   sched.run();
+}
+
+CAF_TEST(an actor keeps its stats alive beyond the node metrics) {
+  auto own = std::make_shared<node_metrics>();
+  auto a = sys.spawn(counting, stats_of(own, "feed"));
+  std::weak_ptr<node_metrics> gone = own;
+  own.reset();
+  CAF_CHECK(!gone.expired()); // the actor holds them
+  self->send(a, 1);           // and may still be sent to
+  sched.run();
+  self->send_exit(a, caf::exit_reason::kill);
+  sched.run();
+  CAF_CHECK_EQUAL(stats_of(metrics, "nobody"), nullptr);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
