@@ -424,7 +424,11 @@ metrics_exporter::metrics_exporter(const metrics_config& cfg,
     std::move(market_clock))) {
   auto where = cfg.address + ':' + std::to_string(cfg.port);
   try {
-    exposer_ = std::make_unique<prometheus::Exposer>(where, 1);
+    // Four threads, and a client that sends nothing is cut off after 2 s:
+    // a stuck or slow connection cannot hold the endpoint from Prometheus.
+    exposer_ = std::make_unique<prometheus::Exposer>(
+      std::vector<std::string>{"listening_ports", where, "num_threads", "4",
+                               "request_timeout_ms", "2000"});
   } catch (const std::exception& e) {
     throw std::runtime_error("metrics: cannot listen on " + where + " ("
                              + e.what() + ")");

@@ -6,7 +6,8 @@
 # is in the scrape. Its HTTP API: /health, /ready (200 once ready),
 # /api/state (mode, account, recent decisions), admin
 # without or with a wrong token 401, halt: no order reaches execution while
-# signals go on; resume: orders again. Then SIGTERM: a clean stop.
+# signals go on; resume: orders again. Idle connections do not hold the
+# metrics endpoint. Then SIGTERM: a clean stop.
 set -euo pipefail
 cdb=${1:?usage: metrics_test.sh CDB_BINARY}
 : "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
@@ -186,6 +187,22 @@ done
 [ "$orders_resumed" -gt "$orders_after" ] &&
   ok "resumed: orders at execution $orders_after -> $orders_resumed" ||
   bad "no order reached execution after the resume ($orders_after)"
+
+# Slow clients: five connections that send nothing (or half a request)
+# hold more than the exporter's four threads; each is cut off after 2 s, so
+# a scrape still gets through.
+hostport=${url#http://}
+hostport=${hostport%/metrics}
+idle=()
+for _ in 1 2 3 4 5; do
+  exec {fd}<>"/dev/tcp/${hostport%:*}/${hostport##*:}"
+  idle+=("$fd")
+done
+printf 'GET /metrics HTTP/1.1\r\nHost: x\r\n' >&"${idle[0]}"
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "$url" || true)
+for fd in "${idle[@]}"; do exec {fd}>&-; done
+[ "$code" = 200 ] && ok "a scrape gets through five idle connections" ||
+  bad "scrape with five idle connections: $code"
 
 kill -TERM "$pid"
 status=0
