@@ -80,15 +80,6 @@ public:
     add(name, help, MetricType::Gauge).gauge.value = value;
   }
 
-  /// A metric with one more label than `node`; consecutive calls with the
-  /// same name share one family (one HELP and TYPE).
-  ClientMetric& labelled(const char* name, const char* help, MetricType type,
-                         const char* label, const std::string& value) {
-    auto& m = add(name, help, type);
-    m.label.push_back({label, value});
-    return m;
-  }
-
   /// A counter or gauge with labels beyond `node`; consecutive calls with
   /// the same name share one family.
   void labelled(
@@ -179,40 +170,36 @@ void counters(family_builder& b, const char* name, const char* help,
 }
 
 void actor_families(family_builder& b, const node_metrics& m) {
-  auto each = [&m](auto&& f) {
+  // One family at a time, a sample per actor.
+  auto per_actor = [&](const char* name, const char* help, MetricType type,
+                       auto value) {
     for (std::size_t i = 0; i < actor_names.size(); ++i)
-      f(actor_names[i], m.actors[i]);
+      b.labelled(name, help, type, {{"actor", actor_names[i]}},
+                 value(m.actors[i]));
   };
-  each([&b](const char* name, const actor_stats& a) {
-    b.labelled("cdb_actor_up", "1 while the actor runs, 0 after it stopped",
-               MetricType::Gauge, {{"actor", name}},
-               a.up.load(std::memory_order_relaxed) ? 1 : 0);
-  });
-  each([&b](const char* name, const actor_stats& a) {
-    b.labelled("cdb_actor_messages_total", "Messages the actor handled",
-               MetricType::Counter, {{"actor", name}},
-               static_cast<double>(a.messages()));
-  });
-  each([&b](const char* name, const actor_stats& a) {
+  per_actor("cdb_actor_up", "1 while the actor runs, 0 after it stopped",
+            MetricType::Gauge, [](const actor_stats& a) {
+              return a.up.load(std::memory_order_relaxed) ? 1.0 : 0.0;
+            });
+  per_actor("cdb_actor_messages_total", "Messages the actor handled",
+            MetricType::Counter, [](const actor_stats& a) {
+              return static_cast<double>(a.messages());
+            });
+  for (std::size_t i = 0; i < actor_names.size(); ++i)
     b.histogram("cdb_actor_handling_seconds",
-                "Time the actor spent on one message", a.handling)
-      .label.push_back({"actor", name});
-  });
-  each([&b](const char* name, const actor_stats& a) {
-    b.labelled("cdb_actor_mailbox_messages",
-               "Messages waiting in the actor's mailbox", MetricType::Gauge,
-               {{"actor", name}}, static_cast<double>(a.mailbox()));
-  });
-  each([&b](const char* name, const actor_stats& a) {
-    b.labelled("cdb_actor_restarts_total",
-               "Times the supervisor restarted the actor", MetricType::Counter,
-               {{"actor", name}}, num(a.restarts));
-  });
-  each([&b](const char* name, const actor_stats& a) {
-    b.labelled("cdb_actor_failures_total",
-               "Times the actor failed (any reason)", MetricType::Counter,
-               {{"actor", name}}, num(a.failures));
-  });
+                "Time the actor spent on one message", m.actors[i].handling)
+      .label.push_back({"actor", actor_names[i]});
+  per_actor("cdb_actor_mailbox_messages",
+            "Messages waiting in the actor's mailbox", MetricType::Gauge,
+            [](const actor_stats& a) {
+              return static_cast<double>(a.mailbox());
+            });
+  per_actor("cdb_actor_restarts_total",
+            "Times the supervisor restarted the actor", MetricType::Counter,
+            [](const actor_stats& a) { return num(a.restarts); });
+  per_actor("cdb_actor_failures_total", "Times the actor failed (any reason)",
+            MetricType::Counter,
+            [](const actor_stats& a) { return num(a.failures); });
 }
 
 void feed_families(family_builder& b, const node_metrics& m,
@@ -307,11 +294,9 @@ std::vector<MetricFamily> node_families(const node_metrics& m,
                                         timestamp now, timestamp market_now) {
   family_builder b{who.node};
   // Process.
-  auto& info = b.labelled("cdb_build_info",
-                          "Build of the running binary (value 1)",
-                          MetricType::Gauge, "version", who.version);
-  info.label.push_back({"git_hash", who.git_hash});
-  info.gauge.value = 1;
+  b.labelled("cdb_build_info", "Build of the running binary (value 1)",
+             MetricType::Gauge,
+             {{"version", who.version}, {"git_hash", who.git_hash}}, 1);
   b.gauge("cdb_process_start_time_seconds",
           "Start of the process, seconds since the epoch",
           static_cast<double>(who.started) * 1e-9);

@@ -134,10 +134,10 @@ namespace {
 
 using self_ptr = instrumented_pointer<feed_actor, feed_state>;
 
-void send_status(self_ptr self, const feed_status& s) {
-  auto& metrics = *self->state.metrics;
+void send_status(self_ptr self, const actor_context& ctx,
+                 const feed_status& s) {
   if (!s.instrument.empty())
-    metrics.feed_instruments.at({s.instrument}).health = static_cast<int>(
+    ctx.metrics->feed_instruments.at({s.instrument}).health = static_cast<int>(
       s.state);
   if (s.state != feed_health::fresh)
     CDB_WARN("feed", s.instrument << ' ' << to_string(s.state) << ": "
@@ -183,7 +183,7 @@ void saw(self_ptr self, const actor_context& ctx,
   ctx.metrics->feed_instruments.at({instrument})
     .last_data.store(now, std::memory_order_relaxed);
   if (auto s = self->state.watchdog->on_data(instrument, now))
-    send_status(self, *s);
+    send_status(self, ctx, *s);
 }
 
 /// The feed has nothing more to say: subscribers hear it, the node may stop.
@@ -199,7 +199,7 @@ void finish(self_ptr self, const actor_context& ctx, const std::string& why,
                << " stale or duplicate records dropped, " << st.trade_ids.gaps()
                << " gaps, " << st.trade_ids.missing() << " trades missing)");
   for (auto& s : st.watchdog->disconnect(why, t))
-    send_status(self, s);
+    send_status(self, ctx, s);
 }
 
 /// The instrument a record is about.
@@ -505,7 +505,6 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
                                      actor_context ctx,
                                      timestamp market_start) {
   instrument(self, ctx.metrics, "feed");
-  self->state.metrics = ctx.metrics;
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
   self->state.bar_quote_spread_bps = cfg.replay() ? cfg.bar_quote_spread_bps
                                                   : 0.0;
@@ -570,7 +569,7 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
       if (self->state.stopped)
         return;
       for (auto& s : self->state.watchdog->poll(ctx.clock->now()))
-        send_status(self, s);
+        send_status(self, ctx, s);
       self->delayed_send(self, period, watchdog_atom::value);
     },
     [self, cfg, ctx](ws_atom, std::string& msg, timestamp recv) {
@@ -594,7 +593,7 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
       CDB_WARN("feed", "disconnected (" << why << "); reconnecting");
       for (auto& s :
            st.watchdog->disconnect("connection lost: " + why, ctx.clock->now()))
-        send_status(self, s);
+        send_status(self, ctx, s);
     },
     [self, cfg, ctx](timer_atom) {
       if (self->state.stopped)
