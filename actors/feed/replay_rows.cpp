@@ -1,6 +1,8 @@
 // replay_file::parse_line: one row of each recorded format into a typed
 // tick. A false return with a reason is a bad row; without one, a row that
 // is skipped on purpose (an open kline in a JSONL recording).
+#include <limits>
+
 #include "actors/feed/replay_columns.hpp"
 #include "actors/feed/replay_reader.hpp"
 #include "actors/feed/replay_text.hpp"
@@ -182,6 +184,10 @@ bool replay_file::parse_line(const std::string& line, market_message& out,
           || !r.price(4, "close", b.close) || !r.qty(5, "volume", b.volume)
           || !r.time(6, "close_time", close_time) || !ohlc_consistent(b, why))
         return false;
+      if (close_time > std::numeric_limits<timestamp>::max() - 1'000'000) {
+        why = "close_time out of range";
+        return false;
+      }
       // Binance's close time is the last unit (ms, or µs in newer files)
       // inside the bar.
       b.end_time = close_time + (f[6].size() <= 14 ? 1'000'000 : 1'000);

@@ -50,7 +50,8 @@ bool read_epoch(std::string_view s, timestamp& out) {
   if (dot != std::string_view::npos) {
     // Only seconds may carry a fraction.
     double x = 0;
-    if (len > 11 || !read_number(s, x))
+    // Beyond int64 nanoseconds (year 2262) llround has no answer.
+    if (len > 11 || !read_number(s, x) || !(x >= 0 && x < 9.2e9))
       return false;
     out = static_cast<timestamp>(std::llround(x * 1e9));
     return true;

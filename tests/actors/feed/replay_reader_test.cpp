@@ -52,6 +52,8 @@ CAF_TEST(time text in every recorded form) {
   CAF_CHECK_EQUAL(t, 1640991660 * sec);
   CAF_CHECK(read_any_time("1640991660.5", t));
   CAF_CHECK_EQUAL(t, 1640991660 * sec + 500'000'000);
+  // Seconds with a fraction beyond int64 nanoseconds (found by the fuzzer).
+  CAF_CHECK(!read_any_time("99999999999.5", t));
   CAF_CHECK(read_any_time("1640991660123456789", t)); // ns
   CAF_CHECK_EQUAL(t, 1640991660123456789);
   CAF_CHECK(read_any_time("2021-12-31 23:01:00.000000", t));
