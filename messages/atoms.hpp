@@ -24,6 +24,7 @@ using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using recover_account_atom = caf::atom_constant<caf::atom("recacct")>;
 /// Signal's recovery: the bars this node recorded last.
 using recover_bars_atom = caf::atom_constant<caf::atom("recbars")>;
+using roster_atom = caf::atom_constant<caf::atom("roster")>;
 using child_atom = caf::atom_constant<caf::atom("child")>;
 
 } // namespace cdb

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "messages/fields.hpp"
 
@@ -29,6 +30,18 @@ struct actor_failure {
   bool escalated = false;
   std::string reason;
   CDB_FIELDS(actor, escalated, reason)
+};
+
+/// A peer node is gone (its link closed or timed out): the roles it hosted
+/// are unreachable from here until it returns. The supervisor passes it to
+/// the circuit breaker, which halts at once when risk or execution is among
+/// them (the link timeout already was the wait).
+struct peer_lost {
+  static constexpr const char* type_name = "cdb::peer_lost";
+  std::string node;
+  std::vector<std::string> roles;
+  std::string reason;
+  CDB_FIELDS(node, roles, reason)
 };
 
 /// Closes every open position with reduce-only market orders.

@@ -14,6 +14,10 @@
 //   everyone ──persistence_actor──► persistence ──persisted_ack──► producer
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -119,7 +123,7 @@ struct breaker_wiring {
 /// they led to.
 using circuit_breaker_actor = breaker_inbox::extend<
   caf::reacts_to<feed_status>, caf::reacts_to<actor_failure>,
-  caf::replies_to<halt_trading>::with<trading_state>,
+  caf::reacts_to<peer_lost>, caf::replies_to<halt_trading>::with<trading_state>,
   caf::replies_to<resume_trading>::with<trading_state>,
   caf::replies_to<flatten_positions>::with<trading_state>,
   caf::reacts_to<breaker_wiring>, caf::reacts_to<timer_atom>,
@@ -151,5 +155,28 @@ struct signal_wiring {
 using signal_actor = market_sink::extend<
   caf::reacts_to<signal_wiring>, caf::reacts_to<persisted_ack>,
   caf::replies_to<state_atom>::with<signal_status>>;
+
+/// The actors one node hosts, by role name ("feed", "risk", ...; the
+/// handles in the same order), as its directory tells peer nodes. `epoch`
+/// is the node process's start time: a restarted node's roster replaces its
+/// predecessor's.
+struct node_roster {
+  static constexpr const char* type_name = "cdb::node_roster";
+  std::string node;
+  timestamp epoch = 0;
+  std::vector<std::string> names;
+  std::vector<caf::actor> handles;
+  CDB_FIELDS(node, epoch, names, handles)
+};
+
+/// Receives rosters: a peer node's cluster actor.
+using roster_sink = caf::typed_actor<caf::reacts_to<node_roster>>;
+
+/// The one actor a node publishes on its listen port. It answers with the
+/// node's roster and pushes every change to subscribers; only the node's
+/// own supervisor may update it (a roster from another node is refused).
+using directory_actor = caf::typed_actor<
+  caf::replies_to<roster_atom>::with<node_roster>,
+  caf::reacts_to<subscribe_atom, roster_sink>, caf::reacts_to<node_roster>>;
 
 } // namespace cdb

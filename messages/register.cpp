@@ -42,6 +42,8 @@ void register_messages(caf::actor_system_config& cfg) {
   add<halt_trading>(cfg);
   add<resume_trading>(cfg);
   add<flatten_positions>(cfg);
+  add<peer_lost>(cfg);
+  add<node_roster>(cfg);
   add<execution_wiring>(cfg);
   add<breaker_wiring>(cfg);
   add<risk_wiring>(cfg);
@@ -59,6 +61,8 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<circuit_breaker_actor>("cdb::circuit_breaker_actor");
   cfg.add_message_type<risk_actor>("cdb::risk_actor");
   cfg.add_message_type<signal_actor>("cdb::signal_actor");
+  cfg.add_message_type<roster_sink>("cdb::roster_sink");
+  cfg.add_message_type<directory_actor>("cdb::directory_actor");
 }
 
 } // namespace cdb

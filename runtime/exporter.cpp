@@ -170,12 +170,17 @@ void counters(family_builder& b, const char* name, const char* help,
 }
 
 void actor_families(family_builder& b, const node_metrics& m) {
+  // Actors a peer node hosts are that node's to report.
+  auto hosted = [&m](std::size_t i) {
+    return m.actors[i].hosted.load(std::memory_order_relaxed);
+  };
   // One family at a time, a sample per actor.
   auto per_actor = [&](const char* name, const char* help, MetricType type,
                        auto value) {
     for (std::size_t i = 0; i < actor_names.size(); ++i)
-      b.labelled(name, help, type, {{"actor", actor_names[i]}},
-                 value(m.actors[i]));
+      if (hosted(i))
+        b.labelled(name, help, type, {{"actor", actor_names[i]}},
+                   value(m.actors[i]));
   };
   per_actor("cdb_actor_up", "1 while the actor runs, 0 after it stopped",
             MetricType::Gauge, [](const actor_stats& a) {
@@ -186,9 +191,10 @@ void actor_families(family_builder& b, const node_metrics& m) {
               return static_cast<double>(a.messages());
             });
   for (std::size_t i = 0; i < actor_names.size(); ++i)
-    b.histogram("cdb_actor_handling_seconds",
-                "Time the actor spent on one message", m.actors[i].handling)
-      .label.push_back({"actor", actor_names[i]});
+    if (hosted(i))
+      b.histogram("cdb_actor_handling_seconds",
+                  "Time the actor spent on one message", m.actors[i].handling)
+        .label.push_back({"actor", actor_names[i]});
   per_actor("cdb_actor_mailbox_messages",
             "Messages waiting in the actor's mailbox", MetricType::Gauge,
             [](const actor_stats& a) {
@@ -200,6 +206,34 @@ void actor_families(family_builder& b, const node_metrics& m) {
   per_actor("cdb_actor_failures_total", "Times the actor failed (any reason)",
             MetricType::Counter,
             [](const actor_stats& a) { return num(a.failures); });
+}
+
+void cluster_families(family_builder& b, const node_metrics& m) {
+  const char* up = "cdb_peer_up";
+  const char* up_help = "1 while the link to the peer node is up";
+  const char* connects = "cdb_peer_connects_total";
+  const char* connects_help = "Links established to the peer node";
+  const char* losses = "cdb_peer_losses_total";
+  const char* losses_help = "Links to the peer node lost (closed or timed out)";
+  b.family(up, up_help, MetricType::Gauge);
+  b.family(connects, connects_help, MetricType::Counter);
+  b.family(losses, losses_help, MetricType::Counter);
+  m.peers.each([&](const auto& labels, const peer_link_stats& p) {
+    b.labelled(up, up_help, MetricType::Gauge, {{"peer", labels[0]}},
+               p.up.load(std::memory_order_relaxed));
+    b.labelled(connects, connects_help, MetricType::Counter,
+               {{"peer", labels[0]}}, num(p.connects));
+    b.labelled(losses, losses_help, MetricType::Counter, {{"peer", labels[0]}},
+               num(p.losses));
+  });
+  auto reachable = m.reachable_roles.load(std::memory_order_relaxed);
+  bool distributed = m.distributed.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i + 1 < actor_names.size(); ++i) {
+    bool here = !distributed || (reachable & (1u << i)) != 0;
+    b.labelled("cdb_role_reachable",
+               "1 while an actor of the role runs here or on a connected peer",
+               MetricType::Gauge, {{"role", actor_names[i]}}, here ? 1 : 0);
+  }
 }
 
 void feed_families(family_builder& b, const node_metrics& m,
@@ -308,6 +342,7 @@ std::vector<MetricFamily> node_families(const node_metrics& m,
             process.cpu_seconds);
   b.gauge("cdb_process_open_fds", "Open file descriptors", process.open_fds);
   actor_families(b, m);
+  cluster_families(b, m);
   feed_families(b, m, market_now);
   trading_families(b, m);
   // Signal.
@@ -324,6 +359,10 @@ std::vector<MetricFamily> node_families(const node_metrics& m,
             num(m.breaker_trips));
   // Execution.
   b.counter("cdb_fills_total", "Fills", num(m.fills));
+  b.counter("cdb_commands_refused_total",
+            "Trading-state orders and operator commands refused: not from "
+            "the wired circuit breaker or from this node",
+            num(m.refused_commands));
   b.counter("cdb_orders_refused_total",
             "Orders refused because they did not come from the wired risk "
             "actor",

@@ -2,6 +2,8 @@
 //   cdb run [--config FILE] [--group.key=value ...]
 //       single-node paper trading on the built-in synthetic market,
 //       persisting to PostgreSQL (persistence.dsn / CDB_PERSISTENCE_DSN).
+//   cdb node --config FILE
+//       one node of several: the [node] options name its actors and peers.
 // Exit status: 0 clean stop, 2 bad configuration or usage, 3 an actor
 // failed beyond its restart budget.
 #include <csignal>
@@ -27,6 +29,8 @@ constexpr const char* usage
 modes:
   run           single-node paper trading (synthetic market, recorded
                 files, or a Binance-compatible stream)
+  node          one node of a multi-node deployment: node.roles names the
+                actors it hosts, node.peers the other nodes (docs/deployment.md)
   exchange-sim  serve the synthetic market as Binance combined streams on
                 loopback, with faults on demand (the [sim] options)
   record        capture the raw messages of feed.url to rotating JSONL files
@@ -94,8 +98,8 @@ int main(int argc, char** argv) {
     return admin_main(args);
   if (mode == "report")
     return cdb::report_main(args, std::getenv("CDB_PERSISTENCE_DSN"));
-  if (mode != "run" && mode != "exchange-sim" && mode != "record"
-      && mode != "run-help-check") {
+  if (mode != "run" && mode != "node" && mode != "exchange-sim"
+      && mode != "record" && mode != "run-help-check") {
     std::cerr << "cdb: unknown mode '" << mode << "'\n" << usage;
     return 2;
   }

@@ -241,6 +241,8 @@ struct actor_stats {
   /// written once per incarnation: a line of its own, never contended.
   alignas(64) std::atomic<const void*> owner{nullptr};
   std::atomic<bool> up{false};
+  /// This node runs the actor (node.roles); false for one a peer hosts.
+  std::atomic<bool> hosted{true};
   std::atomic<std::uint64_t> restarts{0};
   std::atomic<std::uint64_t> failures{0};
 
@@ -300,6 +302,13 @@ private:
 };
 
 /// Feed health per instrument (label instrument=...).
+/// The link to one peer node (label peer="host:port").
+struct peer_link_stats {
+  std::atomic<int> up{0}; ///< 1 while the link and the peer's roster are up.
+  std::atomic<std::uint64_t> connects{0};
+  std::atomic<std::uint64_t> losses{0};
+};
+
 struct instrument_feed {
   std::atomic<std::int64_t> last_data{0}; ///< Node clock at the last message.
   std::atomic<int> health{0};             ///< feed_health: 0 fresh, ...
@@ -314,7 +323,10 @@ struct node_metrics {
   std::atomic<std::uint64_t> rejected{0};
   std::atomic<std::uint64_t> fills{0};
   std::atomic<std::uint64_t> refused_orders{0}; ///< Orders not from risk.
-  std::atomic<std::uint64_t> venue_rejects{0};  ///< Rejected or expired.
+  /// Trading-state orders and operator commands refused: not from the
+  /// wired circuit breaker or from this node (runtime/sender.hpp).
+  std::atomic<std::uint64_t> refused_commands{0};
+  std::atomic<std::uint64_t> venue_rejects{0}; ///< Rejected or expired.
   std::atomic<std::uint64_t> liquidations{0};
   std::atomic<std::uint64_t> venue_alarms{0}; ///< Funding spikes, ...
   std::atomic<double> funding{0};             ///< Paid; negative: received.
@@ -385,6 +397,13 @@ struct node_metrics {
   std::atomic<double> drawdown{0};    ///< From peak_equity, a fraction.
   std::atomic<std::uint64_t> open_positions{0};
   label_table<gauge_cell, 1, 256> position_notional; ///< |qty| x mark.
+
+  // -- cluster ----------------------------------------------------------------
+  /// The node talks to peer nodes (node.peers or node.listen_port set).
+  std::atomic<bool> distributed{false};
+  label_table<peer_link_stats, 1, 32> peers;
+  /// Bit i set: actor_names[i] has a handle here, local or from a peer.
+  std::atomic<std::uint32_t> reachable_roles{0};
 
   // -- persistence ------------------------------------------------------------
   value_histogram persist_batch{1,   2,   5,    10,   20,   50,   100,

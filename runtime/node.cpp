@@ -1,5 +1,7 @@
 #include "runtime/node.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 
 #include "actors/circuit_breaker/breaker_actor.hpp"
@@ -17,6 +19,11 @@ void node_config::validate(std::vector<std::string>& errors) const {
   execution.validate(errors);
   persistence.validate(errors);
   supervisor.validate(errors);
+  cluster.validate(errors);
+  if (feed.replay() && cluster.roles.size() != all_roles().size())
+    errors.push_back("node.roles: a replay (feed.source = replay) runs on one "
+                     "node with every role: the replay's market clock starts "
+                     "with the feed and is not shared between nodes");
 }
 
 std::vector<child_spec>
@@ -77,6 +84,11 @@ node_children(const node_config& cfg, const std::string& run_id,
                      spawn_persistence, cfg.persistence, ctx(n), run));
                  },
                  true, true});
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const child_spec& c) {
+                             return !cfg.cluster.hosts(c.name);
+                           }),
+            out.end());
   return out;
 }
 
@@ -88,23 +100,29 @@ Handle get(const child_map& m, const char* name) {
   return i == m.end() ? Handle{} : caf::actor_cast<Handle>(i->second);
 }
 
-void wire(caf::event_based_actor* self, const child_map& m) {
-  auto feed = get<feed_actor>(m, "feed");
-  auto risk = get<risk_actor>(m, "risk");
-  auto breaker = get<circuit_breaker_actor>(m, "circuit_breaker");
-  auto exec = get<execution_actor>(m, "execution");
-  auto db = get<persistence_actor>(m, "persistence");
-  if (feed && db) // the feed's health changes are part of the record
+/// Sends each actor of this node the handles of its peers (local or on
+/// peer nodes); actors of other nodes are wired by their own node.
+void wire(caf::event_based_actor* self, const child_map& all) {
+  auto here = [&](const char* name) {
+    auto i = all.find(name);
+    return i != all.end() && i->second.node() == self->node();
+  };
+  auto feed = get<feed_actor>(all, "feed");
+  auto risk = get<risk_actor>(all, "risk");
+  auto breaker = get<circuit_breaker_actor>(all, "circuit_breaker");
+  auto exec = get<execution_actor>(all, "execution");
+  auto db = get<persistence_actor>(all, "persistence");
+  if (here("feed") && db) // the feed's health changes are part of the record
     self->send(feed, subscribe_atom::value, caf::actor_cast<status_sink>(db));
-  if (auto sig = get<signal_actor>(m, "signal"))
-    self->send(sig, signal_wiring{feed, risk, db});
-  if (risk)
+  if (here("signal"))
+    self->send(get<signal_actor>(all, "signal"), signal_wiring{feed, risk, db});
+  if (here("risk"))
     self->send(risk, risk_wiring{feed, exec, db, breaker});
-  if (breaker)
+  if (here("circuit_breaker"))
     self->send(breaker,
                breaker_wiring{feed, risk, caf::actor_cast<account_source>(exec),
                               db});
-  if (exec)
+  if (here("execution"))
     self->send(exec, execution_wiring{feed, risk, breaker, db});
 }
 
@@ -126,8 +144,32 @@ void failed(caf::event_based_actor* self, const child_map& m,
 
 } // namespace
 
-supervisor_hooks node_hooks() {
-  return {wire, failed};
+supervisor_hooks node_hooks(const cluster_config& cluster,
+                            directory_actor directory) {
+  supervisor_hooks hooks{wire, failed, {}, {}, {}};
+  if (!cluster.distributed())
+    return hooks;
+  hooks.wait_for = all_roles();
+  hooks.lost = [](caf::event_based_actor* self, const child_map& m,
+                  const peer_lost& p) {
+    if (auto breaker = get<circuit_breaker_actor>(m, "circuit_breaker"))
+      self->send(breaker, p);
+    else if (std::find(p.roles.begin(), p.roles.end(), "circuit_breaker")
+             == p.roles.end())
+      CDB_WARN("supervisor", "node " << p.node << " lost (" << p.reason
+                                     << ") and no circuit breaker to tell");
+  };
+  if (directory)
+    hooks.local_changed = [directory](caf::event_based_actor* self,
+                                      const child_map& local) {
+      node_roster r;
+      for (auto& kvp : local) {
+        r.names.push_back(kvp.first);
+        r.handles.push_back(kvp.second);
+      }
+      self->send(directory, std::move(r));
+    };
+  return hooks;
 }
 
 } // namespace cdb

@@ -8,6 +8,7 @@
 #include "actors/persistence/persistence_actor.hpp"
 #include "actors/risk/risk_config.hpp"
 #include "actors/signal/signal_actor.hpp"
+#include "runtime/cluster.hpp"
 #include "runtime/supervisor.hpp"
 
 namespace cdb {
@@ -22,19 +23,24 @@ struct node_config {
   execution_config execution;
   persistence_config persistence;
   supervisor_config supervisor;
+  cluster_config cluster;
   nanoseconds drain_timeout = 500'000'000;
 
   /// Appends every error of every section.
   void validate(std::vector<std::string>& errors) const;
 };
 
-/// The six actors in start (and shutdown) order: feed first, persistence
-/// last.
+/// The actors this node hosts (node.roles) in start (and shutdown) order:
+/// feed first, persistence last.
 std::vector<child_spec>
 node_children(const node_config& cfg, const std::string& run_id,
               clock_ptr clock, metrics_ptr metrics, run_info run);
 
-/// Wiring and escalation for the six actors.
-supervisor_hooks node_hooks();
+/// Wiring and escalation for the actors, and for a node of several
+/// (`cluster.distributed()`): the directory that tells peers this node's
+/// actors, the wait for every role before the first wiring, and the
+/// circuit breaker's word on a lost peer.
+supervisor_hooks node_hooks(const cluster_config& cluster = {},
+                            directory_actor directory = {});
 
 } // namespace cdb

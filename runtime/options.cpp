@@ -284,6 +284,28 @@ cdb_options::cdb_options() {
     .add(*span(&sv.window), "window", "restart budget window")
     .add(*span(&sv.backoff_initial), "backoff_initial", "first restart delay")
     .add(*span(&sv.backoff_max), "backoff_max", "longest restart delay");
+  auto& cl = n.cluster;
+  opt_group{custom_options_, "node"}
+    .add(cl.roles, "roles",
+         "actors this node hosts: feed, signal, risk, circuit_breaker, "
+         "execution, persistence")
+    .add(cl.listen_address, "listen_address",
+         "address peer nodes connect to (127.0.0.1: this machine only)")
+    .add(cl.listen_port, "listen_port",
+         "port peer nodes connect to; 0: do not listen")
+    .add(cl.peers, "peers", "host:port of every other node")
+    .add(*span(&cl.heartbeat_interval), "heartbeat_interval",
+         "heartbeat on every link to a peer node")
+    .add(*span(&cl.connection_timeout), "connection_timeout",
+         "a link silent this long is lost (its actors unreachable)")
+    .add(*span(&cl.reconnect_initial), "reconnect_initial",
+         "first delay before reconnecting to a peer (doubles)")
+    .add(*span(&cl.reconnect_max), "reconnect_max",
+         "longest delay between reconnect attempts")
+    .add(cl.tls_ca, "tls_ca",
+         "mutual TLS on node links: CA (PEM) that signed every node")
+    .add(cl.tls_cert, "tls_cert", "mutual TLS: this node's certificate (PEM)")
+    .add(cl.tls_key, "tls_key", "mutual TLS: this node's private key (PEM)");
   // Two cores: do not start CAF's default of four workers.
   caf::put(content, "scheduler.max-threads", 2);
 }
@@ -431,9 +453,9 @@ load_options(cdb_options& cfg, const std::vector<std::string>& args,
     if (a == "--help" || a == "-h") {
       wants_help = true;
     } else if (a == "--config" && i + 1 < args.size()) {
-      cfg.config_file = args[++i];
+      cfg.config_files.push_back(args[++i]);
     } else if (a.compare(0, 9, "--config=") == 0) {
-      cfg.config_file = a.substr(9);
+      cfg.config_files.push_back(a.substr(9));
     } else if (a.compare(0, 2, "--") == 0 && a.find('=') != std::string::npos) {
       auto eq = a.find('=');
       flags.emplace_back(a.substr(2, eq - 2), a.substr(eq + 1));
@@ -444,20 +466,19 @@ load_options(cdb_options& cfg, const std::vector<std::string>& args,
     }
   }
   auto& opts = cfg.options();
-  if (!cfg.config_file.empty()) {
-    std::ifstream in{cfg.config_file};
+  for (auto& file : cfg.config_files) {
+    std::ifstream in{file};
     if (!in) {
-      errors.push_back("config file " + cfg.config_file + ": cannot open");
+      errors.push_back("config file " + file + ": cannot open");
     } else if (auto parsed = caf::actor_system_config::parse_config(in)) {
       std::vector<std::pair<std::string, caf::config_value>> kvs;
       flatten(*parsed, "", kvs);
       for (auto& kv : kvs)
-        if (auto err = store_value(cfg, opts, kv.first, kv.second,
-                                   cfg.config_file);
+        if (auto err = store_value(cfg, opts, kv.first, kv.second, file);
             !err.empty())
           errors.push_back(err);
     } else {
-      errors.push_back("config file " + cfg.config_file
+      errors.push_back("config file " + file
                        + ": syntax error: " + caf::to_string(parsed.error()));
     }
   }

@@ -1,5 +1,6 @@
-// Configuration: every key of every group, loaded from a CAF config file
-// (--config FILE), then CDB_<GROUP>_<KEY> environment variables, then
+// Configuration: every key of every group, loaded from CAF config files
+// (--config FILE, repeatable: later files win), then CDB_<GROUP>_<KEY>
+// environment variables, then
 // --group.key=value flags (later wins). Unknown keys and ill-typed values
 // are errors naming the key; range and cross-field rules are checked by each
 // section's validate().
@@ -34,7 +35,9 @@ public:
   std::string chaos_kill_actor;
   caf::timespan chaos_kill_after{std::chrono::seconds{10}};
   std::uint32_t chaos_kill_times = 1;
-  std::string config_file;
+  /// --config FILE, in order: a later file overrides an earlier one (a
+  /// node's own file after the shared trading config).
+  std::vector<std::string> config_files;
 
   /// Copies the duration options into the node config's nanosecond fields.
   void sync();

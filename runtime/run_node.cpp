@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <caf/openssl/all.hpp>
 
 #include "actors/feed/replay_reader.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/register.hpp"
 #include "runtime/admin_http.hpp"
+#include "runtime/cluster_actor.hpp"
 #include "runtime/exporter.hpp"
 #include "runtime/log.hpp"
 #include "runtime/readiness.hpp"
@@ -104,6 +107,20 @@ int run_node(cdb_options& cfg) {
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  auto& cluster = cfg.node.cluster;
+  if (cluster.distributed()) {
+    cfg.load<caf::io::middleman>();
+    caf::put(cfg.content, "middleman.heartbeat-interval",
+             caf::timespan{cluster.heartbeat_interval});
+    caf::put(cfg.content, "middleman.connection-timeout",
+             caf::timespan{cluster.connection_timeout});
+    if (cluster.tls()) {
+      cfg.load<caf::openssl::manager>();
+      cfg.openssl_cafile = cluster.tls_ca;
+      cfg.openssl_certificate = cluster.tls_cert;
+      cfg.openssl_key = cluster.tls_key;
+    }
+  }
   caf::actor_system sys{cfg};
   auto clock = std::make_shared<wall_clock>();
   auto metrics = std::make_shared<node_metrics>();
@@ -134,11 +151,58 @@ int run_node(cdb_options& cfg) {
     started,
     n.node_name};
   CDB_INFO("main", "run " << run_id << " starting on node " << n.node_name);
+  for (std::size_t i = 0; i + 1 < actor_names.size(); ++i)
+    metrics->actors[i].hosted = cluster.hosts(actor_names[i]);
+  directory_actor directory;
+  if (cluster.distributed())
+    directory = sys.spawn(spawn_directory, n.node_name, started);
   auto sup = sys.spawn(supervisor, n.supervisor,
                        node_children(n, run_id, market_clock, metrics, run),
-                       node_hooks(), clock, metrics, n.drain_timeout);
+                       node_hooks(cluster, directory), clock, metrics,
+                       n.drain_timeout);
   caf::scoped_actor self{sys};
   self->monitor(sup);
+  caf::actor cluster_link;
+  std::uint16_t listening = 0;
+  auto stop_cluster = [&] {
+    if (listening != 0) // peers see the port close, not a dead directory
+      self->send(cluster.tls() ? sys.openssl_manager().actor_handle()
+                               : sys.middleman().actor_handle(),
+                 caf::close_atom::value, listening);
+    listening = 0;
+    if (directory)
+      self->send_exit(directory, caf::exit_reason::user_shutdown);
+    if (cluster_link)
+      self->send_exit(cluster_link, caf::exit_reason::user_shutdown);
+  };
+  if (cluster.listen_port != 0) {
+    auto port = static_cast<std::uint16_t>(cluster.listen_port);
+    auto* addr = cluster.listen_address.c_str();
+    auto bound = cluster.tls()
+                   ? caf::openssl::publish(directory, port, addr, true)
+                   : sys.middleman().publish(directory, port, addr, true);
+    if (!bound) {
+      CDB_ERROR("main", "node.listen_port: cannot listen on "
+                          << cluster.listen_address << ':' << port << ": "
+                          << sys.render(bound.error()));
+      stop_cluster();
+      self->send_exit(sup, caf::exit_reason::user_shutdown);
+      return 2;
+    }
+    listening = *bound;
+    CDB_INFO("main", "node " << n.node_name << " listens for peer nodes on "
+                             << cluster.listen_address << ':' << *bound
+                             << (cluster.tls() ? " (mutual TLS)" : ""));
+  }
+  if (!cluster.peers.empty()) {
+    cluster_settings cs{cluster.peers, cluster.roles,
+                        cluster.connection_timeout, cluster.reconnect_initial,
+                        cluster.reconnect_max};
+    auto mm = cluster.tls() ? sys.openssl_manager().actor_handle()
+                            : sys.middleman().actor_handle();
+    cluster_link = sys.spawn(spawn_cluster, cs, mm,
+                             caf::actor_cast<caf::actor>(sup), metrics);
+  }
   std::unique_ptr<admin_server> admin;
   try {
     admin = std::make_unique<admin_server>(
@@ -151,6 +215,7 @@ int run_node(cdb_options& cfg) {
                                                    : ""));
   } catch (const std::exception& e) {
     CDB_ERROR("main", e.what());
+    stop_cluster();
     self->send_exit(sup, caf::exit_reason::user_shutdown);
     return 2;
   }
@@ -165,6 +230,7 @@ int run_node(cdb_options& cfg) {
                                             << exporter->port() << "/metrics");
     } catch (const std::exception& e) {
       CDB_ERROR("main", e.what());
+      stop_cluster();
       self->send_exit(sup, caf::exit_reason::user_shutdown);
       return 2;
     }
@@ -212,6 +278,7 @@ int run_node(cdb_options& cfg) {
           }
         });
   }
+  stop_cluster();
   if (tty)
     std::cout << '\n';
   std::cout << "\nsummary of run " << run_id << " ("
@@ -220,8 +287,10 @@ int run_node(cdb_options& cfg) {
             << "\n  restarts " << metrics->restarts << ", failures "
             << metrics->failures << ", refused orders "
             << metrics->refused_orders << "\n"
-            << "PostgreSQL rows of this run:\n"
-            << database_counts(n.persistence.dsn, run_id) << std::flush;
+            << std::flush;
+  if (!cluster.distributed()) // other nodes' events carry their run ids
+    std::cout << "PostgreSQL rows of this run:\n"
+              << database_counts(n.persistence.dsn, run_id) << std::flush;
   if (exit_reason) {
     CDB_ERROR("main", "supervisor stopped: " << caf::to_string(exit_reason));
     return 3;

@@ -14,12 +14,47 @@ namespace {
 using self_ptr = supervisor_pointer;
 using child = supervisor_state::child;
 
-child_map running(self_ptr self) {
+child_map local(self_ptr self) {
   child_map out;
   for (auto& c : self->state.children)
     if (c.handle)
       out.emplace(c.spec.name, c.handle);
   return out;
+}
+
+/// Every actor this node can reach: its own, then those of peer nodes.
+child_map running(self_ptr self) {
+  auto out = local(self);
+  for (auto& kvp : self->state.remote)
+    out.emplace(kvp.first, kvp.second);
+  return out;
+}
+
+/// Wires every local child, once the actors it waits for are all there.
+void wire(self_ptr self, const supervisor_hooks& hooks) {
+  auto& st = self->state;
+  auto all = running(self);
+  if (!st.wired) {
+    std::string missing;
+    for (auto& name : hooks.wait_for)
+      if (all.count(name) == 0)
+        missing += (missing.empty() ? "" : ", ") + name;
+    if (!missing.empty()) {
+      if (missing != st.waiting_for)
+        CDB_INFO("supervisor", "waiting for " << missing << " (peer nodes)");
+      st.waiting_for = missing;
+      return;
+    }
+    st.wired = true;
+    if (!hooks.wait_for.empty())
+      CDB_INFO("supervisor", "every actor is reachable: wiring");
+  }
+  hooks.wire(self, all);
+}
+
+void local_changed(self_ptr self, const supervisor_hooks& hooks) {
+  if (hooks.local_changed)
+    hooks.local_changed(self, local(self));
 }
 
 /// The child's per-actor metrics; nullptr for a name not in actor_names.
@@ -105,7 +140,8 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
       child{std::move(s), {}, 0, restart_budget{cfg}});
   for (auto& c : self->state.children)
     start(self, c);
-  hooks.wire(self, running(self));
+  local_changed(self, hooks);
+  wire(self, hooks);
   CDB_INFO("supervisor",
            "started " << self->state.children.size() << " actors");
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -134,7 +170,7 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
                 c->spec.name << " failed (" << why << "): restart budget of "
                              << cfg.max_restarts << " exhausted; escalating");
       hooks.failed(self, running(self), c->spec.name, true, why);
-      hooks.wire(self, running(self));
+      wire(self, hooks);
       if (c->spec.critical)
         self->quit(caf::make_error(caf::sec::runtime_error,
                                    c->spec.name + " cannot be restarted"));
@@ -159,7 +195,20 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
         s->restarts++;
       CDB_WARN("supervisor", "restarted " << name << " (incarnation "
                                           << c->incarnation << ')');
-      hooks.wire(self, running(self));
+      local_changed(self, hooks);
+      wire(self, hooks);
+    },
+    [=](node_roster& r) {
+      auto& remote = self->state.remote;
+      remote.clear();
+      for (std::size_t i = 0; i < r.names.size() && i < r.handles.size(); ++i)
+        if (r.handles[i])
+          remote.emplace(r.names[i], r.handles[i]);
+      wire(self, hooks);
+    },
+    [=](const peer_lost& p) {
+      if (hooks.lost && !self->state.shutting_down)
+        hooks.lost(self, running(self), p);
     },
     [=](kill_atom, const std::string& name) {
       auto* c = find(self, name);

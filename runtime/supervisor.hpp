@@ -7,7 +7,8 @@
 // process then exits non-zero).
 // Takes:  down_msg (children), (restart, name) (own backoff timer),
 //         (kill, name) (test and chaos hook), (child, name) -> actor,
-//         shutdown (stops children in order, flushing those that ask).
+//         shutdown (stops children in order, flushing those that ask),
+//         node_roster (actors of peer nodes, merged), peer_lost.
 #pragma once
 
 #include <functional>
@@ -21,6 +22,7 @@
 #include <caf/fwd.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "messages/interfaces.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/instrumented.hpp"
 #include "runtime/metrics.hpp"
@@ -50,6 +52,19 @@ struct supervisor_hooks {
                      const std::string& failed, bool escalated,
                      const std::string& why)>
     failed;
+  /// Optional: a peer node hosting these roles is gone (the circuit
+  /// breaker decides what that means for trading).
+  std::function<void(caf::event_based_actor*, const child_map&,
+                     const peer_lost&)>
+    lost;
+  /// Optional: the node's own children changed (a start or restart); the
+  /// node's directory tells its peers.
+  std::function<void(caf::event_based_actor*, const child_map& local)>
+    local_changed;
+  /// The first wiring waits until every one of these names has a handle,
+  /// local or from a peer node (a node may start before its peers); empty:
+  /// wire at once. Later changes re-wire whatever is there.
+  std::vector<std::string> wait_for;
 };
 
 struct supervisor_state {
@@ -61,6 +76,12 @@ struct supervisor_state {
     restart_budget budget;
   };
   std::vector<child> children;
+  /// Actors of peer nodes by role (a node_roster from the cluster actor);
+  /// a local child of the same name wins.
+  child_map remote;
+  /// Whether the first wiring happened (see supervisor_hooks::wait_for).
+  bool wired = false;
+  std::string waiting_for; ///< Last "waiting for" log line, said once.
   bool shutting_down = false;
   std::size_t next_to_stop = 0;
   caf::error shutdown_error; ///< Set when a shutdown flush failed.

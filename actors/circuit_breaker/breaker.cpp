@@ -346,7 +346,25 @@ breaker_update breaker::on_down(const std::string& role, timestamp now) {
 
 breaker_update breaker::on_up(const std::string& role, timestamp now) {
   down_since_.erase(role);
+  if (role == "feed")
+    stale_since_.erase(role);
   return check_durations(now);
+}
+
+breaker_update breaker::on_lost(const std::string& role, timestamp now) {
+  breaker_update u;
+  if (role == "feed") {
+    stale_since_.emplace(role, now);
+  } else if (role == "risk" || role == "execution") {
+    down_since_.emplace(role, now);
+    u = trip(breaker_rule::unreachable,
+             role
+               + " lost with its node (link closed or silent beyond the "
+                 "connection timeout)",
+             now);
+  }
+  merge(u, check_durations(now));
+  return u;
 }
 
 std::size_t breaker::count_in_window(std::deque<timestamp>& times, timestamp t,

@@ -137,6 +137,12 @@ public:
   /// `role` ("risk", "execution") went down / is reachable again.
   breaker_update on_down(const std::string& role, timestamp now);
   breaker_update on_up(const std::string& role, timestamp now);
+  /// A peer node hosting `role` is gone (its link timed out or closed):
+  /// for risk or execution the unreachable rule trips at once (the link
+  /// timeout was the wait); a lost feed counts as stale from now (the
+  /// feed_stale rule applies after feed_stale_after). The role's on_up (a
+  /// wiring that has it again) clears the condition.
+  breaker_update on_lost(const std::string& role, timestamp now);
 
   /// The events waiting for the database (persistence's backlog).
   breaker_update on_backlog(std::uint64_t events, timestamp now);

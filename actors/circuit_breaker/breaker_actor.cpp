@@ -6,6 +6,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/log.hpp"
+#include "runtime/sender.hpp"
 
 namespace cdb {
 
@@ -126,6 +127,19 @@ void watch(self_ptr self, const actor_context& ctx, const Handle& old,
   apply(self, ctx, self->state.rules->on_up(role, t));
 }
 
+/// Operator commands that loosen or act come from this node's admin API
+/// only: a peer node (or an anonymous sender) is refused and counted.
+caf::error refuse_remote(self_ptr self, const actor_context& ctx,
+                         const char* what) {
+  ctx.metrics->refused_commands++;
+  CDB_WARN("circuit_breaker",
+           "refused " << what << " from "
+                      << (self->current_sender() ? "another node"
+                                                 : "an anonymous sender"));
+  return caf::make_error(caf::sec::runtime_error,
+                         std::string{what} + " is taken from this node only");
+}
+
 nanoseconds check_period(const breaker_config& cfg) {
   nanoseconds p = 1'000'000'000;
   p = std::min(p, cfg.feed_stale_after / 4);
@@ -176,17 +190,30 @@ spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
             f.escalated ? r.on_escalation(f.actor, now())
                         : r.on_restart(f.actor, now()));
     },
+    [self, ctx, now](const peer_lost& p) {
+      std::string roles;
+      for (auto& role : p.roles)
+        roles += (roles.empty() ? "" : ", ") + role;
+      CDB_WARN("circuit_breaker",
+               "node " << p.node << " lost (" << roles << "): " << p.reason);
+      for (auto& role : p.roles)
+        apply(self, ctx, self->state.rules->on_lost(role, now()));
+    },
     [self, ctx, now](const halt_trading& h) {
       CDB_WARN("circuit_breaker", "operator halt: " << h.reason);
       apply(self, ctx, self->state.rules->halt(h.reason, now()));
       return self->state.current;
     },
-    [self, ctx, now](const resume_trading& r) {
+    [self, ctx, now](const resume_trading& r) -> caf::result<trading_state> {
+      if (!sent_from_this_node(self))
+        return refuse_remote(self, ctx, "resume");
       CDB_WARN("circuit_breaker", "operator resume: " << r.reason);
       apply(self, ctx, self->state.rules->resume(r.reason, now()));
       return self->state.current;
     },
-    [self](const flatten_positions& f) {
+    [self, ctx](const flatten_positions& f) -> caf::result<trading_state> {
+      if (!sent_from_this_node(self))
+        return refuse_remote(self, ctx, "flatten");
       CDB_WARN("circuit_breaker", "operator flatten: " << f.reason);
       if (self->state.peers.risk)
         self->send(self->state.peers.risk, f);
@@ -205,6 +232,8 @@ spawn_breaker(self_ptr self, breaker_config cfg, actor_context ctx) {
       st.peers = std::move(w);
       watch(self, ctx, old.risk, st.peers.risk, "risk");
       watch(self, ctx, old.execution, st.peers.execution, "execution");
+      if (st.peers.feed)
+        apply(self, ctx, st.rules->on_up("feed", ctx.clock->now()));
       recover(self, ctx);
       // A new risk must know the state before it decides anything.
       announce(self, ctx);

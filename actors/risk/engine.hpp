@@ -34,6 +34,12 @@ public:
   void on_mark(const mark_price& m);
   void on_portfolio(const portfolio_snapshot& s);
   void on_state(const trading_state& s);
+  /// Execution is gone or replaced (its node lost, a restart): the account
+  /// view is stale until the execution now wired sends its own, and every
+  /// signal is rejected "not_ready" until then.
+  void on_execution_changed() noexcept {
+    has_account_ = false;
+  }
 
   /// Decides a signal at time `now`: a reversal yields a closing order and
   /// an opening one, each with its own decision.

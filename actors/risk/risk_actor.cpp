@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/log.hpp"
+#include "runtime/sender.hpp"
 
 namespace cdb {
 
@@ -52,6 +53,22 @@ void dispatch(instrumented_pointer<risk_actor, risk_state> self,
   }
 }
 
+/// Trading-state orders come from the wired circuit breaker, or from this
+/// node (its supervisor halts when there is no breaker); anything else is
+/// refused and counted.
+bool from_breaker(instrumented_pointer<risk_actor, risk_state> self,
+                  const actor_context& ctx, const char* what) {
+  auto sender = self->current_sender();
+  auto& breaker = self->state.peers.breaker;
+  if (sender && breaker && sender->address() == breaker.address())
+    return true;
+  if (sent_from_this_node(self))
+    return true;
+  ctx.metrics->refused_commands++;
+  CDB_WARN("risk", "refused " << what << ": not from the circuit breaker");
+  return false;
+}
+
 } // namespace
 
 risk_actor::behavior_type
@@ -90,6 +107,8 @@ spawn_risk(instrumented_pointer<risk_actor, risk_state> self, risk_config cfg,
       ctx.metrics->risk_ready = self->state.engine->ready();
     },
     [self, ctx](const trading_state& s) {
+      if (!from_breaker(self, ctx, "trading state"))
+        return;
       auto& e = *self->state.engine;
       if (!e.ready())
         CDB_INFO("risk", "trading state " << to_string(s.mode) << " ("
@@ -101,12 +120,21 @@ spawn_risk(instrumented_pointer<risk_actor, risk_state> self, risk_config cfg,
       ctx.metrics->risk_ready = self->state.engine->ready();
     },
     [self, ctx](const flatten_positions& f) {
+      if (!from_breaker(self, ctx, "flatten"))
+        return;
       CDB_WARN("risk", "flattening all positions: " << f.reason);
       dispatch(self, ctx,
                self->state.engine->flatten(f.reason, ctx.clock->now()), 0);
     },
-    [self](risk_wiring& w) {
+    [self, ctx](risk_wiring& w) {
       auto& peers = self->state.peers;
+      if (peers.execution && w.execution != peers.execution) {
+        CDB_WARN("risk",
+                 (w.execution ? "execution replaced" : "execution unreachable")
+                   << ": no decision until its account arrives");
+        self->state.engine->on_execution_changed();
+        ctx.metrics->risk_ready = false;
+      }
       if (w.feed && w.feed != peers.feed)
         self->send(w.feed, subscribe_atom::value,
                    caf::actor_cast<market_sink>(self));

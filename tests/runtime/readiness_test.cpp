@@ -85,3 +85,31 @@ CAF_TEST(an unreachable database is tolerated while the spool is small) {
   CAF_CHECK(!r.ready);
   CAF_CHECK(mentions(r, "1001 events wait (limit 1000)"));
 }
+
+CAF_TEST(a node of several checks only its own actors and its peers) {
+  node_metrics m;
+  healthy(m);
+  m.distributed = true;
+  // This node hosts risk and the circuit breaker only.
+  for (auto* name : {"feed", "signal", "execution", "persistence"}) {
+    m.actor(name)->hosted = false;
+    m.actor(name)->up = false;
+  }
+  m.feed_instruments.at({"ETHUSDT"}).health = 2; // a peer's business
+  m.database_up = -1;
+  m.peers.at({"10.0.0.1:7101"}).up = 1;
+  auto& exec_peer = m.peers.at({"10.0.0.3:7103"});
+  exec_peer.up = 1;
+  m.reachable_roles = 0x3f; // all six
+  auto r = check_readiness(m, 1000);
+  CAF_CHECK(r.ready);
+  CAF_CHECK(r.not_ready.empty());
+  exec_peer.up = 0;
+  m.reachable_roles = 0x3f & ~(1u << 4) & ~(1u << 5);
+  r = check_readiness(m, 1000);
+  CAF_CHECK(!r.ready);
+  CAF_CHECK_EQUAL(r.not_ready.size(), 3u);
+  CAF_CHECK(mentions(r, "peer 10.0.0.3:7103 is not connected"));
+  CAF_CHECK(mentions(r, "runs execution"));
+  CAF_CHECK(mentions(r, "runs persistence"));
+}

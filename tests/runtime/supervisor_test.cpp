@@ -38,7 +38,12 @@ struct fixture : test::coordinator_fixture {
   std::vector<std::string> escalated;
   std::vector<std::string> restarted; ///< Failures reported for a restart.
 
-  caf::actor start_supervisor(std::size_t max_restarts, bool critical) {
+  std::vector<std::string> lost;       ///< Roles reported lost.
+  std::vector<std::size_t> wired_maps; ///< Size of each wired map.
+  std::vector<std::size_t> local_maps; ///< Size of each local roster.
+
+  caf::actor start_supervisor(std::size_t max_restarts, bool critical,
+                              std::vector<std::string> wait_for = {}) {
     supervisor_config cfg;
     cfg.max_restarts = max_restarts;
     cfg.window = 60'000'000'000;
@@ -49,7 +54,8 @@ struct fixture : test::coordinator_fixture {
                                    critical, false}};
     supervisor_hooks hooks;
     auto p = peer_handle;
-    hooks.wire = [p](caf::event_based_actor* self, const child_map& m) {
+    hooks.wire = [p, this](caf::event_based_actor* self, const child_map& m) {
+      wired_maps.push_back(m.size());
       auto i = m.find("worker");
       self->send(p, peer_atom::value, i == m.end() ? caf::actor{} : i->second);
     };
@@ -58,6 +64,15 @@ struct fixture : test::coordinator_fixture {
                           const std::string&) {
       (escalation ? escalated : restarted).push_back(name);
     };
+    hooks.lost = [this](caf::event_based_actor*, const child_map&,
+                        const peer_lost& p) {
+      lost.insert(lost.end(), p.roles.begin(), p.roles.end());
+    };
+    hooks.local_changed = [this](caf::event_based_actor*,
+                                 const child_map& local) {
+      local_maps.push_back(local.size());
+    };
+    hooks.wait_for = std::move(wait_for);
     auto sup = sys.spawn(supervisor, cfg, specs, hooks, clock, metrics,
                          nanoseconds{0});
     sched.run();
@@ -160,6 +175,32 @@ CAF_TEST(shutdown stops children in order and quits cleanly) {
     [&](caf::down_msg& dm) { clean = dm.reason == caf::exit_reason::normal; },
     caf::after(std::chrono::seconds(0)) >> [] {});
   CAF_CHECK(clean);
+}
+
+CAF_TEST(a node of several wires once every actor it waits for is there) {
+  auto sup = start_supervisor(3, true, {"worker", "risk"});
+  CAF_CHECK(wired_maps.empty()); // risk lives on a peer not yet connected
+  CAF_CHECK_EQUAL(local_maps, (std::vector<std::size_t>{1}));
+  node_roster peers;
+  peers.names = {"risk"};
+  peers.handles = {peer_handle};
+  self->send(sup, peers);
+  sched.run();
+  CAF_CHECK_EQUAL(wired_maps, (std::vector<std::size_t>{2}));
+  CAF_CHECK(peer_view().current != nullptr);
+  // The peer goes: wired again without it, and the loss is reported.
+  self->send(sup, node_roster{});
+  self->send(sup, peer_lost{"risk-node", {"risk"}, "link lost"});
+  sched.run();
+  CAF_CHECK_EQUAL(wired_maps, (std::vector<std::size_t>{2, 1}));
+  CAF_CHECK_EQUAL(lost, (std::vector<std::string>{"risk"}));
+  // A restart of a local child updates the directory's roster.
+  crash_current();
+  trigger_timeouts();
+  sched.run();
+  CAF_CHECK_EQUAL(local_maps.size(), 2u);
+  anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  sched.run();
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -285,6 +285,38 @@ CAF_TEST(unreachable peer trips after the grace and lifts after cooldown) {
   CAF_CHECK(b.mode() == trading_mode::active);
 }
 
+CAF_TEST(a peer node lost with execution trips unreachable at once) {
+  breaker_config cfg; // cooldown 10 s
+  breaker b{cfg};
+  auto u = b.on_lost("execution", 5 * sec);
+  CAF_REQUIRE(u);
+  CAF_CHECK(tripped(b, "unreachable"));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  // Still gone: the condition holds, no cooldown runs.
+  CAF_CHECK(!b.on_time(30 * sec));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  // Back (wired again): lifts after the cooldown.
+  b.on_up("execution", 31 * sec);
+  CAF_CHECK(!b.on_time(41 * sec - 1));
+  CAF_CHECK(b.on_time(41 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(a lost feed node counts as stale and trips after the stale limit) {
+  breaker_config cfg; // feed_stale_after 10 s, reducing
+  breaker b{cfg};
+  CAF_CHECK(!b.on_lost("feed", 0));
+  CAF_CHECK(!b.on_lost("persistence", 0)); // producers keep their events
+  CAF_CHECK(!b.on_time(10 * sec - 1));
+  CAF_REQUIRE(b.on_time(10 * sec));
+  CAF_CHECK(tripped(b, "feed_stale"));
+  CAF_CHECK(b.mode() == trading_mode::reducing);
+  b.on_up("feed", 11 * sec); // cooldown 30 s
+  CAF_CHECK(!b.on_time(41 * sec - 1));
+  CAF_CHECK(b.on_time(41 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
 CAF_TEST(rejection burst counts rejections of the decision layers only) {
   breaker_config cfg;
   cfg.rejection_burst = 3;

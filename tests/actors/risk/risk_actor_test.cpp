@@ -67,8 +67,8 @@ struct fixture : test::coordinator_fixture {
   /// Risk with the account and an ACTIVE state: ready to decide.
   void make_ready(double btc = 0) {
     anon_send(risk, account(btc));
-    anon_send(risk, test::state_of(trading_mode::active, "start", clock->now(),
-                                   "st-1"));
+    self->send(risk, test::state_of(trading_mode::active, "start", clock->now(),
+                                    "st-1"));
     sched.run();
   }
 
@@ -135,7 +135,7 @@ CAF_TEST(a restarted risk rejects signals not_ready until it has its view) {
   anon_send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
   anon_send(risk, test::make_quote("BTC", 29999, 30001, clock->now()));
   // Only the breaker's state so far: the account is still missing.
-  anon_send(risk, test::state_of(trading_mode::active, "start", clock->now()));
+  self->send(risk, test::state_of(trading_mode::active, "start", clock->now()));
   anon_send(risk, make_signal("sig-during-recovery"));
   sched.run();
   auto& rec = recorded();
@@ -187,7 +187,7 @@ CAF_TEST(a halted system sends nothing to execution but a flatten) {
     CAF_CHECK_EQUAL(d.layer, "trading_state");
   }
   // The operator's flatten goes through the breaker to risk: reduce-only.
-  anon_send(breaker, flatten_positions{"operator test"});
+  self->send(breaker, flatten_positions{"operator test"});
   sched.run();
   CAF_REQUIRE_EQUAL(sent_orders().size(), 1u);
   CAF_CHECK(sent_orders()[0].reduce_only);
@@ -225,8 +225,21 @@ CAF_TEST(the breaker recovers its trips after a restart) {
   sched.run();
   CAF_CHECK(sent_orders().empty());
   CAF_CHECK_EQUAL(recorded().decisions.back().reason, "halted");
-  // Only a resume lifts it; then orders flow again.
-  anon_send(again, resume_trading{"operator test"});
+  // Neither an anonymous resume nor an ACTIVE state from anyone but the
+  // breaker lifts it (a peer node could send both): refused and counted.
+  anon_send(again, resume_trading{"anonymous"});
+  trading_state forged;
+  forged.id = "st-forged";
+  forged.mode = trading_mode::active;
+  anon_send(risk, forged);
+  sched.run();
+  CAF_CHECK(recorded().states.back().mode == trading_mode::halted);
+  CAF_CHECK_EQUAL(metrics->refused_commands.load(), 2u);
+  anon_send(risk, make_signal("sig-after-forged-state"));
+  sched.run();
+  CAF_CHECK(sent_orders().empty());
+  // Only the operator's resume lifts it; then orders flow again.
+  self->send(again, resume_trading{"operator test"});
   sched.run();
   CAF_CHECK(recorded().states.back().mode == trading_mode::active);
   anon_send(risk, make_signal("sig-after-resume"));

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Three node processes on loopback (market: feed + signal | risk: risk +
+# circuit breaker | execution: execution + persistence) trade the synthetic
+# market. Then:
+#  1. kill -9 the execution node: the risk node's breaker goes HALTED (the
+#     time is printed), risk approves no order while execution is gone;
+#  2. start it again with the same name: the others reconnect, it recovers
+#     its account from PostgreSQL, trading resumes (unreachable cooldown 1 s);
+#  3. SIGSTOP the execution node beyond the link timeout (2 s): the risk
+#     node detects it and halts; SIGCONT: links return, trading resumes;
+#  4. the record is consistent: every fill has its order, no order is
+#     overfilled, fill and order ids are unique, each node's orders reached
+#     the database.
+set -euo pipefail
+cdb=${1:?usage: cluster_test.sh CDB_BINARY}
+: "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
+export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
+src=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+# shellcheck source=tests/support/cluster.sh
+. "$src/tests/support/cluster.sh"
+cleanup() {
+  for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null || true; kill -9 "$p" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+[ -n "${CDB_KEEP_LOGS:-}" ] && trap 'cp -r "$tmp" "$CDB_KEEP_LOGS"; cleanup' EXIT
+q() { psql "$CDB_TEST_DSN" -v ON_ERROR_STOP=1 -tAc "$1"; }
+failed=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+tag="e2e-cluster-$$-$RANDOM"
+base=$(pick_base_port)
+now_ms() { date +%s%3N; }
+opts=(--circuit_breaker.unreachable_cooldown=1s)
+
+start_cluster_node execution "${opts[@]}"
+start_cluster_node risk "${opts[@]}"
+start_cluster_node market "${opts[@]}"
+
+# -- three nodes trade ---------------------------------------------------------
+if wait_metric execution cdb_fills_total -ge 3 40; then
+  ok "three nodes trade: $(metric execution cdb_fills_total) fills at the execution node"
+else
+  bad "no fills within 40 s"
+  tail -n 15 "$tmp"/*.err
+  exit 1
+fi
+for n in market risk execution; do
+  if [ "$(metric "$n" cdb_peer_up)" = 2 ]; then
+    ok "$n is linked to both peers"
+  else
+    bad "$n: cdb_peer_up sums to $(metric "$n" cdb_peer_up), not 2"
+  fi
+done
+if [ "$(metric risk cdb_trading_state)" = 0 ]; then
+  ok "the risk node's breaker is ACTIVE"
+else
+  bad "trading state at the risk node is $(metric risk cdb_trading_state)"
+fi
+
+# -- a process that is no node of ours reaches the ports ------------------------
+rogue="$(dirname "$cdb")/tests/cdb_rogue_peer"
+"$rogue" 127.0.0.1 "$(cluster_port execution)" >"$tmp/rogue-exec.out" 2>&1 ||
+  bad "the rogue peer could not reach the execution node: $(cat "$tmp/rogue-exec.out")"
+"$rogue" 127.0.0.1 "$(cluster_port risk)" >"$tmp/rogue-risk.out" 2>&1 ||
+  bad "the rogue peer could not reach the risk node: $(cat "$tmp/rogue-risk.out")"
+if wait_metric execution cdb_orders_refused_total -ge 1 10; then
+  ok "execution refused the order of a process that is not its risk actor"
+else
+  bad "execution did not count the rogue order as refused"
+fi
+if grep "resume refused" "$tmp/rogue-risk.out" >/dev/null &&
+  grep "flatten refused" "$tmp/rogue-risk.out" >/dev/null &&
+  wait_metric risk cdb_commands_refused_total -ge 3 10; then
+  ok "the breaker refused a remote resume and flatten, risk a forged state ($(metric risk cdb_commands_refused_total) refused)"
+else
+  bad "remote commands were not all refused: $(tr '\n' ' ' <"$tmp/rogue-risk.out"), refused $(metric risk cdb_commands_refused_total)"
+fi
+
+# -- 1. kill -9 the execution node ----------------------------------------------
+approved() { metric risk cdb_risk_decisions_total 'outcome="approved"'; }
+t0=$(now_ms)
+kill -9 "${pids[execution]}"
+wait "${pids[execution]}" 2>/dev/null || true
+if wait_metric risk cdb_trading_state -eq 2 10; then
+  ok "HALTED $(( $(now_ms) - t0 )) ms after kill -9 of the execution node"
+else
+  bad "the risk node did not halt within 10 s of losing execution"
+fi
+grep "lost peer 127.0.0.1:$(cluster_port execution)" "$tmp/risk.err" >/dev/null &&
+  ok "the risk node logged the lost link" || bad "no lost-link log at the risk node"
+a1=$(approved)
+sleep 3
+a2=$(approved)
+if [ "$a1" = "$a2" ]; then
+  ok "no order approved while execution was gone ($a1 before and after 3 s)"
+else
+  bad "risk approved orders while execution was gone ($a1 -> $a2)"
+fi
+if [ "$(metric risk cdb_role_reachable 'role="execution"')" = 0 ]; then
+  ok "the risk node reports execution unreachable"
+else
+  bad "cdb_role_reachable{role=execution} is not 0 at the risk node"
+fi
+
+# -- 2. restart it ----------------------------------------------------------------
+t1=$(now_ms)
+start_cluster_node execution "${opts[@]}"
+if wait_metric risk cdb_trading_state -eq 0 30; then
+  ok "trading resumed $(( $(now_ms) - t1 )) ms after the execution node restarted"
+else
+  bad "trading did not resume within 30 s of the restart"
+  tail -n 20 "$tmp/risk.err"
+fi
+if grep "recovered account: equity" "$tmp/execution.err" >/dev/null; then
+  ok "the restarted execution node recovered its account"
+else
+  bad "no account recovery logged by the restarted execution node"
+fi
+f0=$(metric execution cdb_fills_total)
+if wait_metric execution cdb_fills_total -gt "$f0" 30 && wait_metric risk cdb_risk_decisions_total -gt "$a2" 1 'outcome="approved"'; then
+  ok "orders flow again: fills $(metric execution cdb_fills_total), approved $(approved)"
+else
+  bad "no new fills after the restart"
+fi
+
+# -- 3. freeze it beyond the link timeout --------------------------------------
+kill -STOP "${pids[execution]}"
+t2=$(now_ms)
+if wait_metric risk cdb_trading_state -eq 2 15; then
+  ok "frozen execution node detected: HALTED $(( $(now_ms) - t2 )) ms after SIGSTOP"
+else
+  bad "a frozen execution node was not detected within 15 s"
+fi
+sleep 1
+kill -CONT "${pids[execution]}"
+t3=$(now_ms)
+if wait_metric risk cdb_trading_state -eq 0 30; then
+  ok "after SIGCONT trading resumed in $(( $(now_ms) - t3 )) ms"
+else
+  bad "trading did not resume within 30 s of SIGCONT"
+  tail -n 20 "$tmp/risk.err" "$tmp/execution.err"
+fi
+f1=$(metric execution cdb_fills_total)
+if wait_metric execution cdb_fills_total -gt "$f1" 30; then
+  ok "fills continue after the freeze ($(metric execution cdb_fills_total))"
+else
+  bad "no fills after the freeze"
+fi
+
+# -- stop and check the record ---------------------------------------------------
+for n in market risk execution; do kill -TERM "${pids[$n]}"; done
+for n in market risk execution; do
+  if wait "${pids[$n]}"; then ok "$n stopped cleanly"; else bad "$n exit status $?"; fi
+done
+runs=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/risk.out" | tr '\n' ' ')
+risk_run=${runs%% *}
+orders=$(q "SELECT count(*) FROM orders WHERE id LIKE 'ord-$risk_run-%'")
+if [ "$orders" -gt 0 ]; then
+  ok "$orders orders of the risk node are in the database"
+else
+  bad "no order of the risk node ($risk_run) in the database"
+fi
+orphans=$(q "SELECT count(*) FROM fills f LEFT JOIN orders o ON o.id = f.order_id
+             WHERE f.order_id LIKE 'ord-$risk_run-%' AND o.id IS NULL")
+[ "$orphans" = 0 ] && ok "every fill has its order" || bad "$orphans fills without their order"
+over=$(q "SELECT count(*) FROM orders o JOIN (SELECT order_id, sum(qty) AS q FROM fills
+                                           GROUP BY order_id) f ON f.order_id = o.id
+          WHERE o.id LIKE 'ord-$risk_run-%' AND f.q > o.qty * (1 + 1e-9)")
+[ "$over" = 0 ] && ok "no order filled beyond its quantity (no duplicate fill)" ||
+  bad "$over orders filled beyond their quantity"
+decisions=$(q "SELECT count(*) FROM orders o LEFT JOIN risk_decisions d ON d.id = o.decision_id
+               WHERE o.id LIKE 'ord-$risk_run-%' AND d.id IS NULL")
+[ "$decisions" = 0 ] && ok "every order has its risk decision" || bad "$decisions orders without a decision"
+[ "$failed" = 0 ] || { echo "$failed check(s) failed"; exit 1; }
+echo "cluster e2e passed"

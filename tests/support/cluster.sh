@@ -1,0 +1,87 @@
+# Sourced by the multi-node tests: start_cluster_node runs one `cdb node`
+# of a three-node cluster on loopback (roles and peers from the arguments),
+# trading the synthetic market fast (2 ms steps, 40 ms bars, an EMA cross),
+# logging to $tmp/NAME.out and $tmp/NAME.err; sets pids[NAME] and
+# metrics[NAME] (its /metrics URL, once it logs it, up to 20 s).
+# Needs: $cdb, $src, $tmp, $tag (unique per run), $base (first of three
+# listen ports: market base, risk base+1, execution base+2).
+declare -A pids metrics
+cluster_port() { # cluster_port NAME
+  case $1 in
+    market) echo "$base" ;;
+    risk) echo $((base + 1)) ;;
+    execution) echo $((base + 2)) ;;
+  esac
+}
+cluster_peers() { # cluster_peers NAME: the other two as a config list
+  local out="" n
+  for n in market risk execution; do
+    [ "$n" = "$1" ] && continue
+    out="$out${out:+, }\"127.0.0.1:$(cluster_port "$n")\""
+  done
+  echo "[$out]"
+}
+cluster_roles() {
+  case $1 in
+    market) echo '["feed", "signal"]' ;;
+    risk) echo '["risk", "circuit_breaker"]' ;;
+    execution) echo '["execution", "persistence"]' ;;
+  esac
+}
+start_cluster_node() { # start_cluster_node NAME [OPTION...]
+  local name=$1
+  shift
+  touch "$tmp/$name.out" "$tmp/$name.err"
+  "$cdb" node --config "$src/config/paper.conf" --run.node_name="$tag-$name" \
+    --node.roles="$(cluster_roles "$name")" \
+    --node.listen_port="$(cluster_port "$name")" \
+    --node.peers="$(cluster_peers "$name")" \
+    --admin.port=0 --metrics.port=0 --feed.max_ticks=100000000 \
+    --persistence.spool_dir="$tmp/spool" \
+    --market.step=2ms --signal.bars=40ms \
+    '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
+    --circuit_breaker.losing_streak_action=off "$@" \
+    >>"$tmp/$name.out" 2>>"$tmp/$name.err" &
+  pids[$name]=$!
+  local url=
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/.*metrics on \(http:[^ ]*\).*/\1/p' "$tmp/$name.err" | tail -n 1)
+    if [ -n "$url" ] && [ "$url" != "${metrics[$name]:-}" ]; then
+      metrics[$name]=$url
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "FAIL node $name did not log its metrics endpoint"
+  tail -n 20 "$tmp/$name.err"
+  return 1
+}
+# metric NAME FAMILY [LABEL-FILTER]: the sum of the family's samples.
+metric() {
+  curl -s -m 5 "${metrics[$1]}" 2>/dev/null |
+    awk -v f="$2" -v l="${3:-}" '$1 ~ "^"f"({|$)" && (l == "" || index($1, l)) { s += $NF }
+                                  END { printf "%d\n", s }'
+}
+# wait_metric NODE FAMILY OP VALUE SECONDS [FILTER]: polls every 0.1 s until
+# the family's sum compares true (-ge, -eq, ...); returns 1 on timeout.
+wait_metric() {
+  local i
+  for i in $(seq 1 $(($5 * 10))); do
+    [ "$(metric "$1" "$2" "${6:-}")" "$3" "$4" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# A free base port for three listeners (nothing answers on any of them).
+pick_base_port() {
+  local b p busy
+  for _ in $(seq 1 50); do
+    b=$((20000 + RANDOM % 20000))
+    busy=0
+    for p in $b $((b + 1)) $((b + 2)); do
+      (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && busy=1
+    done
+    [ $busy = 0 ] && { echo $b; return 0; }
+  done
+  return 1
+}
