@@ -172,11 +172,15 @@ struct node_roster {
 /// Receives rosters: a peer node's cluster actor.
 using roster_sink = caf::typed_actor<caf::reacts_to<node_roster>>;
 
-/// The one actor a node publishes on its listen port. It answers with the
-/// node's roster and pushes every change to subscribers; only the node's
-/// own supervisor may update it (a roster from another node is refused).
-using directory_actor = caf::typed_actor<
+/// The one actor a node publishes on node.listen_port (runtime/
+/// cluster_actor.hpp). A peer that links subscribes with its own cluster
+/// actor: each side then pushes its roster to the other after every change,
+/// over the one connection. A roster from this node's supervisor describes
+/// this node (and names the supervisor to hand the peers' actors to); one
+/// from a linked peer describes that peer.
+using cluster_actor = caf::typed_actor<
   caf::replies_to<roster_atom>::with<node_roster>,
-  caf::reacts_to<subscribe_atom, roster_sink>, caf::reacts_to<node_roster>>;
+  caf::reacts_to<subscribe_atom, roster_sink>, caf::reacts_to<node_roster>,
+  caf::reacts_to<caf::connect_atom, std::uint64_t>>;
 
 } // namespace cdb

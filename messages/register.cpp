@@ -62,7 +62,7 @@ void register_messages(caf::actor_system_config& cfg) {
   cfg.add_message_type<risk_actor>("cdb::risk_actor");
   cfg.add_message_type<signal_actor>("cdb::signal_actor");
   cfg.add_message_type<roster_sink>("cdb::roster_sink");
-  cfg.add_message_type<directory_actor>("cdb::directory_actor");
+  cfg.add_message_type<cluster_actor>("cdb::cluster_actor");
 }
 
 } // namespace cdb

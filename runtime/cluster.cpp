@@ -42,10 +42,11 @@ void cluster_config::validate(std::vector<std::string>& errors) const {
     c.require(seen.insert(r).second, "roles", r, "must not repeat a role");
   }
   c.require(!roles.empty(), "roles", "[]", "must name at least one role");
-  c.require(roles.size() == all_roles().size() || !peers.empty(), "roles",
-            join(roles),
-            "a node without every role needs node.peers (the nodes that "
-            "host the others)");
+  c.require(roles.size() == all_roles().size() || !peers.empty()
+              || listen_port != 0,
+            "roles", join(roles),
+            "a node without every role needs node.peers or node.listen_port "
+            "(to reach the nodes that host the others)");
   c.require(listen_port <= 65535, "listen_port", listen_port,
             "must be in [0, 65535] (0: do not listen)");
   c.require(!listen_address.empty(), "listen_address", listen_address,

@@ -22,10 +22,12 @@ inline const std::vector<std::string>& all_roles() {
 struct cluster_config {
   /// The actors this node runs; the others run on the peer nodes.
   std::vector<std::string> roles = all_roles();
-  /// Where this node's directory listens for peer nodes (0: nowhere).
+  /// Where this node's cluster actor listens for peer nodes (0: nowhere).
   std::string listen_address = "127.0.0.1";
   std::uint64_t listen_port = 0;
-  /// "host:port" of every other node's directory.
+  /// "host:port" of the nodes this node dials. A link carries both
+  /// directions: list each pair of nodes once (one node dials, the other
+  /// listens); listed on both sides, the two dials end up as one link.
   std::vector<std::string> peers;
   /// CAF's middleman: a heartbeat this often on every link, and a link
   /// silent this long is closed (its actors count as lost).

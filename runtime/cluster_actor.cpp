@@ -1,56 +1,19 @@
 #include "runtime/cluster_actor.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
-#include "messages/register.hpp"
 #include "runtime/log.hpp"
 
 namespace cdb {
 
-directory_actor::behavior_type
-spawn_directory(directory_actor::stateful_pointer<directory_state> self,
-                std::string node, timestamp epoch) {
-  self->state.roster.node = std::move(node);
-  self->state.roster.epoch = epoch;
-  self->set_down_handler([self](caf::down_msg& dm) {
-    auto& subs = self->state.subscribers;
-    subs.erase(std::remove_if(subs.begin(), subs.end(),
-                              [&](const roster_sink& s) {
-                                return s.address() == dm.source;
-                              }),
-               subs.end());
-  });
-  return {
-    [self](roster_atom) { return self->state.roster; },
-    [self](subscribe_atom, roster_sink& peer) {
-      if (!peer)
-        return;
-      self->monitor(peer);
-      self->send(peer, self->state.roster);
-      self->state.subscribers.push_back(std::move(peer));
-    },
-    [self](node_roster& r) {
-      // Only this node's supervisor describes this node.
-      auto sender = self->current_sender();
-      if (!sender || sender->node() != self->node()) {
-        CDB_WARN("directory", "refused a roster from another node");
-        return;
-      }
-      auto& st = self->state;
-      st.roster.names = std::move(r.names);
-      st.roster.handles = std::move(r.handles);
-      for (auto& s : st.subscribers)
-        self->send(s, st.roster);
-    },
-  };
-}
-
 namespace {
 
-using cluster_ptr = caf::stateful_actor<cluster_state>*;
+using self_ptr = cluster_actor::stateful_pointer<cluster_state>;
+using link = cluster_state::link;
 
 std::uint32_t role_bits(const std::vector<std::string>& names) {
   std::uint32_t bits = 0;
@@ -61,9 +24,16 @@ std::uint32_t role_bits(const std::vector<std::string>& names) {
   return bits;
 }
 
-/// Merges the connected peers' rosters and hands them to the supervisor.
-void publish_view(cluster_ptr self, const cluster_settings& cfg,
-                  const caf::actor& supervisor, const metrics_ptr& metrics) {
+link* find_link(self_ptr self, const caf::actor_addr& addr) {
+  for (auto& l : self->state.links)
+    if (l.peer && l.peer.address() == addr)
+      return &l;
+  return nullptr;
+}
+
+/// Merges the linked peers' rosters and hands them to the supervisor.
+void publish_view(self_ptr self, const cluster_settings& cfg,
+                  const metrics_ptr& metrics) {
   auto& st = self->state;
   std::vector<const node_roster*> rosters;
   for (auto& l : st.links)
@@ -79,130 +49,203 @@ void publish_view(cluster_ptr self, const cluster_settings& cfg,
   st.last_conflicts = said;
   metrics->reachable_roles = role_bits(cfg.local_roles)
                              | role_bits(merged.names);
-  self->send(supervisor, std::move(merged));
+  if (st.supervisor)
+    caf::anon_send(st.supervisor, std::move(merged));
 }
 
-void retry_later(cluster_ptr self, const cluster_settings& cfg,
-                 std::size_t index) {
-  auto& l = self->state.links[index];
+void dial_later(self_ptr self, const cluster_settings& cfg, std::size_t i) {
+  auto& l = self->state.links[i];
   auto delay = reconnect_delay(l.attempts++, cfg.reconnect_initial,
                                cfg.reconnect_max);
   self->delayed_send(self, std::chrono::nanoseconds{delay},
-                     caf::connect_atom::value,
-                     static_cast<std::uint64_t>(index));
+                     caf::connect_atom::value, static_cast<std::uint64_t>(i));
 }
 
-void dial(cluster_ptr self, const cluster_settings& cfg,
-          const caf::io::middleman_actor& mm, std::size_t index) {
-  auto& l = self->state.links[index];
-  if (l.directory)
+/// Starts the exchange of rosters with a linked peer.
+void subscribe_at(self_ptr self, link& l) {
+  if (l.subscribed)
     return;
-  auto expected_ifs = self->system().message_types<directory_actor>();
+  l.subscribed = true;
+  self->send(caf::actor_cast<cluster_actor>(l.peer), subscribe_atom::value,
+             caf::actor_cast<roster_sink>(self));
+}
+
+void dial(self_ptr self, const cluster_settings& cfg,
+          const caf::io::middleman_actor& mm, std::size_t i) {
+  auto& l = self->state.links[i];
+  if (l.peer || l.dialing)
+    return;
+  l.dialing = true;
+  auto expected = self->system().message_types<cluster_actor>();
   self
     ->request(mm, std::chrono::nanoseconds{cfg.connect_timeout},
               caf::connect_atom::value, l.where.host, l.where.port)
     .then(
-      [self, cfg, index, expected_ifs](caf::node_id&, caf::strong_actor_ptr& p,
-                                       std::set<std::string>& ifs) {
-        auto& l = self->state.links[index];
-        if (l.directory)
-          return;
-        if (!p || ifs != expected_ifs) {
+      [self, cfg, i, expected](caf::node_id&, caf::strong_actor_ptr& p,
+                               std::set<std::string>& ifs) {
+        auto& l = self->state.links[i];
+        l.dialing = false;
+        if (!p || ifs != expected) {
           CDB_WARN("cluster", "peer " << l.label
-                                      << " is not a cdb node directory (or "
-                                         "runs another version); retrying");
-          retry_later(self, cfg, index);
+                                      << " is not a cdb node (or runs "
+                                         "another version); retrying");
+          dial_later(self, cfg, i);
+          return;
+        }
+        auto peer = caf::actor_cast<caf::actor>(std::move(p));
+        l.stats->connects++;
+        auto& links = self->state.links;
+        if (auto* in = find_link(self, peer.address()); in != nullptr) {
+          // It dialed in first (both list each other): one link, kept as
+          // this dialed one. Dialed links come first, so `l` stays put.
+          CDB_INFO("cluster", "peer " << l.label << " had dialed in already");
+          l.peer = std::move(in->peer);
+          l.roster = std::move(in->roster);
+          l.has_roster = in->has_roster;
+          l.subscribed = in->subscribed;
+          l.stats->up = l.has_roster ? 1 : 0;
+          links.erase(links.begin() + (in - links.data()));
           return;
         }
         // attempts restart from 0 with the peer's roster: a port that
         // answers for a node shutting down keeps backing off.
-        l.directory = caf::actor_cast<caf::actor>(std::move(p));
-        self->monitor(l.directory);
-        self->send(caf::actor_cast<directory_actor>(l.directory),
-                   subscribe_atom::value, caf::actor_cast<roster_sink>(self));
-        l.stats->connects++;
+        l.peer = std::move(peer);
+        self->monitor(l.peer);
+        subscribe_at(self, l);
         CDB_INFO("cluster", "linked to peer " << l.label);
       },
-      [self, cfg, index](caf::error& err) {
-        auto& l = self->state.links[index];
+      [self, cfg, i](caf::error& err) {
+        auto& l = self->state.links[i];
+        l.dialing = false;
         if (l.attempts == 0 || l.attempts % 20 == 0)
           CDB_WARN("cluster", "peer " << l.label << " not reachable yet ("
                                       << caf::to_string(err) << "); retrying");
-        retry_later(self, cfg, index);
+        dial_later(self, cfg, i);
       });
 }
 
 } // namespace
 
-caf::behavior spawn_cluster(cluster_ptr self, cluster_settings cfg,
-                            caf::io::middleman_actor mm, caf::actor supervisor,
-                            metrics_ptr metrics) {
+cluster_actor::behavior_type
+spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
+              std::string node, timestamp epoch, metrics_ptr metrics) {
+  auto& st = self->state;
+  st.own.node = std::move(node);
+  st.own.epoch = epoch;
   metrics->distributed = true;
   metrics->reachable_roles = role_bits(cfg.local_roles);
   for (auto& p : cfg.peers) {
-    cluster_state::link l;
+    link l;
     std::string err;
+    l.dialed = true;
     l.where = parse_endpoint(p, err);
     l.label = p;
     l.stats = &metrics->peers.at({p});
-    self->state.links.push_back(std::move(l));
+    st.links.push_back(std::move(l));
   }
-  for (std::size_t i = 0; i < self->state.links.size(); ++i)
+  for (std::size_t i = 0; i < st.links.size(); ++i)
     self->send(self, caf::connect_atom::value, static_cast<std::uint64_t>(i));
-  self->set_down_handler([self, cfg, supervisor, metrics](caf::down_msg& dm) {
+  self->set_down_handler([self, cfg, metrics](caf::down_msg& dm) {
+    auto& subs = self->state.subscribers;
+    subs.erase(std::remove_if(subs.begin(), subs.end(),
+                              [&](const roster_sink& s) {
+                                return s.address() == dm.source;
+                              }),
+               subs.end());
     auto& links = self->state.links;
     for (std::size_t i = 0; i < links.size(); ++i) {
       auto& l = links[i];
-      if (!l.directory || l.directory.address() != dm.source)
+      if (!l.peer || l.peer.address() != dm.source)
         continue;
       auto why = caf::to_string(dm.reason);
-      if (l.has_roster)
+      peer_lost lost{l.roster.node, {}, "link to " + l.label + " lost"};
+      if (l.has_roster) {
         CDB_WARN("cluster", "lost peer " << l.label << " (node "
                                          << l.roster.node << "): " << why);
-      else
+        for (auto& name : l.roster.names)
+          if (std::find(cfg.local_roles.begin(), cfg.local_roles.end(), name)
+              == cfg.local_roles.end())
+            lost.roles.push_back(name);
+      } else {
         CDB_INFO("cluster",
                  "peer " << l.label << " closed before its roster: " << why);
-      peer_lost lost{l.roster.node, {}, "link to " + l.label + " lost"};
-      for (auto& name : l.roster.names)
-        if (std::find(cfg.local_roles.begin(), cfg.local_roles.end(), name)
-            == cfg.local_roles.end())
-          lost.roles.push_back(name);
-      l.directory = nullptr;
+      }
+      if (l.stats != nullptr) {
+        l.stats->up = 0;
+        l.stats->losses++;
+      }
+      l.peer = nullptr;
       l.has_roster = false;
+      l.subscribed = false;
       l.roster = node_roster{};
-      l.stats->up = 0;
-      l.stats->losses++;
-      publish_view(self, cfg, supervisor, metrics);
-      self->send(supervisor, std::move(lost));
-      retry_later(self, cfg, i);
+      publish_view(self, cfg, metrics);
+      if (!lost.roles.empty() && self->state.supervisor)
+        caf::anon_send(self->state.supervisor, std::move(lost));
+      if (l.dialed)
+        dial_later(self, cfg, i);
+      else // it dialed in: it dials again
+        links.erase(links.begin() + static_cast<std::ptrdiff_t>(i));
       return;
     }
   });
-  // Detached from the supervisor's fate only by the process: it stops with
-  // the node.
   return {
-    [self, cfg, mm](caf::connect_atom, std::uint64_t index) {
-      if (index < self->state.links.size())
-        dial(self, cfg, mm, static_cast<std::size_t>(index));
+    [self](roster_atom) { return self->state.own; },
+    [self](subscribe_atom, roster_sink& peer) {
+      if (!peer)
+        return;
+      auto& st = self->state;
+      self->monitor(peer);
+      self->send(peer, st.own);
+      st.subscribers.push_back(peer);
+      auto addr = peer.address();
+      if (addr.node() == self->node())
+        return;
+      auto* l = find_link(self, addr);
+      if (l == nullptr) { // it dialed in: link back over its connection
+        link in;
+        in.label = "(dialed in)";
+        in.peer = caf::actor_cast<caf::actor>(peer);
+        st.links.push_back(std::move(in));
+        l = &st.links.back();
+        self->monitor(l->peer);
+      }
+      subscribe_at(self, *l);
     },
-    [self, cfg, supervisor, metrics](node_roster& r) {
+    [self, cfg, metrics](node_roster& r) {
+      auto& st = self->state;
       auto sender = self->current_sender();
-      for (auto& l : self->state.links) {
-        if (!l.directory || !sender
-            || sender->address() != l.directory.address())
-          continue;
-        if (!l.has_roster)
-          CDB_INFO("cluster", "peer " << l.label << " is node " << r.node
-                                      << " hosting " << r.names.size()
-                                      << " actors");
-        l.roster = std::move(r);
-        l.has_roster = true;
-        l.attempts = 0;
-        l.stats->up = 1;
-        publish_view(self, cfg, supervisor, metrics);
+      if (sender && sender->node() == self->node()) {
+        // This node's supervisor: its actors, and where views go.
+        st.supervisor = caf::actor_cast<caf::actor>(sender);
+        st.own.names = std::move(r.names);
+        st.own.handles = std::move(r.handles);
+        for (auto& s : st.subscribers)
+          self->send(s, st.own);
+        publish_view(self, cfg, metrics);
         return;
       }
-      CDB_WARN("cluster", "ignored a roster from an unknown sender");
+      auto* l = sender ? find_link(self, sender->address()) : nullptr;
+      if (l == nullptr) {
+        CDB_WARN("cluster", "ignored a roster from a node that is not linked");
+        return;
+      }
+      if (!l->has_roster) {
+        if (!l->dialed)
+          l->label = "node " + r.node + " (it dialed in)";
+        CDB_INFO("cluster", "peer " << l->label << " is node " << r.node
+                                    << " hosting " << r.names.size()
+                                    << " actors");
+      }
+      l->roster = std::move(r);
+      l->has_roster = true;
+      l->attempts = 0;
+      if (l->stats != nullptr)
+        l->stats->up = 1;
+      publish_view(self, cfg, metrics);
+    },
+    [self, cfg, mm](caf::connect_atom, std::uint64_t i) {
+      if (i < self->state.links.size() && self->state.links[i].dialed)
+        dial(self, cfg, mm, static_cast<std::size_t>(i));
     },
   };
 }

@@ -144,8 +144,7 @@ void failed(caf::event_based_actor* self, const child_map& m,
 
 } // namespace
 
-supervisor_hooks node_hooks(const cluster_config& cluster,
-                            directory_actor directory) {
+supervisor_hooks node_hooks(const cluster_config& cluster, cluster_actor link) {
   supervisor_hooks hooks{wire, failed, {}, {}, {}};
   if (!cluster.distributed())
     return hooks;
@@ -159,15 +158,15 @@ supervisor_hooks node_hooks(const cluster_config& cluster,
       CDB_WARN("supervisor", "node " << p.node << " lost (" << p.reason
                                      << ") and no circuit breaker to tell");
   };
-  if (directory)
-    hooks.local_changed = [directory](caf::event_based_actor* self,
-                                      const child_map& local) {
+  if (link)
+    hooks.local_changed = [link](caf::event_based_actor* self,
+                                 const child_map& local) {
       node_roster r;
       for (auto& kvp : local) {
         r.names.push_back(kvp.first);
         r.handles.push_back(kvp.second);
       }
-      self->send(directory, std::move(r));
+      self->send(link, std::move(r));
     };
   return hooks;
 }

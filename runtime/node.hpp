@@ -37,10 +37,10 @@ node_children(const node_config& cfg, const std::string& run_id,
               clock_ptr clock, metrics_ptr metrics, run_info run);
 
 /// Wiring and escalation for the actors, and for a node of several
-/// (`cluster.distributed()`): the directory that tells peers this node's
-/// actors, the wait for every role before the first wiring, and the
+/// (`cluster.distributed()`): the cluster actor that tells peers this
+/// node's actors, the wait for every role before the first wiring, and the
 /// circuit breaker's word on a lost peer.
 supervisor_hooks node_hooks(const cluster_config& cluster = {},
-                            directory_actor directory = {});
+                            cluster_actor link = {});
 
 } // namespace cdb

@@ -153,34 +153,37 @@ int run_node(cdb_options& cfg) {
   CDB_INFO("main", "run " << run_id << " starting on node " << n.node_name);
   for (std::size_t i = 0; i + 1 < actor_names.size(); ++i)
     metrics->actors[i].hosted = cluster.hosts(actor_names[i]);
-  directory_actor directory;
-  if (cluster.distributed())
-    directory = sys.spawn(spawn_directory, n.node_name, started);
+  cluster_actor link;
+  if (cluster.distributed()) {
+    cluster_settings cs{cluster.peers, cluster.roles,
+                        cluster.connection_timeout, cluster.reconnect_initial,
+                        cluster.reconnect_max};
+    auto mm = cluster.tls() ? sys.openssl_manager().actor_handle()
+                            : sys.middleman().actor_handle();
+    link = sys.spawn(spawn_cluster, cs, mm, n.node_name, started, metrics);
+  }
   auto sup = sys.spawn(supervisor, n.supervisor,
                        node_children(n, run_id, market_clock, metrics, run),
-                       node_hooks(cluster, directory), clock, metrics,
+                       node_hooks(cluster, link), clock, metrics,
                        n.drain_timeout);
   caf::scoped_actor self{sys};
   self->monitor(sup);
-  caf::actor cluster_link;
   std::uint16_t listening = 0;
   auto stop_cluster = [&] {
-    if (listening != 0) // peers see the port close, not a dead directory
+    if (listening != 0) // peers see the port close, not a dead actor
       self->send(cluster.tls() ? sys.openssl_manager().actor_handle()
                                : sys.middleman().actor_handle(),
                  caf::close_atom::value, listening);
     listening = 0;
-    if (directory)
-      self->send_exit(directory, caf::exit_reason::user_shutdown);
-    if (cluster_link)
-      self->send_exit(cluster_link, caf::exit_reason::user_shutdown);
+    if (link)
+      self->send_exit(link, caf::exit_reason::user_shutdown);
   };
   if (cluster.listen_port != 0) {
     auto port = static_cast<std::uint16_t>(cluster.listen_port);
     auto* addr = cluster.listen_address.c_str();
     auto bound = cluster.tls()
-                   ? caf::openssl::publish(directory, port, addr, true)
-                   : sys.middleman().publish(directory, port, addr, true);
+                   ? caf::openssl::publish(link, port, addr, true)
+                   : sys.middleman().publish(link, port, addr, true);
     if (!bound) {
       CDB_ERROR("main", "node.listen_port: cannot listen on "
                           << cluster.listen_address << ':' << port << ": "
@@ -193,15 +196,6 @@ int run_node(cdb_options& cfg) {
     CDB_INFO("main", "node " << n.node_name << " listens for peer nodes on "
                              << cluster.listen_address << ':' << *bound
                              << (cluster.tls() ? " (mutual TLS)" : ""));
-  }
-  if (!cluster.peers.empty()) {
-    cluster_settings cs{cluster.peers, cluster.roles,
-                        cluster.connection_timeout, cluster.reconnect_initial,
-                        cluster.reconnect_max};
-    auto mm = cluster.tls() ? sys.openssl_manager().actor_handle()
-                            : sys.middleman().actor_handle();
-    cluster_link = sys.spawn(spawn_cluster, cs, mm,
-                             caf::actor_cast<caf::actor>(sup), metrics);
   }
   std::unique_ptr<admin_server> admin;
   try {

@@ -46,11 +46,14 @@ else
   tail -n 15 "$tmp"/*.err
   exit 1
 fi
-for n in market risk execution; do
-  if [ "$(metric "$n" cdb_peer_up)" = 2 ]; then
-    ok "$n is linked to both peers"
+# market dials risk and execution, risk dials execution; each link carries
+# both directions, so every node reaches all six roles.
+for n in market:2 risk:1 execution:0; do
+  if [ "$(metric "${n%:*}" cdb_peer_up)" = "${n#*:}" ] &&
+    [ "$(metric "${n%:*}" cdb_role_reachable)" = 6 ]; then
+    ok "${n%:*} has its ${n#*:} dialed link(s) up and reaches all six roles"
   else
-    bad "$n: cdb_peer_up sums to $(metric "$n" cdb_peer_up), not 2"
+    bad "${n%:*}: cdb_peer_up $(metric "${n%:*}" cdb_peer_up) (want ${n#*:}), roles reachable $(metric "${n%:*}" cdb_role_reachable) (want 6)"
   fi
 done
 if [ "$(metric risk cdb_trading_state)" = 0 ]; then

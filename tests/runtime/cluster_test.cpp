@@ -74,7 +74,11 @@ CAF_TEST(config errors name the key and the rule) {
   alone.roles = {"risk", "circuit_breaker"};
   errors.clear();
   alone.validate(errors);
-  CAF_CHECK(has_error(errors, "needs node.peers"));
+  CAF_CHECK(has_error(errors, "needs node.peers or node.listen_port"));
+  alone.listen_port = 7102; // the others dial it
+  errors.clear();
+  alone.validate(errors);
+  CAF_CHECK(errors.empty());
 }
 
 CAF_TEST(merged rosters take each role once and skip local roles) {

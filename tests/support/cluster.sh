@@ -13,13 +13,13 @@ cluster_port() { # cluster_port NAME
     execution) echo $((base + 2)) ;;
   esac
 }
-cluster_peers() { # cluster_peers NAME: the other two as a config list
-  local out="" n
-  for n in market risk execution; do
-    [ "$n" = "$1" ] && continue
-    out="$out${out:+, }\"127.0.0.1:$(cluster_port "$n")\""
-  done
-  echo "[$out]"
+cluster_peers() { # cluster_peers NAME: the nodes it dials, as a config list
+  # Each pair once: market dials risk and execution, risk dials execution.
+  case $1 in
+    market) echo "[\"127.0.0.1:$((base + 1))\", \"127.0.0.1:$((base + 2))\"]" ;;
+    risk) echo "[\"127.0.0.1:$((base + 2))\"]" ;;
+    execution) echo "[]" ;;
+  esac
 }
 cluster_roles() {
   case $1 in

@@ -1,10 +1,10 @@
 // A process that is not a node of the cluster but can reach one's port:
-// it connects to the node's directory, takes its roster and tries what a
+// it connects to the node's cluster actor, takes its roster and tries what a
 // hostile or misconfigured peer would: an order straight to execution, a
 // resume and a flatten at the circuit breaker, an ACTIVE trading state at
 // risk. The cluster e2e test then checks that every one was refused and
 // counted. Usage: cdb_rogue_peer HOST PORT. Exit 0 when it reached the
-// directory and sent what it could; 1 when it could not connect.
+// node and sent what it could; 1 when it could not connect.
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   caf::put(cfg.content, "scheduler.max-threads", 1);
   caf::actor_system sys{cfg};
   auto port = static_cast<std::uint16_t>(std::stoi(argv[2]));
-  auto dir = sys.middleman().remote_actor<cdb::directory_actor>(argv[1], port);
+  auto dir = sys.middleman().remote_actor<cdb::cluster_actor>(argv[1], port);
   if (!dir) {
     std::cerr << "rogue: cannot connect: " << sys.render(dir.error()) << '\n';
     return 1;
