@@ -355,11 +355,13 @@ std::string cdb_options::env_name(const std::string& key) {
 std::string cdb_options::help() const {
   // cdb's own groups first, in the order of the config file; CAF's runtime
   // options (scheduler, middleman, openssl, ...) after them.
-  static const std::vector<std::string> own{
-    "run",        "market",          "feed",      "signal",
-    "risk",       "circuit_breaker", "execution", "persistence",
-    "supervisor", "admin",           "metrics",   "sim",
-    "record"};
+  static const std::vector<std::string> own{"run",        "market",
+                                            "feed",       "signal",
+                                            "risk",       "circuit_breaker",
+                                            "execution",  "persistence",
+                                            "supervisor", "node",
+                                            "admin",      "metrics",
+                                            "sim",        "record"};
   auto is_own = [](const std::string& cat) {
     return std::find(own.begin(), own.end(), cat) != own.end();
   };

@@ -178,6 +178,23 @@ int run_node(cdb_options& cfg) {
     if (link)
       self->send_exit(link, caf::exit_reason::user_shutdown);
   };
+  // A start that fails after the actors run: stop them all at once (the
+  // supervisor's children are not linked to it), or the actor system would
+  // wait for them forever.
+  auto abort_start = [&] {
+    stop_cluster();
+    for (std::size_t i = 0; i + 1 < actor_names.size(); ++i)
+      self
+        ->request(sup, std::chrono::seconds{5}, child_atom::value,
+                  std::string{actor_names[i]})
+        .receive(
+          [&](caf::actor& a) {
+            if (a)
+              self->send_exit(a, caf::exit_reason::kill);
+          },
+          [](caf::error&) {});
+    self->send_exit(sup, caf::exit_reason::kill);
+  };
   if (cluster.listen_port != 0) {
     auto port = static_cast<std::uint16_t>(cluster.listen_port);
     auto* addr = cluster.listen_address.c_str();
@@ -188,8 +205,7 @@ int run_node(cdb_options& cfg) {
       CDB_ERROR("main", "node.listen_port: cannot listen on "
                           << cluster.listen_address << ':' << port << ": "
                           << sys.render(bound.error()));
-      stop_cluster();
-      self->send_exit(sup, caf::exit_reason::user_shutdown);
+      abort_start();
       return 2;
     }
     listening = *bound;
@@ -209,8 +225,7 @@ int run_node(cdb_options& cfg) {
                                                    : ""));
   } catch (const std::exception& e) {
     CDB_ERROR("main", e.what());
-    stop_cluster();
-    self->send_exit(sup, caf::exit_reason::user_shutdown);
+    abort_start();
     return 2;
   }
   std::unique_ptr<metrics_exporter> exporter;
@@ -224,8 +239,7 @@ int run_node(cdb_options& cfg) {
                                             << exporter->port() << "/metrics");
     } catch (const std::exception& e) {
       CDB_ERROR("main", e.what());
-      stop_cluster();
-      self->send_exit(sup, caf::exit_reason::user_shutdown);
+      abort_start();
       return 2;
     }
   }

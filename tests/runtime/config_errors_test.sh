@@ -48,6 +48,20 @@ expect_error "run.status_interval = 0s: must be > 0" \
   "$cdb" run --run.status_interval=0s
 expect_error "run.chaos_kill_actor = bogus: must be empty or one of" \
   "$cdb" run --run.chaos_kill_actor=bogus
+expect_error "node.roles = trader: must each be one of feed, signal, risk" \
+  "$cdb" node '--node.roles=["trader"]' '--node.peers=["127.0.0.1:7101"]'
+expect_error "node.roles = risk,circuit_breaker: a node without every role needs node.peers or node.listen_port" \
+  "$cdb" node '--node.roles=["risk", "circuit_breaker"]'
+expect_error "node.peers = localhost: must be host:port" \
+  "$cdb" node '--node.peers=["localhost"]'
+expect_error "node.connection_timeout = 500ms: must be at least twice node.heartbeat_interval" \
+  "$cdb" node --node.listen_port=7101 --node.connection_timeout=500ms
+expect_error "node.roles: a replay (feed.source = replay) runs on one node" \
+  "$cdb" node --feed.source=replay '--feed.files=["/dev/null"]' \
+  '--node.roles=["feed"]' --node.listen_port=7101
+# 192.0.2.1 (TEST-NET-1) is no address of this machine: bind fails.
+expect_error "node.listen_port: cannot listen on 192.0.2.1:7101" \
+  "$cdb" node --node.listen_address=192.0.2.1 --node.listen_port=7101
 expect_error "feed.files = []: must name at least one file" \
   "$cdb" run --feed.source=replay
 expect_error "feed.files: /nonexistent.csv: cannot open" \
