@@ -56,6 +56,12 @@ for n in market:2 risk:1 execution:0; do
     bad "${n%:*}: cdb_peer_up $(metric "${n%:*}" cdb_peer_up) (want ${n#*:}), roles reachable $(metric "${n%:*}" cdb_role_reachable) (want 6)"
   fi
 done
+code=$(curl -s -o "$tmp/ready" -w '%{http_code}' "${admin[risk]}/ready" || true)
+if [ "$code" = 200 ]; then
+  ok "the risk node is ready (200)"
+else
+  bad "the risk node's /ready said $code: $(cat "$tmp/ready")"
+fi
 if [ "$(metric risk cdb_trading_state)" = 0 ]; then
   ok "the risk node's breaker is ACTIVE"
 else
@@ -100,6 +106,13 @@ if [ "$a1" = "$a2" ]; then
   ok "no order approved while execution was gone ($a1 before and after 3 s)"
 else
   bad "risk approved orders while execution was gone ($a1 -> $a2)"
+fi
+code=$(curl -s -o "$tmp/ready" -w '%{http_code}' "${admin[risk]}/ready" || true)
+if [ "$code" = 503 ] && grep "is not connected" "$tmp/ready" >/dev/null &&
+  grep "runs execution" "$tmp/ready" >/dev/null; then
+  ok "the risk node is not ready (503) and says why: $(cat "$tmp/ready")"
+else
+  bad "the risk node's /ready said $code: $(cat "$tmp/ready")"
 fi
 if [ "$(metric risk cdb_role_reachable 'role="execution"')" = 0 ]; then
   ok "the risk node reports execution unreachable"

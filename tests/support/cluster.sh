@@ -1,11 +1,12 @@
 # Sourced by the multi-node tests: start_cluster_node runs one `cdb node`
 # of a three-node cluster on loopback (roles and peers from the arguments),
 # trading the synthetic market fast (2 ms steps, 40 ms bars, an EMA cross),
-# logging to $tmp/NAME.out and $tmp/NAME.err; sets pids[NAME] and
-# metrics[NAME] (its /metrics URL, once it logs it, up to 20 s).
+# logging to $tmp/NAME.out and $tmp/NAME.err; sets pids[NAME],
+# metrics[NAME] (its /metrics URL, once it logs it, up to 20 s) and
+# admin[NAME] (its admin API base URL).
 # Needs: $cdb, $src, $tmp, $tag (unique per run), $base (first of three
 # listen ports: market base, risk base+1, execution base+2).
-declare -A pids metrics
+declare -A pids metrics admin
 cluster_port() { # cluster_port NAME
   case $1 in
     market) echo "$base" ;;
@@ -48,6 +49,7 @@ start_cluster_node() { # start_cluster_node NAME [OPTION...]
     url=$(sed -n 's/.*metrics on \(http:[^ ]*\).*/\1/p' "$tmp/$name.err" | tail -n 1)
     if [ -n "$url" ] && [ "$url" != "${metrics[$name]:-}" ]; then
       metrics[$name]=$url
+      admin[$name]=$(sed -n 's/.*admin API on \(http:[^ ]*\).*/\1/p' "$tmp/$name.err" | tail -n 1)
       return 0
     fi
     sleep 0.2
