@@ -11,17 +11,8 @@ cdb=${1:?usage: cluster_tls_test.sh CDB_BINARY}
 : "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
 export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
 src=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
 # shellcheck source=tests/support/cluster.sh
 . "$src/tests/support/cluster.sh"
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 tag="e2e-tls-$$-$RANDOM"
 base=$(pick_base_port)
 
@@ -112,5 +103,4 @@ for n in risk market; do kill -TERM "${pids[$n]}"; done
 for n in risk market; do
   if wait "${pids[$n]}"; then ok "$n stopped cleanly"; else bad "$n exit status $?"; fi
 done
-[ "$failed" = 0 ] || { echo "$failed check(s) failed"; exit 1; }
-echo "cluster TLS e2e passed"
+finish "cluster TLS e2e passed"

@@ -1,12 +1,37 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154,SC2034 # cdb, src, tag, base come from the
+# test; admin is read by it
 # Sourced by the multi-node tests: start_cluster_node runs one `cdb node`
 # of a three-node cluster on loopback (roles and peers from the arguments),
 # trading the synthetic market fast (2 ms steps, 40 ms bars, an EMA cross),
 # logging to $tmp/NAME.out and $tmp/NAME.err; sets pids[NAME],
 # metrics[NAME] (its /metrics URL, once it logs it, up to 20 s) and
 # admin[NAME] (its admin API base URL).
-# Needs: $cdb, $src, $tmp, $tag (unique per run), $base (first of three
-# listen ports: market base, risk base+1, execution base+2).
-declare -A pids metrics admin
+# Needs: $cdb, $src; then $tag (unique per run) and $base (first of three
+# listen ports: market base, risk base+1, execution base+2, pick_base_port).
+# Also gives the test $tmp (removed at exit with every node killed; copied
+# to $CDB_KEEP_LOGS first when set), ok/bad (counting into $failed) and
+# finish MESSAGE (exit 1 when a check failed).
+declare -A pids metrics
+declare -A admin
+tmp=$(mktemp -d)
+failed=0
+ok() { echo "ok   $1"; }
+bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+cluster_cleanup() {
+  local p
+  for p in "${pids[@]}"; do
+    kill -CONT "$p" 2>/dev/null || true
+    kill -9 "$p" 2>/dev/null || true
+  done
+  [ -n "${CDB_KEEP_LOGS:-}" ] && cp -r "$tmp" "$CDB_KEEP_LOGS"
+  rm -rf "$tmp"
+}
+trap cluster_cleanup EXIT
+finish() {
+  [ "$failed" = 0 ] || { echo "$failed check(s) failed"; exit 1; }
+  echo "$1"
+}
 cluster_port() { # cluster_port NAME
   case $1 in
     market) echo "$base" ;;
@@ -69,7 +94,9 @@ metric() {
 wait_metric() {
   local i
   for i in $(seq 1 $(($5 * 10))); do
-    [ "$(metric "$1" "$2" "${6:-}")" "$3" "$4" ] && return 0
+    : "$i"
+    # The operator ($3) comes from the caller: test, not [ ].
+    test "$(metric "$1" "$2" "${6:-}")" "$3" "$4" && return 0
     sleep 0.1
   done
   return 1
@@ -81,7 +108,7 @@ pick_base_port() {
     b=$((20000 + RANDOM % 20000))
     busy=0
     for p in $b $((b + 1)) $((b + 2)); do
-      (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null && busy=1
+      (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && busy=1
     done
     [ $busy = 0 ] && { echo $b; return 0; }
   done
