@@ -157,9 +157,9 @@ using signal_actor = market_sink::extend<
   caf::replies_to<state_atom>::with<signal_status>>;
 
 /// The actors one node hosts, by role name ("feed", "risk", ...; the
-/// handles in the same order), as its directory tells peer nodes. `epoch`
-/// is the node process's start time: a restarted node's roster replaces its
-/// predecessor's.
+/// handles in the same order), as its cluster actor tells peer nodes.
+/// `epoch`: the node process's start time (wall clock, ns), logged by peers
+/// to tell a restarted node from its predecessor.
 struct node_roster {
   static constexpr const char* type_name = "cdb::node_roster";
   std::string node;

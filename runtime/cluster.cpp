@@ -132,9 +132,8 @@ node_roster merge_rosters(const std::vector<const node_roster*>& rosters,
       if (added)
         continue;
       conflicts.push_back(name + " is hosted by nodes " + it->second.from->node
-                          + " and " + r->node + "; the newer one is used");
-      if (r->epoch > it->second.from->epoch)
-        it->second = pick{r, i};
+                          + " and " + r->node + "; " + it->second.from->node
+                          + " (linked first) is used");
     }
   }
   node_roster out;

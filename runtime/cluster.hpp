@@ -64,10 +64,13 @@ struct endpoint {
 /// Parses "host:port" ("[v6]:port" too). Empty `error` on success.
 endpoint parse_endpoint(const std::string& text, std::string& error);
 
-/// Merges the rosters of the connected peers: each role from the newest
-/// roster (by epoch) that has it, except roles this node hosts itself.
-/// Appends one line per role claimed twice (a misconfiguration, or a
-/// restarted node whose predecessor's link has not timed out yet).
+/// Merges the rosters of the connected peers, given in the order their
+/// links came up: each role from the first peer that has it (a role stays
+/// with its node while that node's link lives: a later claimant, be it a
+/// misconfiguration or a process that is no node of ours, cannot take it
+/// over), except roles this node hosts itself. Appends one line per role
+/// claimed twice. A restarted node takes over once its predecessor's link
+/// closed or timed out.
 node_roster merge_rosters(const std::vector<const node_roster*>& rosters,
                           const std::vector<std::string>& local_roles,
                           std::vector<std::string>& conflicts);

@@ -35,10 +35,17 @@ link* find_link(self_ptr self, const caf::actor_addr& addr) {
 void publish_view(self_ptr self, const cluster_settings& cfg,
                   const metrics_ptr& metrics) {
   auto& st = self->state;
-  std::vector<const node_roster*> rosters;
+  // The link that came up first keeps a role claimed twice.
+  std::vector<const link*> linked;
   for (auto& l : st.links)
     if (l.has_roster)
-      rosters.push_back(&l.roster);
+      linked.push_back(&l);
+  std::sort(linked.begin(), linked.end(), [](const link* x, const link* y) {
+    return x->linked_seq < y->linked_seq;
+  });
+  std::vector<const node_roster*> rosters;
+  for (auto* l : linked)
+    rosters.push_back(&l->roster);
   std::vector<std::string> conflicts;
   auto merged = merge_rosters(rosters, cfg.local_roles, conflicts);
   std::string said;
@@ -102,6 +109,7 @@ void dial(self_ptr self, const cluster_settings& cfg,
           l.peer = std::move(in->peer);
           l.roster = std::move(in->roster);
           l.has_roster = in->has_roster;
+          l.linked_seq = in->linked_seq;
           l.subscribed = in->subscribed;
           l.stats->up = l.has_roster ? 1 : 0;
           links.erase(links.begin() + (in - links.data()));
@@ -233,9 +241,12 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
         if (!l->dialed)
           l->label = "node " + r.node + " (it dialed in)";
         CDB_INFO("cluster", "peer " << l->label << " is node " << r.node
-                                    << " hosting " << r.names.size()
-                                    << " actors");
+                                    << " (started " << r.epoch / 1'000'000
+                                    << " ms after the epoch) hosting "
+                                    << r.names.size() << " actors");
       }
+      if (!l->has_roster)
+        l->linked_seq = ++st.links_seen;
       l->roster = std::move(r);
       l->has_roster = true;
       l->attempts = 0;

@@ -46,7 +46,9 @@ struct cluster_state {
     bool dialing = false; ///< A connect request is under way.
     node_roster roster;
     bool has_roster = false;
-    bool subscribed = false; ///< This side subscribed at the peer.
+    std::uint64_t linked_seq = 0; ///< Order of the first roster: who came
+                                  ///< first.
+    bool subscribed = false;      ///< This side subscribed at the peer.
     std::uint32_t attempts = 0;
     /// The metrics of a dialed link (label peer="host:port"); a link a
     /// peer dialed in has none (the peer reports it; its roles show in
@@ -58,6 +60,7 @@ struct cluster_state {
   std::vector<link> links;
   std::vector<roster_sink> subscribers;
   std::string last_conflicts; ///< Said once per change.
+  std::uint64_t links_seen = 0;
 };
 
 cluster_actor::behavior_type

@@ -92,18 +92,22 @@ CAF_TEST(merged rosters take each role once and skip local roles) {
   CAF_CHECK_EQUAL(m.handles.size(), 4u);
 }
 
-CAF_TEST(a role claimed twice goes to the newer node and is reported) {
-  auto old_node = roster("execution", 1, {"execution"});
-  auto new_node = roster("execution2", 7, {"execution"});
+CAF_TEST(a role claimed twice stays with the peer linked first) {
+  auto first = roster("execution", 1, {"execution"});
+  auto intruder = roster("intruder", 7, {"execution"}); // newer, later
   auto self_claim = roster("market", 3, {"risk", "feed"});
   std::vector<std::string> conflicts;
-  auto m = merge_rosters({&new_node, &old_node, &self_claim}, {"risk"},
-                         conflicts);
+  auto m = merge_rosters({&first, &intruder, &self_claim}, {"risk"}, conflicts);
   CAF_CHECK_EQUAL(m.names, (std::vector<std::string>{"execution", "feed"}));
   CAF_REQUIRE_EQUAL(conflicts.size(), 2u);
-  CAF_CHECK(has_error(conflicts, "execution is hosted by nodes execution2 "
-                                 "and execution"));
+  CAF_CHECK(has_error(conflicts, "execution is hosted by nodes execution and "
+                                 "intruder; execution (linked first) is used"));
   CAF_CHECK(has_error(conflicts, "risk is hosted here and by node market"));
+  // The first one's link gone, the other takes the role over.
+  conflicts.clear();
+  m = merge_rosters({&intruder}, {"risk"}, conflicts);
+  CAF_CHECK_EQUAL(m.names, (std::vector<std::string>{"execution"}));
+  CAF_CHECK(conflicts.empty());
 }
 
 CAF_TEST(reconnect delays double up to the maximum) {
