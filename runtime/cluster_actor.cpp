@@ -111,6 +111,7 @@ void dial(self_ptr self, const cluster_settings& cfg,
           l.has_roster = in->has_roster;
           l.linked_seq = in->linked_seq;
           l.subscribed = in->subscribed;
+          l.pushes = in->pushes;
           l.stats->up = l.has_roster ? 1 : 0;
           links.erase(links.begin() + (in - links.data()));
           return;
@@ -154,12 +155,6 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
   for (std::size_t i = 0; i < st.links.size(); ++i)
     self->send(self, caf::connect_atom::value, static_cast<std::uint64_t>(i));
   self->set_down_handler([self, cfg, metrics](caf::down_msg& dm) {
-    auto& subs = self->state.subscribers;
-    subs.erase(std::remove_if(subs.begin(), subs.end(),
-                              [&](const roster_sink& s) {
-                                return s.address() == dm.source;
-                              }),
-               subs.end());
     auto& links = self->state.links;
     for (std::size_t i = 0; i < links.size(); ++i) {
       auto& l = links[i];
@@ -185,6 +180,7 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
       l.peer = nullptr;
       l.has_roster = false;
       l.subscribed = false;
+      l.pushes = false;
       l.roster = node_roster{};
       publish_view(self, cfg, metrics);
       if (!lost.roles.empty() && self->state.supervisor)
@@ -199,16 +195,10 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
   return {
     [self](roster_atom) { return self->state.own; },
     [self](subscribe_atom, roster_sink& peer) {
-      if (!peer)
+      if (!peer || peer.node() == self->node())
         return;
       auto& st = self->state;
-      self->monitor(peer);
-      self->send(peer, st.own);
-      st.subscribers.push_back(peer);
-      auto addr = peer.address();
-      if (addr.node() == self->node())
-        return;
-      auto* l = find_link(self, addr);
+      auto* l = find_link(self, peer.address());
       if (l == nullptr) { // it dialed in: link back over its connection
         link in;
         in.label = "(dialed in)";
@@ -217,6 +207,8 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
         l = &st.links.back();
         self->monitor(l->peer);
       }
+      l->pushes = true;
+      self->send(peer, st.own);
       subscribe_at(self, *l);
     },
     [self, cfg, metrics](node_roster& r) {
@@ -227,8 +219,9 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
         st.supervisor = caf::actor_cast<caf::actor>(sender);
         st.own.names = std::move(r.names);
         st.own.handles = std::move(r.handles);
-        for (auto& s : st.subscribers)
-          self->send(s, st.own);
+        for (auto& l : st.links)
+          if (l.pushes)
+            self->send(caf::actor_cast<roster_sink>(l.peer), st.own);
         publish_view(self, cfg, metrics);
         return;
       }

@@ -49,6 +49,7 @@ struct cluster_state {
     std::uint64_t linked_seq = 0; ///< Order of the first roster: who came
                                   ///< first.
     bool subscribed = false;      ///< This side subscribed at the peer.
+    bool pushes = false; ///< The peer subscribed here: it gets rosters.
     std::uint32_t attempts = 0;
     /// The metrics of a dialed link (label peer="host:port"); a link a
     /// peer dialed in has none (the peer reports it; its roles show in
@@ -58,7 +59,6 @@ struct cluster_state {
   node_roster own;
   caf::actor supervisor; ///< Where merged views go; known from own roster.
   std::vector<link> links;
-  std::vector<roster_sink> subscribers;
   std::string last_conflicts; ///< Said once per change.
   std::uint64_t links_seen = 0;
 };

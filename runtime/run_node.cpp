@@ -154,12 +154,13 @@ int run_node(cdb_options& cfg) {
   for (std::size_t i = 0; i + 1 < actor_names.size(); ++i)
     metrics->actors[i].hosted = cluster.hosts(actor_names[i]);
   cluster_actor link;
+  caf::io::middleman_actor mm; // plain or TLS, for dialing and closing
   if (cluster.distributed()) {
     cluster_settings cs{cluster.peers, cluster.roles,
                         cluster.connection_timeout, cluster.reconnect_initial,
                         cluster.reconnect_max};
-    auto mm = cluster.tls() ? sys.openssl_manager().actor_handle()
-                            : sys.middleman().actor_handle();
+    mm = cluster.tls() ? sys.openssl_manager().actor_handle()
+                       : sys.middleman().actor_handle();
     link = sys.spawn(spawn_cluster, cs, mm, n.node_name, started, metrics);
   }
   auto sup = sys.spawn(supervisor, n.supervisor,
@@ -171,28 +172,15 @@ int run_node(cdb_options& cfg) {
   std::uint16_t listening = 0;
   auto stop_cluster = [&] {
     if (listening != 0) // peers see the port close, not a dead actor
-      self->send(cluster.tls() ? sys.openssl_manager().actor_handle()
-                               : sys.middleman().actor_handle(),
-                 caf::close_atom::value, listening);
+      self->send(mm, caf::close_atom::value, listening);
     listening = 0;
     if (link)
       self->send_exit(link, caf::exit_reason::user_shutdown);
   };
-  // A start that fails after the actors run: stop them all at once (the
-  // supervisor's children are not linked to it), or the actor system would
-  // wait for them forever.
+  // A start that fails after the actors run: the supervisor takes its
+  // children with it.
   auto abort_start = [&] {
     stop_cluster();
-    for (std::size_t i = 0; i + 1 < actor_names.size(); ++i)
-      self
-        ->request(sup, std::chrono::seconds{5}, child_atom::value,
-                  std::string{actor_names[i]})
-        .receive(
-          [&](caf::actor& a) {
-            if (a)
-              self->send_exit(a, caf::exit_reason::kill);
-          },
-          [](caf::error&) {});
     self->send_exit(sup, caf::exit_reason::kill);
   };
   if (cluster.listen_port != 0) {

@@ -66,6 +66,14 @@ actor_stats* stats(self_ptr self, const child& c) {
 void start(self_ptr self, child& c) {
   c.handle = c.spec.start(self->system(), ++c.incarnation);
   self->monitor(c.handle);
+  // A child dies with its supervisor (they are not linked: a child's failure
+  // must not take the supervisor down). Without this, a supervisor that
+  // quits early (a failed start, an escalation) leaves children running and
+  // the actor system waits for them forever. A child already stopped
+  // ignores it.
+  self->attach_functor([child = c.handle.address()] {
+    caf::anon_send_exit(child, caf::exit_reason::kill);
+  });
   if (auto* s = stats(self, c))
     s->up = true;
 }
