@@ -60,12 +60,19 @@ void publish_view(self_ptr self, const cluster_settings& cfg,
     caf::anon_send(st.supervisor, std::move(merged));
 }
 
+/// (Re)arms the one timer of dialed link `i`: a later arm replaces an
+/// earlier one (the message carries the generation, stale ones are dropped).
+void arm(self_ptr self, std::size_t i, nanoseconds delay) {
+  auto gen = ++self->state.links[i].timer;
+  self->delayed_send(self, std::chrono::nanoseconds{delay},
+                     caf::connect_atom::value,
+                     (gen << 16) | static_cast<std::uint64_t>(i));
+}
+
 void dial_later(self_ptr self, const cluster_settings& cfg, std::size_t i) {
   auto& l = self->state.links[i];
-  auto delay = reconnect_delay(l.attempts++, cfg.reconnect_initial,
-                               cfg.reconnect_max);
-  self->delayed_send(self, std::chrono::nanoseconds{delay},
-                     caf::connect_atom::value, static_cast<std::uint64_t>(i));
+  arm(self, i,
+      reconnect_delay(l.attempts++, cfg.reconnect_initial, cfg.reconnect_max));
 }
 
 /// Starts the exchange of rosters with a linked peer.
@@ -121,6 +128,7 @@ void dial(self_ptr self, const cluster_settings& cfg,
         l.peer = std::move(peer);
         self->monitor(l.peer);
         subscribe_at(self, l);
+        arm(self, i, cfg.connect_timeout); // the roster refresh
         CDB_INFO("cluster", "linked to peer " << l.label);
       },
       [self, cfg, i](caf::error& err) {
@@ -131,6 +139,26 @@ void dial(self_ptr self, const cluster_settings& cfg,
                                       << caf::to_string(err) << "); retrying");
         dial_later(self, cfg, i);
       });
+}
+
+/// A peer that dialed this node (it subscribed, or pushed a roster this
+/// node had no link for): its link, created on first contact; it gets this
+/// node's roster now and after every change, and this node subscribes back.
+link& link_back(self_ptr self, caf::actor peer) {
+  auto& st = self->state;
+  auto* l = find_link(self, peer.address());
+  if (l == nullptr) {
+    link in;
+    in.label = "(dialed in)";
+    in.peer = std::move(peer);
+    st.links.push_back(std::move(in));
+    l = &st.links.back();
+    self->monitor(l->peer);
+  }
+  l->pushes = true;
+  self->send(caf::actor_cast<roster_sink>(l->peer), st.own);
+  subscribe_at(self, *l);
+  return *l;
 }
 
 } // namespace
@@ -153,7 +181,7 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
     st.links.push_back(std::move(l));
   }
   for (std::size_t i = 0; i < st.links.size(); ++i)
-    self->send(self, caf::connect_atom::value, static_cast<std::uint64_t>(i));
+    arm(self, i, 0);
   self->set_down_handler([self, cfg, metrics](caf::down_msg& dm) {
     auto& links = self->state.links;
     for (std::size_t i = 0; i < links.size(); ++i) {
@@ -197,19 +225,7 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
     [self](subscribe_atom, roster_sink& peer) {
       if (!peer || peer.node() == self->node())
         return;
-      auto& st = self->state;
-      auto* l = find_link(self, peer.address());
-      if (l == nullptr) { // it dialed in: link back over its connection
-        link in;
-        in.label = "(dialed in)";
-        in.peer = caf::actor_cast<caf::actor>(peer);
-        st.links.push_back(std::move(in));
-        l = &st.links.back();
-        self->monitor(l->peer);
-      }
-      l->pushes = true;
-      self->send(peer, st.own);
-      subscribe_at(self, *l);
+      link_back(self, caf::actor_cast<caf::actor>(peer));
     },
     [self, cfg, metrics](node_roster& r) {
       auto& st = self->state;
@@ -225,11 +241,11 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
         publish_view(self, cfg, metrics);
         return;
       }
-      auto* l = sender ? find_link(self, sender->address()) : nullptr;
-      if (l == nullptr) {
-        CDB_WARN("cluster", "ignored a roster from a node that is not linked");
+      if (!sender)
         return;
-      }
+      auto* l = find_link(self, sender->address());
+      if (l == nullptr) // a dialer whose link this node had dropped
+        l = &link_back(self, caf::actor_cast<caf::actor>(sender));
       if (!l->has_roster) {
         if (!l->dialed)
           l->label = "node " + r.node + " (it dialed in)";
@@ -238,6 +254,8 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
                                     << " ms after the epoch) hosting "
                                     << r.names.size() << " actors");
       }
+      if (l->has_roster && l->roster == r)
+        return; // the dialer's periodic refresh: nothing changed
       if (!l->has_roster)
         l->linked_seq = ++st.links_seen;
       l->roster = std::move(r);
@@ -247,9 +265,22 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
         l->stats->up = 1;
       publish_view(self, cfg, metrics);
     },
-    [self, cfg, mm](caf::connect_atom, std::uint64_t i) {
-      if (i < self->state.links.size() && self->state.links[i].dialed)
-        dial(self, cfg, mm, static_cast<std::size_t>(i));
+    [self, cfg, mm](caf::connect_atom, std::uint64_t tag) {
+      auto i = static_cast<std::size_t>(tag & 0xffff);
+      auto& links = self->state.links;
+      if (i >= links.size() || !links[i].dialed || links[i].timer != tag >> 16)
+        return;
+      auto& l = links[i];
+      if (!l.peer) {
+        dial(self, cfg, mm, i);
+        return;
+      }
+      // Linked: push this node's roster again. The dialed node may have
+      // dropped its side of the link (a freeze: it saw the old connection
+      // close after this side had already dialed again); a roster from a
+      // node it does not know links it back.
+      self->send(caf::actor_cast<roster_sink>(l.peer), self->state.own);
+      arm(self, i, cfg.connect_timeout);
     },
   };
 }

@@ -51,6 +51,7 @@ struct cluster_state {
     bool subscribed = false;      ///< This side subscribed at the peer.
     bool pushes = false; ///< The peer subscribed here: it gets rosters.
     std::uint32_t attempts = 0;
+    std::uint64_t timer = 0; ///< Generation of the one live dial timer.
     /// The metrics of a dialed link (label peer="host:port"); a link a
     /// peer dialed in has none (the peer reports it; its roles show in
     /// cdb_role_reachable here).
