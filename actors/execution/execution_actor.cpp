@@ -25,16 +25,6 @@ void record(self_ptr self, T&& x) {
                caf::make_message(std::forward<T>(x)));
 }
 
-/// Whether a venue event is a venue problem the breaker counts: not the
-/// refusals that are the order's own terms (post-only, reduce-only).
-bool venue_error(const order_event& e) {
-  if (e.kind != order_event_kind::rejected
-      && e.kind != order_event_kind::expired)
-    return false;
-  return e.reason != "post_only_would_take"
-         && e.reason != "reduce_only_no_position";
-}
-
 /// Reports what the venue does as messages.
 class actor_sink : public venue_sink {
 public:

@@ -138,6 +138,14 @@ void venue::submit(const order& o, timestamp now) {
   sweep(m);
 }
 
+bool venue_error(const order_event& e) {
+  if (e.kind != order_event_kind::rejected
+      && e.kind != order_event_kind::expired)
+    return false;
+  return e.reason != "post_only_would_take"
+         && e.reason != "reduce_only_no_position" && e.reason != "restarted";
+}
+
 void venue::restore(const account_recovery& r, timestamp now) {
   if (r.found)
     account_.restore(r.account);

@@ -43,6 +43,13 @@ public:
   virtual void on_alarm(const std::string& what, timestamp t) = 0;
 };
 
+/// Whether a venue event is a venue problem the circuit breaker counts
+/// (its execution_errors rule): a rejection or expiry, but not a refusal
+/// that is the order's own terms (post-only, reduce-only) nor an order
+/// that expired because execution itself restarted (its loss is the
+/// unreachable and restart_storm rules' business).
+bool venue_error(const order_event& e);
+
 /// The id sources of what the venue makes.
 struct venue_ids {
   id_source events;

@@ -146,7 +146,8 @@ f1=$(metric execution cdb_fills_total)
 if wait_metric execution cdb_fills_total -gt "$f1" 30; then
   ok "fills continue after the freeze ($(metric execution cdb_fills_total))"
 else
-  bad "no fills after the freeze"
+  bad "no fills after the freeze: approved $(approved), received $(metric execution cdb_orders_received_total), refused $(metric execution cdb_orders_refused_total) at execution"
+  tail -n 25 "$tmp/risk.err" "$tmp/execution.err" "$tmp/market.err"
 fi
 
 # -- stop and check the record ---------------------------------------------------

@@ -661,4 +661,20 @@ CAF_TEST(replay without marks settles the configured rate every interval) {
   CAF_CHECK(near(out.funding, 3 * 0.066));
 }
 
+CAF_TEST(the breaker counts venue faults but neither refusals by the terms of an
+           order nor expiries by a restart) {
+  auto ev = [](order_event_kind k, const char* why) {
+    return order_event{"e", "o", k, why, 0, 0};
+  };
+  CAF_CHECK(venue_error(ev(order_event_kind::rejected, "insufficient_funds")));
+  CAF_CHECK(venue_error(ev(order_event_kind::expired, "feed_stale")));
+  CAF_CHECK(
+    !venue_error(ev(order_event_kind::rejected, "post_only_would_take")));
+  CAF_CHECK(
+    !venue_error(ev(order_event_kind::rejected, "reduce_only_no_position")));
+  CAF_CHECK(!venue_error(ev(order_event_kind::expired, "restarted")));
+  CAF_CHECK(!venue_error(ev(order_event_kind::cancelled, "test")));
+  CAF_CHECK(!venue_error(ev(order_event_kind::filled, "")));
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
