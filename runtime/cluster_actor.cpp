@@ -222,10 +222,27 @@ spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
   });
   return {
     [self](roster_atom) { return self->state.own; },
-    [self](subscribe_atom, roster_sink& peer) {
+    [self, cfg, metrics](subscribe_atom, roster_sink& peer) {
       if (!peer || peer.node() == self->node())
         return;
-      link_back(self, caf::actor_cast<caf::actor>(peer));
+      auto* known = find_link(self, peer.address());
+      auto again = known != nullptr && known->pushes && known->has_roster;
+      auto& l = link_back(self, caf::actor_cast<caf::actor>(peer));
+      if (!again)
+        return;
+      // A peer subscribes once per link: a second time means it lost the
+      // link and made a new one while this node saw nothing (a freeze
+      // ended, and its new connection replaced the old one here). Its side
+      // dropped what this node's actors had there (the feed's subscribers,
+      // say), so they are wired without it and with it again, as after a
+      // loss this node had seen: they subscribe anew.
+      CDB_WARN("cluster", "peer " << l.label << " (node " << l.roster.node
+                                  << ") linked again without a loss seen "
+                                     "here: re-wiring its actors");
+      l.has_roster = false;
+      publish_view(self, cfg, metrics);
+      l.has_roster = true;
+      publish_view(self, cfg, metrics);
     },
     [self, cfg, metrics](node_roster& r) {
       auto& st = self->state;

@@ -122,7 +122,14 @@ fi
 t1=$(now_ms)
 start_cluster_node execution "${opts[@]}"
 expect_mode 0 30 "$t1" "the execution node restarted"
-if grep "recovered account: equity" "$tmp/execution.err" >/dev/null; then
+# ACTIVE is the breaker's word once the link is back; the account recovery
+# (a PostgreSQL read) may finish later, and risk decides only after it.
+recovered=no
+for _ in $(seq 1 150); do
+  grep "recovered account: equity" "$tmp/execution.err" >/dev/null && { recovered=yes; break; }
+  sleep 0.2
+done
+if [ "$recovered" = yes ]; then
   ok "the restarted execution node recovered its account"
 else
   bad "no account recovery logged by the restarted execution node"
