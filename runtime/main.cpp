@@ -6,6 +6,7 @@
 //       one node of several: the [node] options name its actors and peers.
 // Exit status: 0 clean stop, 2 bad configuration or usage, 3 an actor
 // failed beyond its restart budget.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime/admin_http.hpp"
+#include "runtime/backtest.hpp"
 #include "runtime/exchange_sim.hpp"
 #include "runtime/flags.hpp"
 #include "runtime/log.hpp"
@@ -31,6 +33,13 @@ modes:
                 files, or a Binance-compatible stream)
   node          one node of a multi-node deployment: node.roles names the
                 actors it hosts, node.peers the other nodes (docs/deployment.md)
+  backtest      the same actors over recorded data, as fast as the machine
+                allows, in event time, with the same result every run:
+                cdb backtest [--data FILE...] [--from TIME] [--to TIME]
+                  [--json FILE] [--html FILE] [--persist] [--no-progress]
+                  [--config FILE] [--group.key=value ...]
+                  (no --data: the synthetic market for run.duration, 1 h
+                  by default; TIME: UTC, e.g. 2020-02-22T01:30:00Z)
   exchange-sim  serve the synthetic market as Binance combined streams on
                 loopback, with faults on demand (the [sim] options)
   record        capture the raw messages of feed.url to rotating JSONL files
@@ -98,14 +107,38 @@ int main(int argc, char** argv) {
     return admin_main(args);
   if (mode == "report")
     return cdb::report_main(args, std::getenv("CDB_PERSISTENCE_DSN"));
-  if (mode != "run" && mode != "node" && mode != "exchange-sim"
-      && mode != "record" && mode != "run-help-check") {
+  if (mode != "run" && mode != "node" && mode != "backtest"
+      && mode != "exchange-sim" && mode != "record"
+      && mode != "run-help-check") {
     std::cerr << "cdb: unknown mode '" << mode << "'\n" << usage;
     return 2;
   }
   cdb::cdb_options cfg;
   bool wants_help = false;
+  std::vector<std::string> bt_errors;
+  cdb::backtest_args bt;
+  if (mode == "backtest")
+    bt = cdb::take_backtest_args(args, bt_errors);
   auto errors = cdb::load_options(cfg, args, std::getenv, wants_help);
+  errors.insert(errors.end(), bt_errors.begin(), bt_errors.end());
+  if (mode == "backtest") {
+    // Recorded files: a replay of them; otherwise the synthetic market.
+    // One node with every actor; the report, not the log, is the output.
+    if (!bt.data.empty()) {
+      cfg.node.feed.source = "replay";
+      cfg.node.feed.files = bt.data;
+    } else if (cfg.node.feed.source != "replay") {
+      cfg.node.feed.source = "synthetic";
+    }
+    cfg.node.cluster = {};
+    if (!bt.persist && cfg.node.persistence.dsn.empty())
+      cfg.node.persistence.dsn = "(unused: no --persist)";
+    auto log_flag = std::any_of(args.begin(), args.end(), [](auto& a) {
+      return a.compare(0, 15, "--run.log_level") == 0;
+    });
+    if (!log_flag && std::getenv("CDB_RUN_LOG_LEVEL") == nullptr)
+      cfg.log_level = "warning";
+  }
   if (wants_help) {
     auto name = mode == "run-help-check" ? std::string{"cdb"} : "cdb " + mode;
     std::cout << usage << "\noptions of '" << name << "':\n" << cfg.help();
@@ -140,5 +173,7 @@ int main(int argc, char** argv) {
   if (mode == "record")
     return cdb::run_recorder(cfg.record, cfg.node.feed.url,
                              cfg.node.feed.ca_file);
+  if (mode == "backtest")
+    return cdb::run_backtest(cfg, bt);
   return cdb::run_node(cfg);
 }

@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libcaf-dev libboost-dev libssl-dev libpqxx-dev nlohmann-json3-dev
   prometheus-cpp-dev postgresql libbenchmark-dev libsimdjson-dev
-  clang libclang-rt-14-dev openssl curl prometheus jq
+  clang libclang-rt-14-dev openssl curl prometheus jq chromium
 )
 
 missing=()

@@ -29,7 +29,9 @@ feed_config::open_replay(std::string& error) const {
       return nullptr;
     opened.push_back(std::move(f));
   }
-  return std::make_unique<replay_merge>(std::move(opened));
+  auto merged = std::make_unique<replay_merge>(std::move(opened));
+  merged->window(replay_from, replay_to);
+  return merged;
 }
 
 bool feed_config::sizes(cdb::contract_sizes& out, std::string& error) const {
@@ -387,10 +389,11 @@ void replay_step(self_ptr self, const feed_config& cfg,
            now);
     return;
   }
-  // Sleep until the next record is due on the market clock, at most 100 ms.
+  // Sleep until the next record is due on the market clock, at most 100 ms
+  // (a backtest's clock jumps there: no need to look earlier).
   auto wait = static_cast<double>(event_time_of(st.next) - now) / cfg.speed;
-  auto delay = std::chrono::nanoseconds{
-    static_cast<std::int64_t>(std::clamp(wait, 0.0, 1e8))};
+  auto delay = std::chrono::nanoseconds{static_cast<std::int64_t>(
+    std::clamp(wait, 0.0, cfg.event_clock ? 1e18 : 1e8))};
   self->delayed_send(self, delay, timer_atom::value);
 }
 

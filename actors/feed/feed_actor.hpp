@@ -47,8 +47,15 @@ struct feed_config {
   synthetic_config synthetic;
   std::uint64_t max_ticks = 0;    ///< Stop after this many ticks; 0: never.
   std::vector<std::string> files; ///< Recorded files for source=replay.
-  std::string format = "detect";  ///< record_format name for every file.
-  double speed = 1;               ///< Replay speed: 1 = real time.
+  /// Replay window in event time, 0: unbounded (set by `cdb backtest
+  /// --from/--to`, not an option).
+  timestamp replay_from = 0;
+  timestamp replay_to = 0;
+  /// The clock jumps from timer to timer (a backtest): the replay sleeps
+  /// until its next record however far away, not at most 100 ms.
+  bool event_clock = false;
+  std::string format = "detect"; ///< record_format name for every file.
+  double speed = 1;              ///< Replay speed: 1 = real time.
   std::string bar_instrument = "BTCUSDT";    ///< Of bar files without one.
   nanoseconds bar_interval = 60'000'000'000; ///< Of OHLCV bar files.
   /// > 0: each replayed bar is preceded by a quote at its close, this many

@@ -208,13 +208,18 @@ void replay_merge::refill(std::size_t file) {
 }
 
 bool replay_merge::next(market_message& out) {
-  if (heads_.empty())
-    return false;
-  auto h = heads_.top();
-  heads_.pop();
-  out = std::move(next_[h.file]);
-  refill(h.file);
-  return true;
+  for (;;) {
+    if (heads_.empty())
+      return false;
+    auto h = heads_.top();
+    if (to_ > 0 && h.time >= to_)
+      return false;
+    heads_.pop();
+    out = std::move(next_[h.file]);
+    refill(h.file);
+    if (h.time >= from_)
+      return true;
+  }
 }
 
 } // namespace cdb

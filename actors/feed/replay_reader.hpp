@@ -108,8 +108,15 @@ class replay_merge {
 public:
   explicit replay_merge(std::vector<std::unique_ptr<replay_file>> files);
 
-  /// Reads the next record of all files; false when every file is done.
+  /// Reads the next record of all files; false when every file is done
+  /// or the next record is at or after the window's end.
   bool next(market_message& out);
+
+  /// Keeps records with `from` <= event time < `to` (0: no bound).
+  void window(timestamp from, timestamp to) {
+    from_ = from;
+    to_ = to;
+  }
 
   const std::vector<std::unique_ptr<replay_file>>& files() const noexcept {
     return files_;
@@ -128,6 +135,8 @@ private:
 
   std::vector<std::unique_ptr<replay_file>> files_;
   std::vector<market_message> next_;
+  timestamp from_ = 0;
+  timestamp to_ = 0;
   std::priority_queue<head, std::vector<head>, std::greater<head>> heads_;
 };
 

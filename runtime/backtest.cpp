@@ -1,0 +1,525 @@
+#include "runtime/backtest.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include <unistd.h>
+
+#include <caf/all.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include "actors/feed/replay_reader.hpp"
+#include "actors/persistence/persistence_actor.hpp"
+#include "messages/interfaces.hpp"
+#include "messages/register.hpp"
+#include "runtime/log.hpp"
+#include "runtime/node.hpp"
+#include "runtime/trade_report.hpp"
+
+namespace cdb {
+
+namespace {
+
+/// The market clock of a backtest: the actor clock of CAF's deterministic
+/// scheduler, which moves only when the driver triggers the next timer.
+class sim_clock : public clock {
+public:
+  explicit sim_clock(const caf::detail::test_actor_clock& c) : c_(c) {
+    // nop
+  }
+
+  timestamp now() const override {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             c_.current_time.time_since_epoch())
+      .count();
+  }
+
+private:
+  const caf::detail::test_actor_clock& c_;
+};
+
+/// What the recorder learns on the way, besides the record.
+struct recorder_state {
+  std::shared_ptr<run_record> rec;
+  std::unordered_map<std::string, std::string> signal_strategy;
+  std::unordered_map<std::string, std::string> order_strategy;
+  std::map<std::string, nanoseconds> bar_interval; ///< Smallest per instrument.
+  std::vector<std::pair<caf::strong_actor_ptr, std::string>> unacked;
+  persistence_actor db; ///< With --persist: gets a copy of everything.
+  equity_point newest;  ///< Of the last snapshot.
+  std::uint64_t events = 0;
+};
+
+using recorder_ptr = persistence_actor::stateful_pointer<recorder_state>;
+
+/// Acknowledges what the producers sent since the last time, one message
+/// per producer (as persistence does).
+void ack_all(recorder_ptr self) {
+  auto& st = self->state;
+  std::vector<std::pair<caf::strong_actor_ptr, persisted_ack>> acks;
+  for (auto& [sender, id] : st.unacked) {
+    auto i = std::find_if(acks.begin(), acks.end(),
+                          [&](auto& a) { return a.first == sender; });
+    if (i == acks.end())
+      i = acks.emplace(acks.end(), sender, persisted_ack{});
+    i->second.ids.push_back(std::move(id));
+  }
+  st.unacked.clear();
+  for (auto& [sender, ack] : acks)
+    caf::anon_send(caf::actor_cast<caf::actor>(sender), std::move(ack));
+}
+
+template <class T>
+void keep(recorder_ptr self, const T& x) {
+  auto& st = self->state;
+  ++st.events;
+  if (auto sender = self->current_sender())
+    st.unacked.emplace_back(std::move(sender), x.id);
+  if (st.db)
+    caf::anon_send(st.db, x);
+  if (st.unacked.size() >= 512)
+    ack_all(self);
+}
+
+/// Plays persistence for the backtest: keeps what the report needs in
+/// memory, acknowledges every event (per 512, and every 10 s of market
+/// time), answers
+/// every recovery with "nothing recorded" (a backtest starts fresh) and,
+/// with --persist, hands a copy of everything to the real persistence.
+persistence_actor::behavior_type
+backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
+                  persistence_actor db) {
+  self->state.rec = std::move(rec);
+  self->state.db = std::move(db);
+  self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
+  return {
+    [self](const signal& x) {
+      auto& st = self->state;
+      st.rec->signals[x.strategy]++;
+      st.rec->instrument_signals[x.instrument]++;
+      st.signal_strategy[x.id] = x.strategy;
+      keep(self, x);
+    },
+    [self](const risk_decision& x) {
+      auto& r = *self->state.rec;
+      if (x.approved)
+        ++r.approved;
+      else
+        r.rejections[x.layer]++;
+      keep(self, x);
+    },
+    [self](const order& x) {
+      auto& st = self->state;
+      std::string strategy = "(risk)"; // a flatten: no signal behind it
+      if (auto i = st.signal_strategy.find(x.signal_id);
+          i != st.signal_strategy.end())
+        strategy = i->second;
+      else if (auto j = st.order_strategy.find(x.parent_id);
+               j != st.order_strategy.end())
+        strategy = j->second; // a bracket's stop or target
+      st.order_strategy[x.id] = strategy;
+      keep(self, x);
+    },
+    [self](const order_event& x) { keep(self, x); },
+    [self](const fill& x) {
+      auto& st = self->state;
+      report_fill f;
+      f.t = x.event_time;
+      f.instrument = x.instrument;
+      auto i = st.order_strategy.find(x.order_id);
+      f.strategy = i != st.order_strategy.end() ? i->second : "(unknown)";
+      f.direction = x.direction;
+      f.qty = x.qty;
+      f.price = x.price;
+      f.fee = x.fee;
+      f.slippage_bps = x.slippage_bps;
+      f.realized_pnl = x.realized_pnl;
+      st.rec->fills.push_back(std::move(f));
+      keep(self, x);
+    },
+    [self](const portfolio_snapshot& x) {
+      auto invested = std::any_of(x.positions.begin(), x.positions.end(),
+                                  [](const position& p) { return p.qty != 0; });
+      // Only changes are kept (a month at one snapshot per second would
+      // be millions of equal points); the newest is added at the end.
+      auto& st = self->state;
+      auto& eq = st.rec->equity;
+      equity_point p{x.event_time, x.equity, invested};
+      if (!eq.empty() && eq.back().t == p.t)
+        eq.back() = p;
+      else if (eq.empty() || eq.back().equity != p.equity
+               || eq.back().invested != p.invested)
+        eq.push_back(p);
+      st.newest = p;
+      keep(self, x);
+    },
+    [self](const trading_state& x) {
+      auto& trips = self->state.rec->trips;
+      for (auto& t : x.trips) {
+        auto seen = std::any_of(trips.begin(), trips.end(), [&](auto& y) {
+          return y.rule == t.rule && y.t == t.since;
+        });
+        if (!seen)
+          trips.push_back(
+            report_trip{t.since, t.rule, to_string(t.mode), t.reason});
+      }
+      keep(self, x);
+    },
+    [self](const feed_status& x) {
+      if (self->state.db)
+        caf::anon_send(self->state.db, x);
+    },
+    [self](const bar& x) {
+      auto& st = self->state;
+      auto& smallest = st.bar_interval[x.instrument];
+      auto& series = st.rec->prices[x.instrument];
+      if (smallest == 0 || x.interval < smallest) {
+        smallest = x.interval;
+        series.clear();
+      }
+      if (x.interval == smallest)
+        series.push_back(price_point{x.end_time, x.close});
+      if (st.db)
+        caf::anon_send(st.db, x);
+    },
+    [self](timer_atom) {
+      ack_all(self);
+      self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
+    },
+    [self](flush_atom) -> caf::result<std::uint64_t> {
+      auto& eq = self->state.rec->equity;
+      if (!eq.empty() && self->state.newest.t > eq.back().t)
+        eq.push_back(self->state.newest);
+      ack_all(self);
+      if (!self->state.db)
+        return self->state.events;
+      auto rp = self->make_response_promise<std::uint64_t>();
+      self->request(self->state.db, caf::infinite, flush_atom::value)
+        .then([rp](std::uint64_t n) mutable { rp.deliver(n); },
+              [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      return rp;
+    },
+    [](recover_bars_atom, std::uint32_t) { return recorded_bars{}; },
+    [](recover_atom) { return trading_state{}; },
+    [](recover_account_atom) { return account_recovery{}; },
+  };
+}
+
+int days_from_civil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int>(doe) - 719468;
+}
+
+std::uint64_t count_lines(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::uint64_t n = 0;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof(buf)) || in.gcount() > 0)
+    n += static_cast<std::uint64_t>(std::count(buf, buf + in.gcount(), '\n'));
+  return n;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  if (s < 60)
+    std::snprintf(buf, sizeof(buf), "%.0f s", s);
+  else
+    std::snprintf(buf, sizeof(buf), "%.0f min %02.0f s", std::floor(s / 60),
+                  std::fmod(s, 60));
+  return buf;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream out{path, std::ios::binary | std::ios::trunc};
+  out << text;
+  out.close();
+  if (!out) {
+    CDB_ERROR("backtest", "cannot write " << path);
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool parse_utc(const std::string& text, timestamp& out) {
+  int y = 0;
+  unsigned mo = 0;
+  unsigned d = 0;
+  unsigned h = 0;
+  unsigned mi = 0;
+  double s = 0;
+  char sep = 0;
+  int used = 0;
+  auto n = std::sscanf(text.c_str(), "%4d-%2u-%2u%n", &y, &mo, &d, &used);
+  if (n != 3 || mo < 1 || mo > 12 || d < 1 || d > 31)
+    return false;
+  auto rest = text.substr(static_cast<std::size_t>(used));
+  if (!rest.empty()) {
+    int more = 0;
+    auto k = std::sscanf(rest.c_str(), "%c%2u:%2u%n", &sep, &h, &mi, &more);
+    if (k != 3 || (sep != 'T' && sep != ' ') || h > 23 || mi > 59)
+      return false;
+    rest = rest.substr(static_cast<std::size_t>(more));
+    if (!rest.empty() && rest[0] == ':') {
+      char* end = nullptr;
+      s = std::strtod(rest.c_str() + 1, &end);
+      if (end == rest.c_str() + 1 || s < 0 || s >= 61)
+        return false;
+      rest = end;
+    }
+    if (rest == "Z")
+      rest.clear();
+    if (!rest.empty())
+      return false;
+  }
+  auto days = static_cast<timestamp>(days_from_civil(y, mo, d));
+  out = ((days * 24 + h) * 60 + mi) * 60'000'000'000LL
+        + static_cast<timestamp>(std::llround(s * 1e9));
+  return true;
+}
+
+backtest_args take_backtest_args(std::vector<std::string>& args,
+                                 std::vector<std::string>& errors) {
+  backtest_args out;
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    auto& a = args[i];
+    auto value = [&](const char* flag, std::string& into) {
+      std::string f = flag;
+      if (a == f) {
+        if (i + 1 >= args.size()) {
+          errors.push_back(f + ": needs a value");
+          return true;
+        }
+        into = args[++i];
+        return true;
+      }
+      if (a.compare(0, f.size() + 1, f + "=") == 0) {
+        into = a.substr(f.size() + 1);
+        return true;
+      }
+      return false;
+    };
+    std::string v;
+    if (value("--data", v)) {
+      out.data.push_back(v);
+      // --data takes every following argument up to the next flag.
+      while (i + 1 < args.size() && args[i + 1].compare(0, 1, "-") != 0)
+        out.data.push_back(args[++i]);
+    } else if (value("--from", v) || value("--to", v)) {
+      auto& into = a.compare(0, 6, "--from") == 0 ? out.from : out.to;
+      if (!parse_utc(v, into))
+        errors.push_back(a.substr(0, a.find('=')) + " = " + v
+                         + ": must be a UTC time like 2020-02-22 or "
+                           "2020-02-22T01:30:00Z");
+    } else if (value("--json", v)) {
+      out.json = v;
+    } else if (value("--html", v)) {
+      out.html = v;
+    } else if (a == "--persist") {
+      out.persist = true;
+    } else if (a == "--progress") {
+      out.progress = 1;
+    } else if (a == "--no-progress") {
+      out.progress = 0;
+    } else {
+      rest.push_back(a);
+    }
+  }
+  if (out.from > 0 && out.to > 0 && out.to <= out.from)
+    errors.push_back("--to must be after --from");
+  args = std::move(rest);
+  return out;
+}
+
+int run_backtest(cdb_options& cfg, const backtest_args& args) {
+  auto& n = cfg.node;
+  // The synthetic market's day starts at --from (default 2026-01-01 UTC)
+  // and runs for run.duration (default 1 h) or until --to.
+  constexpr timestamp default_start = 1'767'225'600'000'000'000; // 2026-01-01
+  timestamp origin = args.from > 0 ? args.from : default_start;
+  timestamp end = 0;
+  std::uint64_t total_lines = 0;
+  std::string title;
+  if (n.feed.replay()) {
+    n.feed.replay_from = args.from;
+    n.feed.replay_to = args.to;
+    std::string error;
+    auto probe = n.feed.open_replay(error);
+    market_message first;
+    if (!probe || !probe->next(first)) {
+      CDB_ERROR("backtest", (error.empty() ? "no record to replay in the "
+                                             "window"
+                                           : error));
+      return 2;
+    }
+    origin = event_time_of(first);
+    end = args.to;
+    for (auto& f : n.feed.files) {
+      total_lines += count_lines(f);
+      title += (title.empty() ? "" : ", ") + f;
+    }
+    title = "backtest of " + title;
+  } else {
+    auto d = static_cast<timestamp>(cfg.duration.count());
+    end = args.to > 0 ? args.to : origin + (d > 0 ? d : 3'600'000'000'000);
+    title = "backtest on the synthetic market (seed "
+            + std::to_string(n.feed.synthetic.seed) + ")";
+  }
+  n.feed.speed = 1; // the clock itself jumps from event to event
+  n.feed.event_clock = true;
+  register_messages(cfg);
+  cfg.set("scheduler.policy", caf::atom("testing"));
+  caf::actor_system sys{cfg};
+  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
+    sys.scheduler());
+  sched.clock().current_time = caf::actor_clock::time_point{
+    std::chrono::nanoseconds{origin}};
+  auto clock = std::make_shared<sim_clock>(sched.clock());
+  auto metrics = std::make_shared<node_metrics>();
+  auto wall_start = std::chrono::steady_clock::now();
+  char id[24];
+  std::snprintf(id, sizeof(id), "bt%llx%04x",
+                static_cast<unsigned long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count()),
+                static_cast<unsigned>(getpid() & 0xffff));
+  std::string run_id = id;
+  run_info run{
+    run_id,
+    "backtest",
+    CDB_VERSION,
+    std::to_string(std::hash<std::string>{}(caf::deep_to_string(cfg.content))),
+    origin,
+    n.node_name};
+  auto rec = std::make_shared<run_record>();
+  rec->title = title;
+  rec->initial_cash = n.execution.initial_cash;
+  persistence_actor db;
+  if (args.persist) {
+    actor_context ctx{run_id, 1, clock, metrics};
+    db = sys.spawn(spawn_persistence, n.persistence, ctx, run);
+  }
+  auto specs = node_children(n, run_id, clock, metrics, run);
+  for (auto& s : specs)
+    if (s.name == "persistence")
+      s.start = [rec, db](caf::actor_system& s, std::uint32_t) {
+        return caf::actor_cast<caf::actor>(s.spawn(backtest_recorder, rec, db));
+      };
+  auto sup = sys.spawn(supervisor, n.supervisor, std::move(specs), node_hooks(),
+                       clock, metrics, n.drain_timeout);
+  bool sup_done = false;
+  caf::error sup_reason;
+  sup->attach_functor([&](const caf::error& reason) {
+    sup_done = true;
+    sup_reason = reason;
+  });
+  CDB_INFO("backtest", "run " << run_id << ": " << title << " from "
+                              << format_time(origin));
+  bool bar = args.progress == 1
+             || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
+  auto last_print = wall_start;
+  auto print_progress = [&](bool final) {
+    auto now = std::chrono::steady_clock::now();
+    auto secs = std::chrono::duration<double>(now - wall_start).count();
+    auto events = static_cast<double>(metrics->ticks.load());
+    double frac = 0;
+    if (end > origin)
+      frac = static_cast<double>(clock->now() - origin)
+             / static_cast<double>(end - origin);
+    else if (total_lines > 0)
+      frac = events / static_cast<double>(total_lines);
+    frac = final ? 1.0 : std::clamp(frac, 0.0, 0.999);
+    auto rate = secs > 0 ? events / secs : 0.0;
+    auto eta = frac > 0 ? secs * (1 - frac) / frac : 0.0;
+    char buf[200];
+    if (bar) {
+      std::string fill(static_cast<std::size_t>(frac * 30), '#');
+      fill.resize(30, '.');
+      std::snprintf(buf, sizeof(buf),
+                    "\r[%s] %5.1f%%  %s  %.3g events/s  ETA %s\033[K",
+                    fill.c_str(), 100 * frac, format_time(clock->now()).c_str(),
+                    rate, seconds_text(eta).c_str());
+      std::cerr << buf << (final ? "\n" : "") << std::flush;
+    } else {
+      std::snprintf(buf, sizeof(buf),
+                    "progress %5.1f%% market time %s, %.3g events/s, ETA %s\n",
+                    100 * frac, format_time(clock->now()).c_str(), rate,
+                    seconds_text(eta).c_str());
+      std::cerr << buf << std::flush;
+    }
+  };
+  bool stopping = false;
+  std::uint64_t steps = 0;
+  for (;;) {
+    sched.run();
+    if (sup_done)
+      break;
+    if (!stopping && (metrics->feed_done || (end > 0 && clock->now() >= end))) {
+      stopping = true;
+      caf::anon_send(sup, shutdown_atom::value);
+      continue;
+    }
+    if (!sched.has_pending_timeout()) {
+      CDB_ERROR("backtest", "nothing left to do before the end: stalled at "
+                              << format_time(clock->now()));
+      break;
+    }
+    sched.trigger_timeout();
+    if ((++steps & 0x3ff) == 0) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_print > (bar ? std::chrono::milliseconds{250}
+                                  : std::chrono::milliseconds{10'000})) {
+        last_print = now;
+        print_progress(false);
+      }
+    }
+  }
+  if (db)
+    caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
+  sched.run();
+  auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                            - wall_start)
+                .count();
+  print_progress(true);
+  auto events = metrics->ticks.load();
+  auto report = compute_report(*rec);
+  char timing[200];
+  std::snprintf(timing, sizeof(timing),
+                "{\"wall_seconds\": %.3f, \"events\": %llu, "
+                "\"events_per_second\": %.0f}",
+                wall, static_cast<unsigned long long>(events),
+                wall > 0 ? static_cast<double>(events) / wall : 0.0);
+  std::cout << title << "\n"
+            << report_table(report) << "market events " << events << " in "
+            << seconds_text(wall) << " ("
+            << static_cast<std::uint64_t>(
+                 wall > 0 ? static_cast<double>(events) / wall : 0)
+            << " events/s)\n"
+            << std::flush;
+  bool ok = true;
+  if (!args.json.empty())
+    ok &= write_file(args.json, report_json(report, *rec, timing));
+  if (!args.html.empty())
+    ok &= write_file(args.html, report_html(report, *rec));
+  if (sup_reason && sup_reason != caf::exit_reason::normal
+      && sup_reason != caf::exit_reason::user_shutdown) {
+    CDB_ERROR("backtest", "supervisor stopped: " << caf::to_string(sup_reason));
+    return 3;
+  }
+  return ok ? 0 : 2;
+}
+
+} // namespace cdb

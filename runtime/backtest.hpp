@@ -1,0 +1,46 @@
+// cdb backtest: the node's actors over recorded data (or the synthetic
+// market) as fast as the machine allows, in event time, with the same
+// result run after run; then the report (runtime/trade_report.hpp).
+//
+// How: the actor system runs on CAF's deterministic scheduler (one thread,
+// every message in FIFO order) and its actor clock is the market clock.
+// After each message the feed publishes, every consequence (signals, risk
+// decisions, orders, fills, account updates, trading states) runs to the
+// end before the clock moves on to the next event or timer. So no actor
+// ever sees the market ahead of an order it has yet to receive, and the
+// order of everything depends on the data and the config alone.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "messages/fields.hpp"
+#include "runtime/options.hpp"
+
+namespace cdb {
+
+struct backtest_args {
+  std::vector<std::string> data; ///< Recorded files; none: synthetic market.
+  timestamp from = 0;            ///< 0: from the first record.
+  timestamp to = 0;              ///< 0: to the last record.
+  bool persist = false;          ///< Also write the events to PostgreSQL.
+  std::string json;              ///< Report file, JSON.
+  std::string html;              ///< Report file, HTML.
+  int progress = -1;             ///< 1 bar, 0 lines, -1: bar on a terminal.
+};
+
+/// Takes the backtest's own flags out of `args` (--data FILE..., --from,
+/// --to, --persist, --json, --html, --progress/--no-progress) and leaves
+/// the rest for load_options. Appends an error per bad flag.
+backtest_args take_backtest_args(std::vector<std::string>& args,
+                                 std::vector<std::string>& errors);
+
+/// Parses "2020-02-22", "2020-02-22T01:30", "2020-02-22 01:30:15[.123][Z]"
+/// (UTC) into nanoseconds since the epoch; false if it is none of those.
+bool parse_utc(const std::string& text, timestamp& out);
+
+/// Runs the backtest; returns the exit status (0 done, 2 bad input, 3 an
+/// actor failed beyond its restart budget).
+int run_backtest(cdb_options& cfg, const backtest_args& args);
+
+} // namespace cdb

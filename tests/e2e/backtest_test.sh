@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# cdb backtest, whole process:
+#  1. the synthetic market twice: the JSON reports are identical byte for
+#     byte once their timing member is removed, and the run traded;
+#  2. the real trades and quotes of ../shared/data twice: identical too
+#     (signals and every risk decision), all records read, --from/--to
+#     keep a window of them;
+#  3. --persist writes the run to PostgreSQL: as many fills as the report;
+#  4. the HTML report is one page without external assets; headless
+#     Chromium opens it without console errors and takes a screenshot
+#     (kept as build/tests/backtest-report.png); the equity path spans the
+#     plot;
+#  5. bad input: a missing file, a bad time, an empty window exit 2 and say
+#     why.
+set -euo pipefail
+cdb=${1:?usage: backtest_test.sh CDB_BINARY}
+. "$(dirname "$0")/../support/process_test.sh"
+data=$(cd "$src/.." && pwd)/shared/data
+trades=$data/binance-futures-btcusdt-trades-2020-02-22.csv
+quotes=$data/binance-futures-btcusdt-quotes-2020-02-22.csv
+conf=(--config "$src/config/paper.conf" --no-progress)
+untimed() { jq 'del(.timing)' "$1"; }
+
+# -- 1. synthetic market ---------------------------------------------------------
+for i in 1 2; do
+  "$cdb" backtest "${conf[@]}" --run.duration=20min --json "$tmp/syn$i.json" \
+    --html "$tmp/syn.html" >"$tmp/syn$i.out" 2>"$tmp/syn$i.err" || {
+    echo "backtest failed with status $?"; tail -n 20 "$tmp/syn$i.err"; exit 1; }
+done
+if cmp -s <(untimed "$tmp/syn1.json") <(untimed "$tmp/syn2.json"); then
+  ok "two synthetic backtests give the same report ($(jq .fills "$tmp/syn1.json") fills, final equity $(jq .final_equity "$tmp/syn1.json"))"
+else
+  bad "two synthetic backtests differ: $(diff <(untimed "$tmp/syn1.json") <(untimed "$tmp/syn2.json") | head -n 10)"
+fi
+[ "$(jq .fills "$tmp/syn1.json")" -gt 0 ] && [ "$(jq .trades "$tmp/syn1.json")" -gt 0 ] &&
+  ok "the synthetic backtest traded" || bad "no fills or trades in the synthetic backtest"
+events=$(jq .timing.events "$tmp/syn1.json")
+# 20 minutes of 20 ms steps, one trade per instrument and step on average.
+[ "$events" -gt 50000 ] && ok "$events market events in 20 market minutes" ||
+  bad "only $events market events"
+grep -q "^  Sharpe / Sortino / Calmar" "$tmp/syn1.out" && grep -q "^per strategy" "$tmp/syn1.out" &&
+  ok "the table is on stdout" || bad "no report table on stdout"
+
+# -- 2. recorded data --------------------------------------------------------------
+for i in 1 2; do
+  "$cdb" backtest "${conf[@]}" --data "$trades" "$quotes" --signal.bars=15s \
+    --json "$tmp/rec$i.json" >"$tmp/rec$i.out" 2>"$tmp/rec$i.err" || {
+    echo "backtest failed with status $?"; tail -n 20 "$tmp/rec$i.err"; exit 1; }
+done
+if cmp -s <(untimed "$tmp/rec1.json") <(untimed "$tmp/rec2.json"); then
+  ok "two backtests of the recorded data give the same report ($(jq .signals "$tmp/rec1.json") signals, $(jq .rejected "$tmp/rec1.json") rejected)"
+else
+  bad "two backtests of the recorded data differ"
+fi
+[ "$(jq .timing.events "$tmp/rec1.json")" = 19998 ] && ok "all 19998 recorded ticks replayed" ||
+  bad "replayed $(jq .timing.events "$tmp/rec1.json") ticks, want 19998"
+[ "$(jq .signals "$tmp/rec1.json")" -gt 0 ] && ok "signals from the recorded data" || bad "no signals"
+"$cdb" backtest "${conf[@]}" --data "$trades" --from 2020-02-22T00:30:00Z \
+  --to 2020-02-22T01:00:00Z --json "$tmp/win.json" >"$tmp/win.out" 2>"$tmp/win.err"
+n=$(jq .timing.events "$tmp/win.json")
+start=$(jq -r .start "$tmp/win.json")
+end=$(jq -r .end "$tmp/win.json")
+if [ "$n" -gt 0 ] && [ "$n" -lt 9999 ] && [[ "$start" > "2020-02-22T00:29:59" ]] &&
+  [[ "$end" < "2020-02-22T01:00:01" ]]; then
+  ok "--from/--to keep a window: $n trades from $start to $end"
+else
+  bad "window: $n trades from $start to $end"
+fi
+
+# -- 3. --persist ------------------------------------------------------------------
+node="bt-$$-$RANDOM"
+"$cdb" backtest "${conf[@]}" --run.duration=5min --persist --run.node_name="$node" \
+  --json "$tmp/p.json" >"$tmp/p.out" 2>"$tmp/p.err" || {
+  echo "persisted backtest failed with status $?"; tail -n 20 "$tmp/p.err"; exit 1; }
+run=$(q "SELECT id FROM runs WHERE node = '$node'")
+mode=$(q "SELECT mode FROM runs WHERE node = '$node'")
+fills=$(q "SELECT count(*) FROM fills WHERE id LIKE '%-$run-%'")
+if [ "$mode" = backtest ] && [ "$fills" = "$(jq .fills "$tmp/p.json")" ] && [ "$fills" -gt 0 ]; then
+  ok "--persist: run $run recorded as a backtest with its $fills fills"
+else
+  bad "--persist: mode '$mode', $fills fills in the database, $(jq .fills "$tmp/p.json") in the report"
+fi
+
+# -- 4. the HTML page ----------------------------------------------------------------
+html=$tmp/syn.html
+if grep -q '<path id="equity-path" d="M80.0,' "$html" && grep -q '<path id="drawdown-path"' "$html"; then
+  ok "the page has the equity and drawdown charts"
+else
+  bad "no equity or drawdown chart in the page"
+fi
+# The equity path ends at the plot's right edge (960 - 24): it spans the run.
+last_x=$(sed -n 's/.*<path id="equity-path" d="\([^"]*\)".*/\1/p' "$html" | tr 'L' '\n' | tail -n 1 | cut -d, -f1)
+[ "$last_x" = 936.0 ] && ok "the equity path spans the run" || bad "the equity path ends at x=$last_x"
+if grep -E '(src|href)="(https?:)?//' "$html" >/dev/null || grep -q '<script' "$html"; then
+  bad "the page loads something from outside or runs a script"
+else
+  ok "the page is self-contained"
+fi
+chrome=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chrome" ]; then
+  bad "chromium is not installed (scripts/deps.sh installs it)"
+else
+  shot="$(pwd)/backtest-report.png"
+  rm -f "$shot"
+  timeout 120 "$chrome" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
+    --user-data-dir="$tmp/chrome" --enable-logging=stderr --v=0 \
+    --window-size=1024,1400 --screenshot="$shot" "file://$html" \
+    >"$tmp/chrome.out" 2>"$tmp/chrome.err" || true
+  if grep -E 'CONSOLE|Uncaught|ERR_FILE' "$tmp/chrome.err" >/dev/null; then
+    bad "chromium reported errors: $(grep -E 'CONSOLE|Uncaught|ERR_FILE' "$tmp/chrome.err" | head -n 3)"
+  else
+    ok "chromium opened the page without console errors"
+  fi
+  if [ -s "$shot" ] && [ "$(head -c 4 "$shot" | od -An -c | tr -d ' ')" = '211PNG' ]; then
+    ok "screenshot taken ($shot, $(wc -c <"$shot") bytes)"
+  else
+    bad "no screenshot: $(tail -n 3 "$tmp/chrome.err")"
+  fi
+fi
+
+# -- 5. bad input --------------------------------------------------------------------
+set +e
+"$cdb" backtest "${conf[@]}" --data "$tmp/missing.csv" >"$tmp/bad1.out" 2>"$tmp/bad1.err"
+s1=$?
+"$cdb" backtest "${conf[@]}" --from yesterday >"$tmp/bad2.out" 2>"$tmp/bad2.err"
+s2=$?
+"$cdb" backtest "${conf[@]}" --data "$trades" --from 2030-01-01 >"$tmp/bad3.out" 2>"$tmp/bad3.err"
+s3=$?
+set -e
+[ "$s1" = 2 ] && grep -q "missing.csv" "$tmp/bad1.err" && ok "a missing file: exit 2, named" ||
+  bad "missing file: status $s1, $(cat "$tmp/bad1.err")"
+[ "$s2" = 2 ] && grep -q -- "--from = yesterday: must be a UTC time" "$tmp/bad2.err" &&
+  ok "a bad time: exit 2, explained" || bad "bad time: status $s2, $(cat "$tmp/bad2.err")"
+[ "$s3" = 2 ] && grep -q "no record to replay in the window" "$tmp/bad3.err" &&
+  ok "an empty window: exit 2, explained" || bad "empty window: status $s3, $(cat "$tmp/bad3.err")"
+
+[ "$failed" = 0 ] || { echo "$failed check(s) failed"; exit 1; }
+echo "backtest: deterministic, windowed, persisted on request, reported"
