@@ -1,7 +1,9 @@
 #include "runtime/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -338,10 +340,116 @@ std::string report_json(const report_data& r, const report_filter& f) {
   return j.dump(2) + '\n';
 }
 
+run_record load_run_record(pqxx::connection& conn, const report_filter& f) {
+  pqxx::work w{conn};
+  run_record r;
+  // Event times in µs since the epoch (PostgreSQL's precision).
+  constexpr const char* us = "(extract(epoch FROM x.event_time) * 1e6)::bigint";
+  for (auto row : query(w,
+                        std::string{"SELECT "} + us
+                          + ", x.equity, x.open_positions > 0"
+                            " FROM equity_snapshots x"
+                          + where("id") + " ORDER BY x.event_time, x.seq",
+                        f)) {
+    equity_point p{row[0].as<std::int64_t>() * 1000, row[1].as<double>(),
+                   row[2].as<bool>()};
+    if (!r.equity.empty() && r.equity.back().t == p.t)
+      r.equity.back() = p;
+    else
+      r.equity.push_back(p);
+  }
+  // The strategy of a fill: its order's signal, or for a bracket's stop or
+  // target the signal of its entry; "(risk)" for orders without one.
+  for (auto row : query(
+         w,
+         std::string{"SELECT "} + us
+           + ", x.instrument, COALESCE(s.strategy, ps.strategy, CASE WHEN"
+             " o.signal_id = '' THEN '(risk)' ELSE '(unknown)' END),"
+             " x.direction, x.qty, x.price, x.fee, x.slippage_bps,"
+             " x.realized_pnl FROM fills x JOIN orders o ON o.id = x.order_id"
+             " LEFT JOIN signals s ON s.id = o.signal_id"
+             " LEFT JOIN orders po ON po.id = o.parent_id"
+             " LEFT JOIN signals ps ON ps.id = po.signal_id"
+           + where("id") + " ORDER BY x.event_time, x.id",
+         f)) {
+    report_fill x;
+    x.t = row[0].as<std::int64_t>() * 1000;
+    x.instrument = row[1].as<std::string>();
+    x.strategy = row[2].as<std::string>();
+    x.direction = row[3].as<std::string>() == "sell" ? side::sell : side::buy;
+    x.qty = row[4].as<double>();
+    x.price = row[5].as<double>();
+    x.fee = row[6].as<double>();
+    x.slippage_bps = row[7].as<double>();
+    x.realized_pnl = row[8].as<double>();
+    r.fills.push_back(std::move(x));
+  }
+  for (auto row : query(w,
+                        "SELECT x.strategy, x.instrument, count(*) FROM"
+                        " signals x"
+                          + where("id") + " GROUP BY 1, 2",
+                        f)) {
+    auto n = row[2].as<std::int64_t>();
+    r.signals[row[0].as<std::string>()] += n;
+    r.instrument_signals[row[1].as<std::string>()] += n;
+  }
+  for (auto row : query(w,
+                        "SELECT x.approved, x.layer, count(*) FROM"
+                        " risk_decisions x"
+                          + where("id") + " GROUP BY 1, 2",
+                        f)) {
+    if (row[0].as<bool>())
+      r.approved += row[2].as<std::int64_t>();
+    else
+      r.rejections[row[1].as<std::string>()] += row[2].as<std::int64_t>();
+  }
+  for (auto row : query(w,
+                        "SELECT x.trips::text FROM trading_state_changes x"
+                          + where("id") + " ORDER BY x.event_time, x.seq",
+                        f))
+    for (auto& t : nlohmann::json::parse(row[0].as<std::string>())) {
+      report_trip x{t.value("since", std::int64_t{0}), t.value("rule", ""),
+                    t.value("mode", ""), t.value("reason", "")};
+      auto seen = std::any_of(r.trips.begin(), r.trips.end(), [&](auto& y) {
+        return y.rule == x.rule && y.t == x.t;
+      });
+      if (!seen)
+        r.trips.push_back(std::move(x));
+    }
+  // Prices: the closes of the smallest bars the selected runs' nodes
+  // recorded over the account's time span.
+  if (!r.equity.empty()) {
+    auto from = std::to_string(r.equity.front().t / 1000);
+    auto to = std::to_string(r.equity.back().t / 1000);
+    auto rows = w.exec_params(
+      "SELECT instrument, (extract(epoch FROM end_time) * 1e6)::bigint, close"
+      " FROM bars b WHERE interval_ns = (SELECT min(interval_ns) FROM bars c"
+      " WHERE c.node = b.node AND c.instrument = b.instrument)"
+      " AND ($2 = '' OR node = $2)"
+      " AND ($1 = '' OR node IN (SELECT node FROM runs WHERE id = $1))"
+      " AND end_time >= to_timestamp($3::double precision / 1e6)"
+      " AND end_time <= to_timestamp($4::double precision / 1e6)"
+      " ORDER BY instrument, end_time",
+      f.run, f.node, from, to);
+    for (auto row : rows)
+      r.prices[row[0].as<std::string>()].push_back(
+        price_point{row[1].as<std::int64_t>() * 1000, row[2].as<double>()});
+  }
+  r.title = "cdb report";
+  if (!f.run.empty())
+    r.title += " of run " + f.run;
+  if (!f.node.empty())
+    r.title += " of node " + f.node;
+  if (!f.from.empty() || !f.to.empty())
+    r.title += " (" + f.from + " .. " + f.to + ")";
+  return r;
+}
+
 int report_main(const std::vector<std::string>& args, const char* env_dsn) {
   report_filter f;
   std::string dsn = env_dsn != nullptr ? env_dsn : "";
   std::string format = "table";
+  std::string html;
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto& a = args[i];
     auto value = [&](const std::string& flag, std::string& out) {
@@ -349,11 +457,12 @@ int report_main(const std::vector<std::string>& args, const char* env_dsn) {
     };
     if (value("--dsn", dsn) || value("--run", f.run) || value("--node", f.node)
         || value("--from", f.from) || value("--to", f.to)
-        || value("--format", format))
+        || value("--format", format) || value("--html", html))
       continue;
     std::cerr << "cdb report: unexpected argument '" << a
               << "'\nusage: cdb report [--dsn DSN] [--run ID] [--node NAME]"
-                 " [--from TIME] [--to TIME] [--format table|json]\n";
+                 " [--from TIME] [--to TIME] [--format table|json]"
+                 " [--html FILE]\n";
     return 2;
   }
   if (format != "table" && format != "json") {
@@ -383,6 +492,16 @@ int report_main(const std::vector<std::string>& args, const char* env_dsn) {
     }
     auto r = load_report(conn, f);
     std::cout << (format == "json" ? report_json(r, f) : report_table(r, f));
+    if (!html.empty()) {
+      auto rec = load_run_record(conn, f);
+      std::ofstream out{html, std::ios::binary | std::ios::trunc};
+      out << report_html(compute_report(rec), rec);
+      out.close();
+      if (!out) {
+        std::cerr << "cdb report: cannot write " << html << '\n';
+        return 1;
+      }
+    }
     return 0;
   } catch (const pqxx::broken_connection& e) {
     // libpq's message names host and socket, never the password.

@@ -10,6 +10,8 @@
 
 #include <pqxx/connection>
 
+#include "runtime/trade_report.hpp"
+
 namespace cdb {
 
 /// Empty fields do not filter. `from` and `to` are PostgreSQL timestamps
@@ -79,6 +81,11 @@ std::string report_json(const report_data& r, const report_filter& f);
 /// The `cdb report` command line: [--dsn DSN] [--run ID] [--node NAME]
 /// [--from TIME] [--to TIME] [--format table|json]; the DSN defaults to
 /// $CDB_PERSISTENCE_DSN. Exit status: 0, 1 database error, 2 usage.
+/// What the database holds for the selection, for the trader's report
+/// (runtime/trade_report.hpp: `cdb report --html`). Meant for one
+/// execution node's account: select a run or a node.
+run_record load_run_record(pqxx::connection& conn, const report_filter& f);
+
 int report_main(const std::vector<std::string>& args, const char* env_dsn);
 
 } // namespace cdb

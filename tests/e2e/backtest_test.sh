@@ -5,7 +5,8 @@
 #  2. the real trades and quotes of ../shared/data twice: identical too
 #     (signals and every risk decision), all records read, --from/--to
 #     keep a window of them;
-#  3. --persist writes the run to PostgreSQL: as many fills as the report;
+#  3. --persist writes the run to PostgreSQL: as many fills as the report,
+#     and `cdb report --html` renders the same report from the database;
 #  4. the HTML report is one page without external assets; headless
 #     Chromium opens it without console errors and takes a screenshot
 #     (kept as build/tests/backtest-report.png); the equity path spans the
@@ -79,6 +80,17 @@ if [ "$mode" = backtest ] && [ "$fills" = "$(jq .fills "$tmp/p.json")" ] && [ "$
   ok "--persist: run $run recorded as a backtest with its $fills fills"
 else
   bad "--persist: mode '$mode', $fills fills in the database, $(jq .fills "$tmp/p.json") in the report"
+fi
+
+# The same report from the database: cdb report --html renders what the
+# backtest printed (the table in the page, line for line).
+"$cdb" report --run "$run" --html "$tmp/db.html" >"$tmp/db.out" 2>"$tmp/db.err" || bad "cdb report --html failed: $(cat "$tmp/db.err")"
+sed -n '/<pre>/,/<\/pre>/p' "$tmp/db.html" | sed 's/<pre>//; s/&gt;/>/g' | sed -n '/^period/,/^per strategy/p' >"$tmp/db.table"
+sed -n '/^period/,/^per strategy/p' "$tmp/p.out" >"$tmp/p.table"
+if [ -s "$tmp/p.table" ] && cmp -s "$tmp/p.table" "$tmp/db.table"; then
+  ok "cdb report --html renders the same report from the database"
+else
+  bad "the report from the database differs: $(diff "$tmp/p.table" "$tmp/db.table" | head -n 6)"
 fi
 
 # -- 4. the HTML page ----------------------------------------------------------------
