@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <caf/all.hpp>
@@ -50,6 +51,8 @@ struct recorder_state {
   std::unordered_map<std::string, std::string> signal_strategy;
   std::unordered_map<std::string, std::string> order_strategy;
   std::map<std::string, nanoseconds> bar_interval; ///< Smallest per instrument.
+  std::map<std::string, std::uint64_t> bar_stride; ///< Keep every n-th bar.
+  std::map<std::string, std::uint64_t> bar_seen;
   std::vector<std::pair<caf::strong_actor_ptr, std::string>> unacked;
   persistence_actor db; ///< With --persist: gets a copy of everything.
   equity_point newest;  ///< Of the last snapshot.
@@ -182,13 +185,27 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
       if (smallest == 0 || x.interval < smallest) {
         smallest = x.interval;
         series.clear();
+        st.bar_stride[x.instrument] = 1;
+        st.bar_seen[x.instrument] = 0;
       }
-      if (x.interval == smallest)
+      // The chart draws 2 000 points: keep at most 20 000 per instrument,
+      // every other one dropped (and the stride doubled) when full.
+      auto& stride = st.bar_stride[x.instrument];
+      if (x.interval == smallest && (st.bar_seen[x.instrument]++ % stride) == 0)
         series.push_back(price_point{x.end_time, x.close});
+      if (series.size() >= 20'000) {
+        for (std::size_t i = 0; 2 * i < series.size(); ++i)
+          series[i] = series[2 * i];
+        series.resize((series.size() + 1) / 2);
+        stride *= 2;
+      }
       if (st.db)
         caf::anon_send(st.db, x);
     },
     [self](timer_atom) {
+      // Risk decides a signal when it arrives: its orders are in by now,
+      // and the signal's strategy is no longer needed.
+      self->state.signal_strategy.clear();
       ack_all(self);
       self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
     },
@@ -237,6 +254,16 @@ std::string seconds_text(double s) {
     std::snprintf(buf, sizeof(buf), "%.0f min %02.0f s", std::floor(s / 60),
                   std::fmod(s, 60));
   return buf;
+}
+
+/// Resident set size now, in MB (0 where /proc is not there).
+double rss_mb() {
+  std::ifstream in{"/proc/self/statm"};
+  long pages = 0;
+  long resident = 0;
+  in >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(getpagesize())
+         / (1024.0 * 1024.0);
 }
 
 bool write_file(const std::string& path, const std::string& text) {
@@ -463,6 +490,11 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   };
   bool stopping = false;
   std::uint64_t steps = 0;
+  // Memory at the end of each market hour: the first and the last say
+  // whether a long run grows.
+  constexpr timestamp hour = 3'600'000'000'000;
+  auto next_hour = origin + hour;
+  std::vector<double> hourly_rss;
   for (;;) {
     sched.run();
     if (sup_done)
@@ -478,6 +510,11 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
       break;
     }
     sched.trigger_timeout();
+    if (clock->now() >= next_hour) {
+      hourly_rss.push_back(rss_mb());
+      while (next_hour <= clock->now())
+        next_hour += hour;
+    }
     if ((++steps & 0x3ff) == 0) {
       auto now = std::chrono::steady_clock::now();
       if (now - last_print > (bar ? std::chrono::milliseconds{250}
@@ -496,12 +533,20 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   print_progress(true);
   auto events = metrics->ticks.load();
   auto report = compute_report(*rec);
-  char timing[200];
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  char timing[400];
   std::snprintf(timing, sizeof(timing),
                 "{\"wall_seconds\": %.3f, \"events\": %llu, "
-                "\"events_per_second\": %.0f}",
+                "\"events_per_second\": %.0f, \"peak_rss_mb\": %.1f, "
+                "\"rss_first_hour_mb\": %.1f, \"rss_last_hour_mb\": %.1f, "
+                "\"market_hours\": %zu}",
                 wall, static_cast<unsigned long long>(events),
-                wall > 0 ? static_cast<double>(events) / wall : 0.0);
+                wall > 0 ? static_cast<double>(events) / wall : 0.0,
+                static_cast<double>(ru.ru_maxrss) / 1024.0,
+                hourly_rss.empty() ? 0.0 : hourly_rss.front(),
+                hourly_rss.empty() ? 0.0 : hourly_rss.back(),
+                hourly_rss.size());
   std::cout << title << "\n"
             << report_table(report) << "market events " << events << " in "
             << seconds_text(wall) << " ("

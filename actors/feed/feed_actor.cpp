@@ -151,6 +151,24 @@ void send_status(self_ptr self, const actor_context& ctx,
     self->send(sink, s);
 }
 
+/// Sends `x` to every market subscriber as one shared message: CAF copies
+/// a message only for a receiver that changes it, so three subscribers
+/// cost one tuple (and one copy of its strings), not three.
+template <class T>
+void broadcast(self_ptr self, const T& x) {
+  auto& subs = self->state.subscribers;
+  if (subs.empty())
+    return;
+  if (subs.size() == 1) {
+    self->send(subs.front(), x);
+    return;
+  }
+  auto msg = caf::make_message(x);
+  for (auto& sink : subs)
+    caf::actor_cast<caf::abstract_actor*>(sink)->enqueue(
+      self->ctrl(), caf::make_message_id(), msg, self->context());
+}
+
 /// Tells the status subscribers (the circuit breaker, persistence's record)
 /// of an event that leaves the health as it is: a gap, a reconnect. The
 /// market subscribers do not hear it.
@@ -293,20 +311,17 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     q.ask = m.kline.close + half;
     q.bid_qty = q.ask_qty = m.kline.volume;
     q.event_time = q.recv_time = m.kline.end_time;
-    for (auto& sink : st.subscribers)
-      self->send(sink, q);
+    broadcast(self, q);
     ++ctx.metrics->ticks;
     count_feed(*ctx.metrics, feed_kind::quote);
   }
-  for (auto& sink : st.subscribers) {
-    switch (m.kind) {
-      case market_kind::trade: self->send(sink, m.trade); break;
-      case market_kind::quote: self->send(sink, m.quote); break;
-      case market_kind::book: self->send(sink, m.book); break;
-      case market_kind::bar: self->send(sink, m.kline); break;
-      case market_kind::mark: self->send(sink, m.mark); break;
-      case market_kind::none: break;
-    }
+  switch (m.kind) {
+    case market_kind::trade: broadcast(self, m.trade); break;
+    case market_kind::quote: broadcast(self, m.quote); break;
+    case market_kind::book: broadcast(self, m.book); break;
+    case market_kind::bar: broadcast(self, m.kline); break;
+    case market_kind::mark: broadcast(self, m.mark); break;
+    case market_kind::none: break;
   }
   ++st.published;
   count_feed(*ctx.metrics, kind_of(m));
@@ -324,12 +339,10 @@ void synthetic_step(self_ptr self, const feed_config& cfg,
     saw(self, ctx, q.instrument);
   for (auto& t : st.trades)
     st.history->add(t);
-  for (auto& sink : st.subscribers) {
-    for (auto& q : st.quotes)
-      self->send(sink, q);
-    for (auto& t : st.trades)
-      self->send(sink, t);
-  }
+  for (auto& q : st.quotes)
+    broadcast(self, q);
+  for (auto& t : st.trades)
+    broadcast(self, t);
   auto n = st.quotes.size() + st.trades.size();
   st.published += n;
   ctx.metrics->ticks += n;

@@ -1,0 +1,314 @@
+// Backtest throughput (issue 10): market events per second through
+//   actors: `cdb backtest` in this process (the node's actors on CAF's
+//           deterministic scheduler, reports built as usual), and
+//   loop:   the same signal engine, risk engine and venue (fill model and
+//           account) called in a plain loop, no actors, no messages: the
+//           practical limit of this logic on this machine,
+// over the same data, side by side, with the ratio:
+//   - N synthetic ticks (the built-in market, config/paper.conf), and
+//   - the shipped trades and quotes of ../shared/data.
+// Usage: cdb_backtest_bench [SYNTHETIC_TICKS [CONFIG]] (defaults 10 000 000
+// and config/paper.conf). Prints one line per figure, and a final table.
+// The numbers are reported, never asserted; the exit status says only that
+// both sides saw every event.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "actors/execution/venue.hpp"
+#include "actors/feed/replay_reader.hpp"
+#include "actors/feed/synthetic_market.hpp"
+#include "actors/risk/engine.hpp"
+#include "actors/signal/engine.hpp"
+#include "runtime/backtest.hpp"
+#include "runtime/log.hpp"
+#include "runtime/options.hpp"
+
+using namespace cdb;
+
+namespace {
+
+/// Counts what the venue reports; the loop publishes the account after a
+/// fill, as execution does.
+struct counting_sink : venue_sink {
+  std::uint64_t fills = 0;
+  bool filled = false;
+  void on_order(const order&) override {
+    // nop: a bracket child, booked by the venue itself
+  }
+  void on_event(const order_event&) override {
+    // nop
+  }
+  void on_fill(const fill&) override {
+    ++fills;
+    filled = true;
+  }
+  void on_funding(const std::string&, double, double, timestamp) override {
+    filled = true;
+  }
+  void on_alarm(const std::string&, timestamp) override {
+    // nop
+  }
+};
+
+/// feed → signal → risk → venue, and the account back to risk, in one
+/// loop, the way the actors do it (same engines, same config).
+class plain_loop {
+public:
+  explicit plain_loop(const node_config& n)
+    : sig_(n.signal),
+      risk_(n.risk, id_source{"dec", "loop", 1}, id_source{"ord", "loop", 1}),
+      venue_(exec_cfg(n),
+             venue_ids{id_source{"oev", "loop", 1}, id_source{"fil", "loop", 1},
+                       id_source{"xit", "loop", 1},
+                       id_source{"liq", "loop", 1}},
+             sink_),
+      snaps_("eq", "loop", 1) {
+    trading_state active;
+    active.mode = trading_mode::active;
+    risk_.on_state(active);
+  }
+
+  void start(timestamp t) {
+    risk_.on_portfolio(venue_.account().snapshot(snaps_.next(), t));
+  }
+
+  void on_quote(const quote_tick& q) {
+    risk_.on_quote(q);
+    venue_.on_quote(q, q.event_time);
+    sig_.on_quote(q, out_);
+    after(q.event_time);
+  }
+
+  void on_trade(const trade_tick& t) {
+    risk_.on_trade(t);
+    venue_.on_trade(t, t.event_time);
+    sig_.on_trade(t, out_);
+    after(t.event_time);
+  }
+
+  std::uint64_t fills() const {
+    return sink_.fills;
+  }
+  std::uint64_t signals() const {
+    return signals_;
+  }
+
+private:
+  static execution_config exec_cfg(const node_config& n) {
+    auto e = n.execution;
+    e.day_start = n.risk.day_start;
+    e.perpetuals = n.risk.perpetuals;
+    e.leverage = n.risk.leverage;
+    e.instrument_leverage = n.risk.instrument_leverage;
+    e.maintenance_margin_pct = n.risk.maintenance_margin_pct;
+    e.funding_rate_fallback = n.risk.funding_rate_fallback;
+    return e;
+  }
+
+  void after(timestamp now) {
+    if (sink_.filled) {
+      sink_.filled = false;
+      risk_.on_portfolio(venue_.account().snapshot(snaps_.next(), now));
+    }
+    for (auto& s : out_) {
+      ++signals_;
+      for (auto& d : risk_.on_signal(s, now))
+        if (d.approved)
+          venue_.submit(*d.approved, now);
+    }
+    out_.clear();
+  }
+
+  signal_engine sig_;
+  risk_engine risk_;
+  counting_sink sink_;
+  venue venue_;
+  id_source snaps_;
+  std::vector<signal> out_;
+  std::uint64_t signals_ = 0;
+};
+
+using steady = std::chrono::steady_clock;
+
+double seconds_since(steady::time_point t0) {
+  return std::chrono::duration<double>(steady::now() - t0).count();
+}
+
+struct figure {
+  std::string what;
+  std::uint64_t events = 0;
+  double actors = 0; ///< events/s
+  double loop = 0;   ///< events/s
+};
+
+/// The plain loop over `ticks` synthetic ticks.
+double loop_synthetic(const node_config& n, std::uint64_t ticks,
+                      std::uint64_t& seen) {
+  plain_loop loop{n};
+  constexpr timestamp start = 1'767'225'600'000'000'000; // as cdb backtest
+  synthetic_market market{n.feed.synthetic, start};
+  std::vector<quote_tick> quotes;
+  std::vector<trade_tick> trades;
+  loop.start(start);
+  seen = 0;
+  auto t0 = steady::now();
+  while (seen < ticks) {
+    market.step(quotes, trades);
+    for (auto& q : quotes)
+      loop.on_quote(q);
+    for (auto& t : trades)
+      loop.on_trade(t);
+    seen += quotes.size() + trades.size();
+    quotes.clear();
+    trades.clear();
+  }
+  auto s = seconds_since(t0);
+  std::printf("loop   synthetic: %llu ticks in %.2f s, %llu signals, %llu "
+              "fills\n",
+              static_cast<unsigned long long>(seen), s,
+              static_cast<unsigned long long>(loop.signals()),
+              static_cast<unsigned long long>(loop.fills()));
+  return static_cast<double>(seen) / s;
+}
+
+/// The plain loop over recorded files.
+double loop_files(const node_config& n, std::uint64_t& seen) {
+  std::string error;
+  auto replay = n.feed.open_replay(error);
+  if (!replay) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 0;
+  }
+  std::vector<market_message> all;
+  market_message m;
+  while (replay->next(m))
+    all.push_back(m);
+  plain_loop loop{n};
+  loop.start(all.empty() ? 0 : event_time_of(all.front()));
+  seen = 0;
+  auto t0 = steady::now();
+  for (auto& x : all) {
+    if (x.kind == market_kind::trade)
+      loop.on_trade(x.trade);
+    else if (x.kind == market_kind::quote)
+      loop.on_quote(x.quote);
+    else
+      continue;
+    ++seen;
+  }
+  auto s = seconds_since(t0);
+  std::printf("loop   files: %llu ticks in %.4f s, %llu signals, %llu fills\n",
+              static_cast<unsigned long long>(seen), s,
+              static_cast<unsigned long long>(loop.signals()),
+              static_cast<unsigned long long>(loop.fills()));
+  return static_cast<double>(seen) / s;
+}
+
+/// `cdb backtest` in this process; its report's timing member.
+double actors(std::vector<std::string> args, std::uint64_t& seen) {
+  auto json = std::string{"/tmp/cdb_backtest_bench_"}
+              + std::to_string(::getpid()) + ".json";
+  args.push_back("--json=" + json);
+  args.push_back("--no-progress");
+  std::vector<std::string> errors;
+  auto bt = take_backtest_args(args, errors);
+  cdb_options cfg;
+  bool help = false;
+  auto more = load_options(cfg, args, std::getenv, help);
+  errors.insert(errors.end(), more.begin(), more.end());
+  if (!bt.data.empty()) {
+    cfg.node.feed.source = "replay";
+    cfg.node.feed.files = bt.data;
+  }
+  cfg.node.persistence.dsn = "(unused)";
+  cfg.validate(errors);
+  if (!errors.empty()) {
+    for (auto& e : errors)
+      std::fprintf(stderr, "config error: %s\n", e.c_str());
+    return 0;
+  }
+  // The report table goes to stdout: keep the bench's output to figures.
+  std::ostringstream swallowed;
+  auto* old = std::cout.rdbuf(swallowed.rdbuf());
+  auto status = run_backtest(cfg, bt);
+  std::cout.rdbuf(old);
+  std::ifstream in{json};
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  std::remove(json.c_str());
+  if (status != 0 || j.is_discarded())
+    return 0;
+  seen = j["timing"]["events"].get<std::uint64_t>();
+  std::printf("actors %s: %llu ticks in %.2f s, %lld signals, %lld fills\n",
+              bt.data.empty() ? "synthetic" : "files",
+              static_cast<unsigned long long>(seen),
+              j["timing"]["wall_seconds"].get<double>(),
+              j["signals"].get<long long>(), j["fills"].get<long long>());
+  return j["timing"]["events_per_second"].get<double>();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::uint64_t ticks = argc > 1 ? std::strtoull(argv[1], nullptr, 10)
+                                 : 10'000'000;
+  std::string conf = argc > 2 ? argv[2] : "config/paper.conf";
+  std::string data = CDB_SHARED_DATA;
+  std::vector<std::string> files{
+    data + "/binance-futures-btcusdt-trades-2020-02-22.csv",
+    data + "/binance-futures-btcusdt-quotes-2020-02-22.csv"};
+  log::set_level(log::level::error);
+  cdb_options cfg;
+  bool help = false;
+  auto errors = load_options(cfg, {"--config", conf}, std::getenv, help);
+  if (!errors.empty()) {
+    for (auto& e : errors)
+      std::fprintf(stderr, "config error: %s\n", e.c_str());
+    return 2;
+  }
+  std::vector<figure> figures;
+  bool complete = true;
+  {
+    figure f{"synthetic market", ticks, 0, 0};
+    std::uint64_t a = 0;
+    std::uint64_t l = 0;
+    f.actors = actors({"--config", conf,
+                       "--feed.max_ticks=" + std::to_string(ticks),
+                       "--run.duration=100000h"},
+                      a);
+    f.loop = loop_synthetic(cfg.node, ticks, l);
+    complete &= a >= ticks && l >= ticks;
+    figures.push_back(f);
+  }
+  {
+    auto n = cfg.node;
+    n.feed.source = "replay";
+    n.feed.files = files;
+    figure f{"shipped trades+quotes", 0, 0, 0};
+    std::uint64_t a = 0;
+    std::uint64_t l = 0;
+    f.actors = actors({"--config", conf, "--data", files[0], files[1]}, a);
+    f.loop = loop_files(n, l);
+    f.events = l;
+    complete &= a == l && l > 0;
+    figures.push_back(f);
+  }
+  std::printf("\n| data | events | actors (events/s) | plain loop (events/s) "
+              "| actors / loop |\n|---|---:|---:|---:|---:|\n");
+  for (auto& f : figures)
+    std::printf("| %s | %llu | %.0f | %.0f | %.1f %% |\n", f.what.c_str(),
+                static_cast<unsigned long long>(f.events), f.actors, f.loop,
+                f.loop > 0 ? 100 * f.actors / f.loop : 0.0);
+  if (!complete)
+    std::fprintf(stderr, "not every event was seen by both sides\n");
+  return complete ? 0 : 1;
+}
