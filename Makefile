@@ -2,7 +2,8 @@
 #   make run              paper trading on the synthetic market (Ctrl-C stops)
 #   make test             build + the whole suite with its own PostgreSQL
 #   make test SANITIZE=1  the same under AddressSanitizer + UBSan
-.PHONY: run test build clean
+#   make bench            the performance suite, ending in one table
+.PHONY: run test build bench clean
 
 SANITIZE ?= 0
 ARGS ?=
@@ -15,6 +16,9 @@ test:
 
 build:
 	@bash scripts/build.sh build
+
+bench:
+	@bash scripts/bench.sh
 
 clean:
 	rm -rf build build-asan

@@ -11,6 +11,9 @@
 //          actor (the scheduler's threads stay awake, as under a stream of
 //          ticks); "idle": the driver is the blocked main thread, so each
 //          signal also pays for waking threads up.
+//   floor: one message between two bare CAF actors on the same scheduler
+//          (send to handling, one in flight), the framework's own cost
+//          per hop: the signal-to-order path is two hops.
 // Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS]] (defaults 200000
 // and 20000). Results: docs/performance.md; reported, never asserted; the
 // exit status says only whether every signal became an order.
@@ -255,6 +258,60 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
   return complete && us->size() == n;
 }
 
+/// The framework's floor: one message from an actor to another on the
+/// same scheduler (2 threads, as cdb runs), timed from send to handling;
+/// the receiver answers and the next goes once the answer is back (one in
+/// flight, the driver busy on the scheduler like the driver above).
+struct ping_state {
+  std::shared_ptr<std::vector<double>> us;
+  std::size_t n = 0;
+};
+
+bool ping_pong(std::size_t n, percentiles& out) {
+  caf::actor_system_config cfg;
+  caf::put(cfg.content, "scheduler.max-threads", 2);
+  caf::put(cfg.content, "logger.console-verbosity", "quiet");
+  caf::actor_system sys{cfg};
+  caf::scoped_actor main_thread{sys};
+  auto us = std::make_shared<std::vector<double>>();
+  us->reserve(n);
+  auto pong = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {[self](steady::rep sent) {
+      auto arrived = steady::now().time_since_epoch().count();
+      return arrived - sent;
+    }};
+  });
+  auto done = caf::actor{main_thread};
+  auto ping = sys.spawn(
+    [pong, n, us,
+     done](caf::stateful_actor<ping_state>* self) -> caf::behavior {
+      auto next = [self, pong] {
+        self->send(pong, steady::now().time_since_epoch().count());
+      };
+      return {
+        [next](step_atom) { next(); },
+        [self, next, n, us, done](steady::rep one_way) {
+          us->push_back(static_cast<double>(one_way) / 1e3);
+          if (us->size() == n) {
+            self->send(done, drained_atom::value);
+            self->quit();
+            return;
+          }
+          next();
+        },
+      };
+    });
+  main_thread->send(ping, step_atom::value);
+  bool complete = true;
+  main_thread->receive([](drained_atom) {}, caf::after(std::chrono::seconds{60})
+                                              >> [&] { complete = false; });
+  main_thread->send_exit(pong, caf::exit_reason::user_shutdown);
+  main_thread->send_exit(ping, caf::exit_reason::user_shutdown);
+  if (!us->empty())
+    out = summarise(*us);
+  return complete && us->size() == n;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -274,6 +331,9 @@ int main(int argc, char** argv) {
                    : "risk actor, signal -> order (busy)",
           n_actor, p);
   }
+  percentiles floor{};
+  ok = ping_pong(n_actor, floor) && ok;
+  print("CAF floor: one message between two actors (busy)", n_actor, floor);
   if (!ok) {
     std::fprintf(stderr, "actor path: not every signal became an order\n");
     return 1;

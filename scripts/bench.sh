@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The performance suite in one command (`make bench`): builds build/, runs
+# each benchmark with the figures docs/performance.md reports, and ends with
+# one table. PostgreSQL figures need a database: a throw-away one is
+# started (scripts/pg.sh) and removed. Takes a few minutes on two cores;
+# set CDB_BENCH_QUICK=1 for a smoke run with small counts.
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+cd "$src"
+bash scripts/deps.sh
+bash scripts/build.sh build >/dev/null
+b=build/bench
+out=$(mktemp -d)
+pgdir=$(mktemp -d)
+cleanup() {
+  bash scripts/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$out" "$pgdir"
+}
+trap cleanup EXIT
+quick=${CDB_BENCH_QUICK:-0}
+ticks=10000000 signals=20000 hours=24h
+[ "$quick" = 1 ] && ticks=200000 signals=2000 hours=1h
+
+section() { printf '\n== %s\n' "$1"; }
+section "backtest throughput: actors against the plain loop ($ticks synthetic ticks, shipped data)"
+"$b/cdb_backtest_bench" "$ticks" config/paper.conf 2>/dev/null | tee "$out/backtest"
+section "risk latency, CAF floor"
+"$b/cdb_risk_latency" 200000 "$signals" | tee "$out/risk"
+section "memory: a $hours backtest on the synthetic market"
+build/cdb backtest --config config/paper.conf --run.duration="$hours" \
+  --json "$out/mem.json" --no-progress >/dev/null 2>&1
+jq .timing "$out/mem.json" | tee "$out/mem"
+section "parsing, replay, fill model, indicators (pure core)"
+"$b/cdb_bench" --benchmark_filter='binance|mexc|replay|venue|fill|synthetic' \
+  --benchmark_min_time=0.2 2>/dev/null | tee "$out/core"
+section "PostgreSQL writes"
+dsn=$(bash scripts/pg.sh start "$pgdir")
+CDB_TEST_DSN=$dsn "$b/cdb_persist_bench" 20000 1 2>&1 | tee "$out/persist" || true
+section "across nodes (loopback)"
+"$b/cdb_cluster_bench" 20000 5000 200000 | tee "$out/cluster"
+
+row() { printf '| %s | %s |\n' "$1" "$2"; }
+pick() { sed -n "$2" "$out/$1" | head -n 1; }
+section "summary ($(date -u +%F), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'))"
+echo "| figure | result |"
+echo "|---|---|"
+row "backtest, synthetic (actors / plain loop)" "$(pick backtest 's/^| synthetic market | [0-9]* | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 events\/s (\3)/p')"
+row "backtest, shipped data (actors / plain loop)" "$(pick backtest 's/^| shipped trades+quotes | [0-9]* | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 events\/s (\3)/p')"
+row "risk decision, pure" "$(pick risk 's/^risk decision, pure[^:]*: *//p')"
+row "signal -> order through the risk actor (busy)" "$(pick risk 's/^risk actor, signal -> order (busy)[^:]*: *//p')"
+row "CAF floor, one message (busy)" "$(pick risk 's/^CAF floor[^:]*: *//p')"
+row "backtest memory: peak, first -> last market hour" "$(jq -r '"\(.peak_rss_mb) MB, \(.rss_first_hour_mb) -> \(.rss_last_hour_mb) MB"' "$out/mem.json")"
+row "PostgreSQL" "$(grep -m1 -i 'events/s' "$out/persist" || echo 'see above')"
+row "tick-to-order across three nodes" "$(grep -m1 -i 'tick-to-order' "$out/cluster" || echo 'see above')"
