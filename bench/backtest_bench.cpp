@@ -31,6 +31,7 @@
 #include "actors/signal/engine.hpp"
 #include "runtime/backtest.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node.hpp"
 #include "runtime/options.hpp"
 
 using namespace cdb;
@@ -67,7 +68,7 @@ public:
   explicit plain_loop(const node_config& n)
     : sig_(n.signal),
       risk_(n.risk, id_source{"dec", "loop", 1}, id_source{"ord", "loop", 1}),
-      venue_(exec_cfg(n),
+      venue_(execution_settings(n),
              venue_ids{id_source{"oev", "loop", 1}, id_source{"fil", "loop", 1},
                        id_source{"xit", "loop", 1},
                        id_source{"liq", "loop", 1}},
@@ -104,17 +105,6 @@ public:
   }
 
 private:
-  static execution_config exec_cfg(const node_config& n) {
-    auto e = n.execution;
-    e.day_start = n.risk.day_start;
-    e.perpetuals = n.risk.perpetuals;
-    e.leverage = n.risk.leverage;
-    e.instrument_leverage = n.risk.instrument_leverage;
-    e.maintenance_margin_pct = n.risk.maintenance_margin_pct;
-    e.funding_rate_fallback = n.risk.funding_rate_fallback;
-    return e;
-  }
-
   void after(timestamp now) {
     if (sink_.filled) {
       sink_.filled = false;

@@ -26,6 +26,17 @@ void node_config::validate(std::vector<std::string>& errors) const {
                      "with the feed and is not shared between nodes");
 }
 
+execution_config execution_settings(const node_config& cfg) {
+  auto e = cfg.execution;
+  e.day_start = cfg.risk.day_start;
+  e.perpetuals = cfg.risk.perpetuals;
+  e.leverage = cfg.risk.leverage;
+  e.instrument_leverage = cfg.risk.instrument_leverage;
+  e.maintenance_margin_pct = cfg.risk.maintenance_margin_pct;
+  e.funding_rate_fallback = cfg.risk.funding_rate_fallback;
+  return e;
+}
+
 std::vector<child_spec>
 node_children(const node_config& cfg, const std::string& run_id,
               clock_ptr clock, metrics_ptr metrics, run_info run) {
@@ -64,14 +75,7 @@ node_children(const node_config& cfg, const std::string& run_id,
                      sys.spawn(spawn_breaker, breaker_cfg, ctx(n)));
                  },
                  true, false});
-  auto exec_cfg = cfg.execution;
-  exec_cfg.day_start = cfg.risk.day_start;
-  // One source for the perpetuals' terms: risk checks what execution books.
-  exec_cfg.perpetuals = cfg.risk.perpetuals;
-  exec_cfg.leverage = cfg.risk.leverage;
-  exec_cfg.instrument_leverage = cfg.risk.instrument_leverage;
-  exec_cfg.maintenance_margin_pct = cfg.risk.maintenance_margin_pct;
-  exec_cfg.funding_rate_fallback = cfg.risk.funding_rate_fallback;
+  auto exec_cfg = execution_settings(cfg);
   out.push_back({"execution",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(

@@ -30,6 +30,11 @@ struct node_config {
   void validate(std::vector<std::string>& errors) const;
 };
 
+/// Execution's settings as the node runs it: its own section, with the
+/// day start and the perpetuals' terms from risk's (one source: risk checks
+/// what execution books).
+execution_config execution_settings(const node_config& cfg);
+
 /// The actors this node hosts (node.roles) in start (and shutdown) order:
 /// feed first, persistence last.
 std::vector<child_spec>

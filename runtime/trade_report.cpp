@@ -501,20 +501,31 @@ std::vector<T> thin(const std::vector<T>& v, std::size_t n) {
   return out;
 }
 
-std::string path(const plot& p, const std::vector<equity_point>& v,
-                 bool drawdown) {
-  std::ostringstream o;
-  double peak = v.empty() ? 0 : v.front().equity;
-  char buf[64];
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    peak = std::max(peak, v[i].equity);
-    auto val = drawdown ? (peak > 0 ? (v[i].equity - peak) / peak * 100 : 0)
-                        : v[i].equity;
-    std::snprintf(buf, sizeof(buf), "%c%.1f,%.1f", i == 0 ? 'M' : 'L',
-                  p.x(v[i].t), p.y(val));
-    o << buf;
+/// A plot over `pts` (oldest first): their time across, `value` up.
+template <class T, class F>
+plot fit(const std::vector<T>& pts, F value) {
+  plot p;
+  p.t0 = pts.front().t;
+  p.t1 = pts.back().t;
+  p.lo = p.hi = value(pts.front());
+  for (auto& x : pts) {
+    p.lo = std::min(p.lo, value(x));
+    p.hi = std::max(p.hi, value(x));
   }
-  return o.str();
+  return p;
+}
+
+/// The SVG path data through `pts`.
+template <class T, class F>
+std::string polyline(const plot& p, const std::vector<T>& pts, F value) {
+  std::string out;
+  char buf[64];
+  for (std::size_t i = 0; i < pts.size(); ++i) {
+    std::snprintf(buf, sizeof(buf), "%c%.1f,%.1f", i == 0 ? 'M' : 'L',
+                  p.x(pts[i].t), p.y(value(pts[i])));
+    out += buf;
+  }
+  return out;
 }
 
 std::string html_rows(const std::vector<report_row>& v) {
@@ -548,46 +559,37 @@ std::string report_html(const trade_report& rep, const run_record& r) {
        "h2{font-size:15px;margin:18px 0 4px}</style></head><body>\n<h1>"
     << esc(r.title) << "</h1>\n<pre>" << esc(report_table(rep)) << "</pre>\n";
   auto eq = thin(r.equity, 2000);
+  auto equity = [](const equity_point& e) { return e.equity; };
   if (!eq.empty()) {
-    plot p;
-    p.t0 = eq.front().t;
-    p.t1 = eq.back().t;
-    p.lo = p.hi = eq.front().equity;
-    for (auto& e : eq) {
-      p.lo = std::min(p.lo, e.equity);
-      p.hi = std::max(p.hi, e.equity);
-    }
+    auto p = fit(eq, equity);
     o << p.open("equity", "Equity") << "<path id=\"equity-path\" d=\""
-      << path(p, eq, false)
+      << polyline(p, eq, equity)
       << "\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.2\"/>\n</svg>\n";
-    plot d = p;
+    // Drawdown in % of the running peak, of the points drawn.
+    std::vector<price_point> dd;
+    auto peak = eq.front().equity;
+    for (auto& e : eq) {
+      peak = std::max(peak, e.equity);
+      dd.push_back({e.t, peak > 0 ? (e.equity - peak) / peak * 100 : 0});
+    }
+    auto d = p;
     d.lo = -100 * rep.max_drawdown;
     d.hi = 0;
     o << d.open("drawdown", "Drawdown from the running peak (%)")
-      << "<path id=\"drawdown-path\" d=\"" << path(d, eq, true)
+      << "<path id=\"drawdown-path\" d=\""
+      << polyline(d, dd, [](const price_point& x) { return x.price; })
       << "\" fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.2\"/>\n</svg>\n";
   }
+  auto price = [](const price_point& x) { return x.price; };
   for (auto& [instrument, series] : r.prices) {
     auto pts = thin(series, 2000);
     if (pts.empty())
       continue;
-    plot p;
-    p.t0 = pts.front().t;
-    p.t1 = pts.back().t;
-    p.lo = p.hi = pts.front().price;
-    for (auto& x : pts) {
-      p.lo = std::min(p.lo, x.price);
-      p.hi = std::max(p.hi, x.price);
-    }
+    auto p = fit(pts, price);
     o << p.open("price-" + instrument, instrument + ": price and fills")
-      << "<path d=\"";
+      << "<path d=\"" << polyline(p, pts, price)
+      << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1\"/>\n";
     char buf[64];
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-      std::snprintf(buf, sizeof(buf), "%c%.1f,%.1f", i == 0 ? 'M' : 'L',
-                    p.x(pts[i].t), p.y(pts[i].price));
-      o << buf;
-    }
-    o << "\" fill=\"none\" stroke=\"#555\" stroke-width=\"1\"/>\n";
     std::vector<report_fill> marks;
     for (auto& f : r.fills)
       if (f.instrument == instrument && f.t >= p.t0 && f.t <= p.t1)
