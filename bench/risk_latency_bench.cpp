@@ -275,16 +275,20 @@ bool ping_pong(std::size_t n, percentiles& out) {
   caf::scoped_actor main_thread{sys};
   auto us = std::make_shared<std::vector<double>>();
   us->reserve(n);
-  auto pong = sys.spawn([](caf::event_based_actor* self) -> caf::behavior {
-    return {[self](steady::rep sent) {
-      auto arrived = steady::now().time_since_epoch().count();
-      return arrived - sent;
-    }};
-  });
+  // Both spawned with an argument: for none, CAF 0.17 binds a null tuple
+  // (UBSan: reference binding to null pointer).
+  auto pong = sys.spawn(
+    [](caf::event_based_actor*, int) -> caf::behavior {
+      return {[](steady::rep sent) {
+        auto arrived = steady::now().time_since_epoch().count();
+        return arrived - sent;
+      }};
+    },
+    0);
   auto done = caf::actor{main_thread};
   auto ping = sys.spawn(
-    [pong, n, us,
-     done](caf::stateful_actor<ping_state>* self) -> caf::behavior {
+    [pong, n, us, done](caf::stateful_actor<ping_state>* self,
+                        int) -> caf::behavior {
       auto next = [self, pong] {
         self->send(pong, steady::now().time_since_epoch().count());
       };
@@ -300,7 +304,8 @@ bool ping_pong(std::size_t n, percentiles& out) {
           next();
         },
       };
-    });
+    },
+    0);
   main_thread->send(ping, step_atom::value);
   bool complete = true;
   main_thread->receive([](drained_atom) {}, caf::after(std::chrono::seconds{60})
