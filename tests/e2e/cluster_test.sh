@@ -160,7 +160,13 @@ fi
 # -- stop and check the record ---------------------------------------------------
 for n in market risk execution; do kill -TERM "${pids[$n]}"; done
 for n in market risk execution; do
-  if wait "${pids[$n]}"; then ok "$n stopped cleanly"; else bad "$n exit status $?"; fi
+  if wait "${pids[$n]}"; then
+    ok "$n stopped cleanly"
+  else
+    bad "$n exit status $?"
+    # A sanitizer build aborts on its first report (abort_on_error): show it.
+    grep -A 40 -E "ERROR: |runtime error" "$tmp/$n.err" | head -n 60 || tail -n 20 "$tmp/$n.err"
+  fi
 done
 runs=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/risk.out" | tr '\n' ' ')
 risk_run=${runs%% *}
