@@ -216,11 +216,7 @@ double actors(std::vector<std::string> args, std::uint64_t& seen) {
   bool help = false;
   auto more = load_options(cfg, args, std::getenv, help);
   errors.insert(errors.end(), more.begin(), more.end());
-  if (!bt.data.empty()) {
-    cfg.node.feed.source = "replay";
-    cfg.node.feed.files = bt.data;
-  }
-  cfg.node.persistence.dsn = "(unused)";
+  prepare_backtest(cfg, bt);
   cfg.validate(errors);
   if (!errors.empty()) {
     for (auto& e : errors)

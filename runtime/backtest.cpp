@@ -1,13 +1,12 @@
 #include "runtime/backtest.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -16,9 +15,11 @@
 #include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/feed/replay_reader.hpp"
+#include "actors/feed/replay_text.hpp"
 #include "actors/persistence/persistence_actor.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/register.hpp"
+#include "runtime/flags.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/trade_report.hpp"
@@ -50,9 +51,13 @@ struct recorder_state {
   std::shared_ptr<run_record> rec;
   std::unordered_map<std::string, std::string> signal_strategy;
   std::unordered_map<std::string, std::string> order_strategy;
-  std::map<std::string, nanoseconds> bar_interval; ///< Smallest per instrument.
-  std::map<std::string, std::uint64_t> bar_stride; ///< Keep every n-th bar.
-  std::map<std::string, std::uint64_t> bar_seen;
+  /// Per instrument: the bars behind its price chart.
+  struct price_series {
+    nanoseconds interval = 0; ///< The smallest seen.
+    std::uint64_t stride = 1; ///< Every stride-th bar is kept.
+    std::uint64_t seen = 0;
+  };
+  std::map<std::string, price_series> series;
   std::vector<std::pair<caf::strong_actor_ptr, std::string>> unacked;
   persistence_actor db; ///< With --persist: gets a copy of everything.
   equity_point newest;  ///< Of the last snapshot.
@@ -92,9 +97,9 @@ void keep(recorder_ptr self, const T& x) {
 
 /// Plays persistence for the backtest: keeps what the report needs in
 /// memory, acknowledges every event (per 512, and every 10 s of market
-/// time), answers
-/// every recovery with "nothing recorded" (a backtest starts fresh) and,
-/// with --persist, hands a copy of everything to the real persistence.
+/// time), answers every recovery with "nothing recorded" (a backtest starts
+/// fresh) and, with --persist, hands a copy of everything to the real
+/// persistence.
 persistence_actor::behavior_type
 backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
                   persistence_actor db) {
@@ -163,15 +168,9 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
       keep(self, x);
     },
     [self](const trading_state& x) {
-      auto& trips = self->state.rec->trips;
-      for (auto& t : x.trips) {
-        auto seen = std::any_of(trips.begin(), trips.end(), [&](auto& y) {
-          return y.rule == t.rule && y.t == t.since;
-        });
-        if (!seen)
-          trips.push_back(
-            report_trip{t.since, t.rule, to_string(t.mode), t.reason});
-      }
+      for (auto& t : x.trips)
+        add_trip(*self->state.rec,
+                 report_trip{t.since, t.rule, to_string(t.mode), t.reason});
       keep(self, x);
     },
     [self](const feed_status& x) {
@@ -180,24 +179,21 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
     },
     [self](const bar& x) {
       auto& st = self->state;
-      auto& smallest = st.bar_interval[x.instrument];
+      auto& ps = st.series[x.instrument];
       auto& series = st.rec->prices[x.instrument];
-      if (smallest == 0 || x.interval < smallest) {
-        smallest = x.interval;
+      if (ps.interval == 0 || x.interval < ps.interval) {
+        ps = recorder_state::price_series{x.interval};
         series.clear();
-        st.bar_stride[x.instrument] = 1;
-        st.bar_seen[x.instrument] = 0;
       }
       // The chart draws 2 000 points: keep at most 20 000 per instrument,
       // every other one dropped (and the stride doubled) when full.
-      auto& stride = st.bar_stride[x.instrument];
-      if (x.interval == smallest && (st.bar_seen[x.instrument]++ % stride) == 0)
+      if (x.interval == ps.interval && (ps.seen++ % ps.stride) == 0)
         series.push_back(price_point{x.end_time, x.close});
       if (series.size() >= 20'000) {
         for (std::size_t i = 0; 2 * i < series.size(); ++i)
           series[i] = series[2 * i];
         series.resize((series.size() + 1) / 2);
-        stride *= 2;
+        ps.stride *= 2;
       }
       if (st.db)
         caf::anon_send(st.db, x);
@@ -226,15 +222,6 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
     [](recover_atom) { return trading_state{}; },
     [](recover_account_atom) { return account_recovery{}; },
   };
-}
-
-int days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int>(doe) - 719468;
 }
 
 std::uint64_t count_lines(const std::string& path) {
@@ -280,40 +267,13 @@ bool write_file(const std::string& path, const std::string& text) {
 } // namespace
 
 bool parse_utc(const std::string& text, timestamp& out) {
-  int y = 0;
-  unsigned mo = 0;
-  unsigned d = 0;
-  unsigned h = 0;
-  unsigned mi = 0;
-  double s = 0;
-  char sep = 0;
-  int used = 0;
-  auto n = std::sscanf(text.c_str(), "%4d-%2u-%2u%n", &y, &mo, &d, &used);
-  if (n != 3 || mo < 1 || mo > 12 || d < 1 || d > 31)
-    return false;
-  auto rest = text.substr(static_cast<std::size_t>(used));
-  if (!rest.empty()) {
-    int more = 0;
-    auto k = std::sscanf(rest.c_str(), "%c%2u:%2u%n", &sep, &h, &mi, &more);
-    if (k != 3 || (sep != 'T' && sep != ' ') || h > 23 || mi > 59)
-      return false;
-    rest = rest.substr(static_cast<std::size_t>(more));
-    if (!rest.empty() && rest[0] == ':') {
-      char* end = nullptr;
-      s = std::strtod(rest.c_str() + 1, &end);
-      if (end == rest.c_str() + 1 || s < 0 || s >= 61)
-        return false;
-      rest = end;
-    }
-    if (rest == "Z")
-      rest.clear();
-    if (!rest.empty())
-      return false;
-  }
-  auto days = static_cast<timestamp>(days_from_civil(y, mo, d));
-  out = ((days * 24 + h) * 60 + mi) * 60'000'000'000LL
-        + static_cast<timestamp>(std::llround(s * 1e9));
-  return true;
+  // The replay's ISO reader, with the seconds optional.
+  auto t = text;
+  if (!t.empty() && t.back() == 'Z')
+    t.pop_back();
+  if (t.size() == 16)
+    t += ":00";
+  return read_iso_time(t, out);
 }
 
 backtest_args take_backtest_args(std::vector<std::string>& args,
@@ -323,20 +283,12 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
   for (std::size_t i = 0; i < args.size(); ++i) {
     auto& a = args[i];
     auto value = [&](const char* flag, std::string& into) {
-      std::string f = flag;
-      if (a == f) {
-        if (i + 1 >= args.size()) {
-          errors.push_back(f + ": needs a value");
-          return true;
-        }
-        into = args[++i];
+      if (flag_value(args, i, flag, into))
         return true;
-      }
-      if (a.compare(0, f.size() + 1, f + "=") == 0) {
-        into = a.substr(f.size() + 1);
-        return true;
-      }
-      return false;
+      if (a != flag)
+        return false;
+      errors.push_back(std::string{flag} + ": needs a value");
+      return true;
     };
     std::string v;
     if (value("--data", v)) {
@@ -368,6 +320,19 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
     errors.push_back("--to must be after --from");
   args = std::move(rest);
   return out;
+}
+
+void prepare_backtest(cdb_options& cfg, const backtest_args& args) {
+  auto& n = cfg.node;
+  if (!args.data.empty()) {
+    n.feed.source = "replay";
+    n.feed.files = args.data;
+  } else if (n.feed.source != "replay") {
+    n.feed.source = "synthetic";
+  }
+  n.cluster = {};
+  if (!args.persist && n.persistence.dsn.empty())
+    n.persistence.dsn = "(unused: no --persist)";
 }
 
 int run_backtest(cdb_options& cfg, const backtest_args& args) {
@@ -416,14 +381,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   auto clock = std::make_shared<sim_clock>(sched.clock());
   auto metrics = std::make_shared<node_metrics>();
   auto wall_start = std::chrono::steady_clock::now();
-  char id[24];
-  std::snprintf(id, sizeof(id), "bt%llx%04x",
-                static_cast<unsigned long long>(
-                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count()),
-                static_cast<unsigned>(getpid() & 0xffff));
-  std::string run_id = id;
+  auto run_id = "bt" + make_run_id(wall_clock{}.now());
   run_info run{
     run_id,
     "backtest",
@@ -455,8 +413,8 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   });
   CDB_INFO("backtest", "run " << run_id << ": " << title << " from "
                               << format_time(origin));
-  bool bar = args.progress == 1
-             || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
+  bool as_bar = args.progress == 1
+                || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
   auto last_print = wall_start;
   auto print_progress = [&](bool final) {
     auto now = std::chrono::steady_clock::now();
@@ -472,7 +430,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     auto rate = secs > 0 ? events / secs : 0.0;
     auto eta = frac > 0 ? secs * (1 - frac) / frac : 0.0;
     char buf[200];
-    if (bar) {
+    if (as_bar) {
       std::string fill(static_cast<std::size_t>(frac * 30), '#');
       fill.resize(30, '.');
       std::snprintf(buf, sizeof(buf),
@@ -517,8 +475,8 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     }
     if ((++steps & 0x3ff) == 0) {
       auto now = std::chrono::steady_clock::now();
-      if (now - last_print > (bar ? std::chrono::milliseconds{250}
-                                  : std::chrono::milliseconds{10'000})) {
+      if (now - last_print > (as_bar ? std::chrono::milliseconds{250}
+                                     : std::chrono::milliseconds{10'000})) {
         last_print = now;
         print_progress(false);
       }

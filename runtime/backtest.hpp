@@ -39,6 +39,11 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
 /// (UTC) into nanoseconds since the epoch; false if it is none of those.
 bool parse_utc(const std::string& text, timestamp& out);
 
+/// Sets the node up for a backtest: a replay of --data (else the synthetic
+/// market, or the configured replay), every actor on this node, no
+/// database unless --persist. Before validation.
+void prepare_backtest(cdb_options& cfg, const backtest_args& args);
+
 /// Runs the backtest; returns the exit status (0 done, 2 bad input, 3 an
 /// actor failed beyond its restart budget).
 int run_backtest(cdb_options& cfg, const backtest_args& args);

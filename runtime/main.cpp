@@ -122,17 +122,8 @@ int main(int argc, char** argv) {
   auto errors = cdb::load_options(cfg, args, std::getenv, wants_help);
   errors.insert(errors.end(), bt_errors.begin(), bt_errors.end());
   if (mode == "backtest") {
-    // Recorded files: a replay of them; otherwise the synthetic market.
-    // One node with every actor; the report, not the log, is the output.
-    if (!bt.data.empty()) {
-      cfg.node.feed.source = "replay";
-      cfg.node.feed.files = bt.data;
-    } else if (cfg.node.feed.source != "replay") {
-      cfg.node.feed.source = "synthetic";
-    }
-    cfg.node.cluster = {};
-    if (!bt.persist && cfg.node.persistence.dsn.empty())
-      cfg.node.persistence.dsn = "(unused: no --persist)";
+    cdb::prepare_backtest(cfg, bt);
+    // The report, not the log, is a backtest's output.
     auto log_flag = std::any_of(args.begin(), args.end(), [](auto& a) {
       return a.compare(0, 15, "--run.log_level") == 0;
     });

@@ -1,6 +1,9 @@
 #include "runtime/node.hpp"
 
 #include <algorithm>
+#include <cstdio>
+
+#include <unistd.h>
 
 #include <caf/all.hpp>
 
@@ -24,6 +27,14 @@ void node_config::validate(std::vector<std::string>& errors) const {
     errors.push_back("node.roles: a replay (feed.source = replay) runs on one "
                      "node with every role: the replay's market clock starts "
                      "with the feed and is not shared between nodes");
+}
+
+std::string make_run_id(timestamp now) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "%llx%04x",
+                static_cast<unsigned long long>(now / 1'000'000),
+                static_cast<unsigned>(getpid() & 0xffff));
+  return buf;
 }
 
 execution_config execution_settings(const node_config& cfg) {

@@ -30,6 +30,10 @@ struct node_config {
   void validate(std::vector<std::string>& errors) const;
 };
 
+/// The run tag of a node start at `now` (ns since the epoch): milliseconds
+/// and the process id, in hex; no '-' (event ids are split on it).
+std::string make_run_id(timestamp now);
+
 /// Execution's settings as the node runs it: its own section, with the
 /// day start and the perpetuals' terms from risk's (one source: risk checks
 /// what execution books).

@@ -1,6 +1,5 @@
 #include "runtime/report.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -407,15 +406,10 @@ run_record load_run_record(pqxx::connection& conn, const report_filter& f) {
                         "SELECT x.trips::text FROM trading_state_changes x"
                           + where("id") + " ORDER BY x.event_time, x.seq",
                         f))
-    for (auto& t : nlohmann::json::parse(row[0].as<std::string>())) {
-      report_trip x{t.value("since", std::int64_t{0}), t.value("rule", ""),
-                    t.value("mode", ""), t.value("reason", "")};
-      auto seen = std::any_of(r.trips.begin(), r.trips.end(), [&](auto& y) {
-        return y.rule == x.rule && y.t == x.t;
-      });
-      if (!seen)
-        r.trips.push_back(std::move(x));
-    }
+    for (auto& t : nlohmann::json::parse(row[0].as<std::string>()))
+      add_trip(r, report_trip{t.value("since", std::int64_t{0}),
+                              t.value("rule", ""), t.value("mode", ""),
+                              t.value("reason", "")});
   // Prices: the closes of the smallest bars the selected runs' nodes
   // recorded over the account's time span.
   if (!r.equity.empty()) {

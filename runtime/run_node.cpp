@@ -20,6 +20,7 @@
 #include "runtime/cluster_actor.hpp"
 #include "runtime/exporter.hpp"
 #include "runtime/log.hpp"
+#include "runtime/node.hpp"
 #include "runtime/readiness.hpp"
 #include "runtime/summary.hpp"
 
@@ -31,14 +32,6 @@ std::atomic<int> stop_signal{0};
 
 extern "C" void on_signal(int sig) {
   stop_signal = sig;
-}
-
-std::string make_run_id(timestamp now) {
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "%llx%04x",
-                static_cast<unsigned long long>(now / 1'000'000),
-                static_cast<unsigned>(getpid() & 0xffff));
-  return buf;
 }
 
 /// The admin API's commands, sent to the circuit breaker the supervisor

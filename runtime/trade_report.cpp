@@ -112,6 +112,14 @@ std::string esc(const std::string& s) {
 
 } // namespace
 
+void add_trip(run_record& r, report_trip t) {
+  auto seen = std::any_of(r.trips.begin(), r.trips.end(), [&](auto& y) {
+    return y.rule == t.rule && y.t == t.t;
+  });
+  if (!seen)
+    r.trips.push_back(std::move(t));
+}
+
 nanoseconds return_period(nanoseconds s) {
   if (s <= day)
     return minute;

@@ -61,6 +61,10 @@ struct run_record {
   std::vector<report_trip> trips;
 };
 
+/// Adds a breaker trip unless the record has it (every trading state
+/// repeats the trips still in force).
+void add_trip(run_record& r, report_trip t);
+
 /// One round trip: flat → position → flat in one instrument.
 struct round_trip {
   std::string instrument;
