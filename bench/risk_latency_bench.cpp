@@ -25,6 +25,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/persistence/persistence_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "bench/bench_messages.hpp"
 #include "messages/register.hpp"
@@ -132,20 +133,39 @@ fake_execution(execution_actor::stateful_pointer<exec_state> self,
   };
 }
 
-/// Stands in for persistence: takes everything, writes nothing.
-persistence_actor::behavior_type null_persistence(persistence_actor::pointer,
-                                                  int) {
+/// Stands in for persistence: takes everything, writes nothing, and
+/// acknowledges as persistence does (per batch_size events, or every
+/// flush_interval), so the producers' outboxes stay as small as in
+/// production.
+struct null_persistence_state {
+  event_senders unacked;
+};
+
+persistence_actor::behavior_type null_persistence(
+  persistence_actor::stateful_pointer<null_persistence_state> self, int) {
+  persistence_config cfg;
+  auto keep = [self, batch = cfg.batch_size](const std::string& id) {
+    if (auto sender = self->current_sender())
+      self->state.unacked.emplace_back(std::move(sender), id);
+    if (self->state.unacked.size() >= batch)
+      acknowledge(self->state.unacked);
+  };
+  auto every = std::chrono::nanoseconds{cfg.flush_interval};
+  self->delayed_send(self, every, timer_atom::value);
   return {
-    [](const signal&) {},
-    [](const risk_decision&) {},
-    [](const order&) {},
-    [](const order_event&) {},
-    [](const fill&) {},
-    [](const portfolio_snapshot&) {},
-    [](const trading_state&) {},
+    [keep](const signal& x) { keep(x.id); },
+    [keep](const risk_decision& x) { keep(x.id); },
+    [keep](const order& x) { keep(x.id); },
+    [keep](const order_event& x) { keep(x.id); },
+    [keep](const fill& x) { keep(x.id); },
+    [keep](const portfolio_snapshot& x) { keep(x.id); },
+    [keep](const trading_state& x) { keep(x.id); },
     [](const feed_status&) {},
     [](const bar&) {},
-    [](timer_atom) {},
+    [self, every](timer_atom) {
+      acknowledge(self->state.unacked);
+      self->delayed_send(self, every, timer_atom::value);
+    },
     [](flush_atom) { return std::uint64_t{0}; },
     [](recover_bars_atom, std::uint32_t) { return recorded_bars{}; },
     [](recover_atom) { return trading_state{}; },

@@ -58,30 +58,13 @@ struct recorder_state {
     std::uint64_t seen = 0;
   };
   std::map<std::string, price_series> series;
-  std::vector<std::pair<caf::strong_actor_ptr, std::string>> unacked;
+  event_senders unacked;
   persistence_actor db; ///< With --persist: gets a copy of everything.
   equity_point newest;  ///< Of the last snapshot.
   std::uint64_t events = 0;
 };
 
 using recorder_ptr = persistence_actor::stateful_pointer<recorder_state>;
-
-/// Acknowledges what the producers sent since the last time, one message
-/// per producer (as persistence does).
-void ack_all(recorder_ptr self) {
-  auto& st = self->state;
-  std::vector<std::pair<caf::strong_actor_ptr, persisted_ack>> acks;
-  for (auto& [sender, id] : st.unacked) {
-    auto i = std::find_if(acks.begin(), acks.end(),
-                          [&](auto& a) { return a.first == sender; });
-    if (i == acks.end())
-      i = acks.emplace(acks.end(), sender, persisted_ack{});
-    i->second.ids.push_back(std::move(id));
-  }
-  st.unacked.clear();
-  for (auto& [sender, ack] : acks)
-    caf::anon_send(caf::actor_cast<caf::actor>(sender), std::move(ack));
-}
 
 template <class T>
 void keep(recorder_ptr self, const T& x) {
@@ -92,7 +75,7 @@ void keep(recorder_ptr self, const T& x) {
   if (st.db)
     caf::anon_send(st.db, x);
   if (st.unacked.size() >= 512)
-    ack_all(self);
+    acknowledge(self->state.unacked);
 }
 
 /// Plays persistence for the backtest: keeps what the report needs in
@@ -202,14 +185,14 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
       // Risk decides a signal when it arrives: its orders are in by now,
       // and the signal's strategy is no longer needed.
       self->state.signal_strategy.clear();
-      ack_all(self);
+      acknowledge(self->state.unacked);
       self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
     },
     [self](flush_atom) -> caf::result<std::uint64_t> {
       auto& eq = self->state.rec->equity;
       if (!eq.empty() && self->state.newest.t > eq.back().t)
         eq.push_back(self->state.newest);
-      ack_all(self);
+      acknowledge(self->state.unacked);
       if (!self->state.db)
         return self->state.events;
       auto rp = self->make_response_promise<std::uint64_t>();

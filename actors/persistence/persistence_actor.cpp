@@ -41,6 +41,24 @@ std::int64_t steady_now() {
     .count();
 }
 
+} // namespace
+
+void acknowledge(event_senders& senders) {
+  std::vector<std::pair<caf::strong_actor_ptr, persisted_ack>> acks;
+  for (auto& [sender, id] : senders) {
+    auto i = std::find_if(acks.begin(), acks.end(),
+                          [&](auto& a) { return a.first == sender; });
+    if (i == acks.end())
+      i = acks.emplace(acks.end(), sender, persisted_ack{});
+    i->second.ids.push_back(std::move(id));
+  }
+  senders.clear();
+  for (auto& [sender, ack] : acks)
+    caf::anon_send(caf::actor_cast<caf::actor>(sender), std::move(ack));
+}
+
+namespace {
+
 /// The pending batch is durable (committed or synced to the spool).
 void durable(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
@@ -49,18 +67,7 @@ void durable(self_ptr self, const actor_context& ctx) {
     ctx.metrics->persist_latency.observe(static_cast<double>(now - t) * 1e-9);
   st.arrivals.clear();
   st.pending.clear();
-  // One acknowledgement per producer, its events in the order received.
-  std::vector<std::pair<caf::strong_actor_ptr, persisted_ack>> acks;
-  for (auto& [sender, id] : st.senders) {
-    auto i = std::find_if(acks.begin(), acks.end(),
-                          [&](auto& a) { return a.first == sender; });
-    if (i == acks.end())
-      i = acks.emplace(acks.end(), sender, persisted_ack{});
-    i->second.ids.push_back(std::move(id));
-  }
-  st.senders.clear();
-  for (auto& [sender, ack] : acks)
-    caf::anon_send(caf::actor_cast<caf::actor>(sender), std::move(ack));
+  acknowledge(st.senders);
 }
 
 void update_gauges(self_ptr self, const actor_context& ctx) {

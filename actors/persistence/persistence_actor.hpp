@@ -39,6 +39,10 @@ struct persistence_config {
   void validate(std::vector<std::string>& errors) const;
 };
 
+/// Who sent which event, in the order received.
+using event_senders = std::vector<
+  std::pair<caf::strong_actor_ptr, std::string>>;
+
 struct persistence_state {
   static inline const char* name = "persistence";
   std::unique_ptr<store> db;
@@ -47,13 +51,17 @@ struct persistence_state {
   /// When each pending event arrived (steady clock, ns): for the latency.
   std::vector<std::int64_t> arrivals;
   /// Who sent which pending event: acknowledged once the batch is durable.
-  std::vector<std::pair<caf::strong_actor_ptr, std::string>> senders;
+  event_senders senders;
   std::unique_ptr<id_source> feed_ids; ///< Ids of recorded feed reports.
   std::string node; ///< Whose trading states these are (run.node_name).
   std::uint64_t written = 0;
   nanoseconds retry_delay = 0;
   timestamp retry_at = 0;
 };
+
+/// Acknowledges `senders`' events (one persisted_ack per producer, its ids
+/// in the order received) and clears the list.
+void acknowledge(event_senders& senders);
 
 persistence_actor::behavior_type spawn_persistence(
   instrumented_pointer<persistence_actor, persistence_state> self,
