@@ -209,7 +209,7 @@ double actors(std::vector<std::string> args, std::uint64_t& seen) {
   auto json = std::string{"/tmp/cdb_backtest_bench_"}
               + std::to_string(::getpid()) + ".json";
   args.push_back("--json=" + json);
-  args.push_back("--no-progress");
+  args.emplace_back("--no-progress");
   std::vector<std::string> errors;
   auto bt = take_backtest_args(args, errors);
   cdb_options cfg;

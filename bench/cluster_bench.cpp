@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,7 +62,7 @@ struct record {
 };
 
 caf::behavior execution_node(caf::event_based_actor*,
-                             std::shared_ptr<record> rec) {
+                             const std::shared_ptr<record>& rec) {
   return {
     [rec](const submit_order& o) {
       auto i = rec->count.load(std::memory_order_relaxed);
@@ -72,7 +73,7 @@ caf::behavior execution_node(caf::event_based_actor*,
   };
 }
 
-caf::behavior risk_node(caf::event_based_actor* self, caf::actor exec) {
+caf::behavior risk_node(caf::event_based_actor* self, const caf::actor& exec) {
   return {
     [self, exec](const signal& s) {
       order o;
@@ -88,7 +89,8 @@ caf::behavior risk_node(caf::event_based_actor* self, caf::actor exec) {
   };
 }
 
-caf::behavior signal_node(caf::event_based_actor* self, caf::actor risk) {
+caf::behavior signal_node(caf::event_based_actor* self,
+                          const caf::actor& risk) {
   return {
     [self, risk](const trade_tick& t) {
       signal s;
@@ -109,7 +111,7 @@ struct sink_state {
 
 caf::behavior market_sink_node(caf::stateful_actor<sink_state>* self,
                                std::shared_ptr<std::atomic<std::uint64_t>> n) {
-  self->state.seen = n;
+  self->state.seen = std::move(n);
   return {
     [self](const trade_tick&) {
       self->state.seen->fetch_add(1, std::memory_order_release);
@@ -129,11 +131,9 @@ double pct(std::vector<std::int64_t> xs, double p) {
 template <class Handle>
 Handle connect(caf::actor_system& sys, std::uint16_t port) {
   auto h = sys.middleman().remote_actor<Handle>("127.0.0.1", port);
-  if (!h) {
-    std::fprintf(stderr, "connect to %u failed: %s\n", port,
-                 sys.render(h.error()).c_str());
-    std::exit(1);
-  }
+  if (!h)
+    throw std::runtime_error{"connect to " + std::to_string(port)
+                             + " failed: " + sys.render(h.error())};
   return *h;
 }
 

@@ -27,7 +27,8 @@ struct exec_bench_config : caf::actor_system_config {
 };
 
 /// Stands in for risk: forwards what it gets to execution, in order.
-caf::behavior forwarder(caf::event_based_actor* self, execution_actor exec) {
+caf::behavior forwarder(caf::event_based_actor* self,
+                        const execution_actor& exec) {
   return {
     [self, exec](const quote_tick& q) { self->send(exec, q); },
     [self, exec](const submit_order& o) { self->send(exec, o); },

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -78,7 +79,8 @@ void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
 double pct(std::vector<double>& xs, double p) {
   auto k = static_cast<std::size_t>(p / 100
                                     * static_cast<double>(xs.size() - 1));
-  std::nth_element(xs.begin(), xs.begin() + k, xs.end());
+  std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(k),
+                   xs.end());
   return xs[k];
 }
 
@@ -92,7 +94,7 @@ void report(const char* what, std::vector<double> xs) {
 
 int main(int argc, char** argv) {
   std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20'000;
-  double rate = argc > 2 ? std::atof(argv[2]) : 5'000;
+  double rate = argc > 2 ? std::strtod(argv[2], nullptr) : 5'000;
   if (n == 0 || !(rate > 0)) {
     std::fprintf(stderr,
                  "usage: cdb_latency [MESSAGES [PER_SECOND [POLICY]]]\n");
@@ -108,7 +110,8 @@ int main(int argc, char** argv) {
   register_messages(cfg);
   caf::put(cfg.content, "scheduler.max-threads", 2);
   if (argc > 3)
-    caf::put(cfg.content, "scheduler.policy", caf::atom_from_string(argv[3]));
+    caf::put(cfg.content, "scheduler.policy",
+             caf::atom_from_string({argv[3], std::strlen(argv[3])}));
   caf::put(cfg.content, "logger.console-verbosity", "quiet");
   caf::actor_system sys{cfg};
   feed_config fc;

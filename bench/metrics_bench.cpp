@@ -5,6 +5,7 @@
 // histogram + mailbox gauge per message), on two scheduler threads.
 //   build/bench/cdb_actor_bench --benchmark_filter=metrics
 #include <chrono>
+#include <utility>
 
 #include <benchmark/benchmark.h>
 
@@ -101,7 +102,7 @@ plain_sink(sink_actor::stateful_pointer<sink_state> self, int) {
 sink_actor::behavior_type
 instrumented_sink(instrumented_pointer<sink_actor, sink_state> self,
                   std::shared_ptr<actor_stats> stats) {
-  self->instrument(stats);
+  self->instrument(std::move(stats));
   return sink_behavior(self);
 }
 

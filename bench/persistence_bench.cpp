@@ -148,7 +148,7 @@ double store_throughput(const std::string& dsn, std::uint64_t events,
 int main(int argc, char** argv) {
   std::uint64_t events = argc > 1 ? std::strtoull(argv[1], nullptr, 10)
                                   : 200000;
-  double seconds = argc > 2 ? std::atof(argv[2]) : 5;
+  double seconds = argc > 2 ? std::strtod(argv[2], nullptr) : 5;
   const char* env = std::getenv("CDB_TEST_DSN");
   if (env == nullptr || *env == '\0')
     env = std::getenv("CDB_PERSISTENCE_DSN");

@@ -108,7 +108,7 @@ struct exec_state {
 execution_actor::behavior_type
 fake_execution(execution_actor::stateful_pointer<exec_state> self,
                caf::actor driver) {
-  self->state.driver = driver;
+  self->state.driver = std::move(driver);
   return {
     [](const quote_tick&) {},
     [](const trade_tick&) {},
@@ -182,7 +182,8 @@ struct driver_state {
 };
 
 caf::behavior driver_actor(caf::stateful_actor<driver_state>* self,
-                           risk_actor risk, std::size_t n, caf::actor done,
+                           const risk_actor& risk, std::size_t n,
+                           const caf::actor& done,
                            std::shared_ptr<std::vector<double>> us) {
   self->state.us = std::move(us);
   auto next = [self, risk] {
@@ -267,7 +268,7 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
         },
         caf::after(std::chrono::seconds{5}) >> [&] { complete = false; });
   }
-  for (auto h :
+  for (const auto& h :
        {caf::actor_cast<caf::actor>(risk), caf::actor_cast<caf::actor>(exec),
         caf::actor_cast<caf::actor>(db)})
     main_thread->send_exit(h, caf::exit_reason::user_shutdown);

@@ -300,7 +300,7 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
     }
   }
   if (out.from > 0 && out.to > 0 && out.to <= out.from)
-    errors.push_back("--to must be after --from");
+    errors.emplace_back("--to must be after --from");
   args = std::move(rest);
   return out;
 }

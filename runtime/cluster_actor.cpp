@@ -44,6 +44,7 @@ void publish_view(self_ptr self, const cluster_settings& cfg,
     return x->linked_seq < y->linked_seq;
   });
   std::vector<const node_roster*> rosters;
+  rosters.reserve(linked.size());
   for (auto* l : linked)
     rosters.push_back(&l->roster);
   std::vector<std::string> conflicts;
@@ -164,8 +165,9 @@ link& link_back(self_ptr self, caf::actor peer) {
 } // namespace
 
 cluster_actor::behavior_type
-spawn_cluster(self_ptr self, cluster_settings cfg, caf::io::middleman_actor mm,
-              std::string node, timestamp epoch, metrics_ptr metrics) {
+spawn_cluster(self_ptr self, const cluster_settings& cfg,
+              const caf::io::middleman_actor& mm, std::string node,
+              timestamp epoch, const metrics_ptr& metrics) {
   auto& st = self->state;
   st.own.node = std::move(node);
   st.own.epoch = epoch;

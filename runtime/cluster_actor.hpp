@@ -66,7 +66,7 @@ struct cluster_state {
 
 cluster_actor::behavior_type
 spawn_cluster(cluster_actor::stateful_pointer<cluster_state> self,
-              cluster_settings cfg, caf::io::middleman_actor mm,
-              std::string node, timestamp epoch, metrics_ptr metrics);
+              const cluster_settings& cfg, const caf::io::middleman_actor& mm,
+              std::string node, timestamp epoch, const metrics_ptr& metrics);
 
 } // namespace cdb

@@ -45,6 +45,8 @@ process_sample sample_process() {
     if (close != std::string::npos && ticks > 0) {
       unsigned long utime = 0;
       unsigned long stime = 0;
+      // Kernel-written decimal fields; the match count is checked.
+      // NOLINTNEXTLINE(cert-err34-c)
       if (std::sscanf(text.c_str() + close + 1,
                       " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu",
                       &utime, &stime)

@@ -10,7 +10,8 @@ namespace cdb {
 
 class id_source {
 public:
-  id_source(std::string kind, std::string run, std::uint32_t incarnation)
+  id_source(const std::string& kind, const std::string& run,
+            std::uint32_t incarnation)
     : prefix_(kind + '-' + run + '-' + std::to_string(incarnation) + '-') {
     // nop
   }

@@ -39,8 +39,9 @@ public:
       stats->enqueued.store(stats->handling.count(), std::memory_order_relaxed);
       stats->owner.store(this, std::memory_order_relaxed);
     }
-    keep_ = stats;
-    stats_.store(stats.get(), std::memory_order_release);
+    auto* raw = stats.get();
+    keep_ = std::move(stats);
+    stats_.store(raw, std::memory_order_release);
   }
 
   void enqueue(caf::mailbox_element_ptr what,

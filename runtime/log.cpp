@@ -24,10 +24,10 @@ const char* name(level lvl) {
 
 } // namespace
 
-bool parse_level(const std::string& str, level& out) {
+bool parse_level(const std::string& name, level& out) {
   static const char* names[] = {"debug", "info", "warning", "error"};
   for (int i = 0; i < 4; ++i)
-    if (str == names[i]) {
+    if (name == names[i]) {
       out = static_cast<level>(i);
       return true;
     }

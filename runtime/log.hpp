@@ -20,6 +20,9 @@ void write(level lvl, const char* who, const std::string& msg);
 
 } // namespace cdb::log
 
+// `expr` is a chain of stream insertions (a << b): parenthesised, it would
+// be one shift expression.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CDB_LOG_IMPL(lvl, who, expr)                                           \
   do {                                                                         \
     if (::cdb::log::enabled(lvl)) {                                            \
@@ -28,6 +31,7 @@ void write(level lvl, const char* who, const std::string& msg);
       ::cdb::log::write(lvl, who, cdb_log_out_.str());                         \
     }                                                                          \
   } while (false)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define CDB_DEBUG(who, expr) CDB_LOG_IMPL(::cdb::log::level::debug, who, expr)
 #define CDB_INFO(who, expr) CDB_LOG_IMPL(::cdb::log::level::info, who, expr)

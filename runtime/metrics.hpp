@@ -100,7 +100,7 @@ private:
 
   static std::uint64_t nanos(double seconds) noexcept {
     return seconds > 0 && seconds < 1e9
-             ? static_cast<std::uint64_t>(seconds * 1e9 + 0.5)
+             ? static_cast<std::uint64_t>(std::llround(seconds * 1e9))
              : 0;
   }
 

@@ -24,9 +24,10 @@ void node_config::validate(std::vector<std::string>& errors) const {
   supervisor.validate(errors);
   cluster.validate(errors);
   if (feed.replay() && cluster.roles.size() != all_roles().size())
-    errors.push_back("node.roles: a replay (feed.source = replay) runs on one "
-                     "node with every role: the replay's market clock starts "
-                     "with the feed and is not shared between nodes");
+    errors.emplace_back(
+      "node.roles: a replay (feed.source = replay) runs on one "
+      "node with every role: the replay's market clock starts "
+      "with the feed and is not shared between nodes");
 }
 
 std::string make_run_id(timestamp now) {
@@ -50,7 +51,8 @@ execution_config execution_settings(const node_config& cfg) {
 
 std::vector<child_spec>
 node_children(const node_config& cfg, const std::string& run_id,
-              clock_ptr clock, metrics_ptr metrics, run_info run) {
+              const clock_ptr& clock, const metrics_ptr& metrics,
+              const run_info& run) {
   auto ctx = [=](std::uint32_t n) {
     return actor_context{run_id, n, clock, metrics};
   };
@@ -159,7 +161,8 @@ void failed(caf::event_based_actor* self, const child_map& m,
 
 } // namespace
 
-supervisor_hooks node_hooks(const cluster_config& cluster, cluster_actor link) {
+supervisor_hooks node_hooks(const cluster_config& cluster,
+                            const cluster_actor& link) {
   supervisor_hooks hooks{wire, failed, {}, {}, {}};
   if (!cluster.distributed())
     return hooks;

@@ -43,13 +43,14 @@ execution_config execution_settings(const node_config& cfg);
 /// feed first, persistence last.
 std::vector<child_spec>
 node_children(const node_config& cfg, const std::string& run_id,
-              clock_ptr clock, metrics_ptr metrics, run_info run);
+              const clock_ptr& clock, const metrics_ptr& metrics,
+              const run_info& run);
 
 /// Wiring and escalation for the actors, and for a node of several
 /// (`cluster.distributed()`): the cluster actor that tells peers this
 /// node's actors, the wait for every role before the first wiring, and the
 /// circuit breaker's word on a lost peer.
 supervisor_hooks node_hooks(const cluster_config& cluster = {},
-                            cluster_actor link = {});
+                            const cluster_actor& link = {});
 
 } // namespace cdb

@@ -217,12 +217,15 @@ cdb_options::cdb_options() {
     auto r = static_cast<breaker_rule>(i);
     auto name = std::string{to_string(r)};
     auto& a = b.configurable(r);
+    auto action = name + "_action";
+    auto flatten = name + "_flatten";
+    auto cooldown = name + "_cooldown";
     opt_group{custom_options_, "circuit_breaker"}
-      .add(a.action, (name + "_action").c_str(),
+      .add(a.action, caf::string_view{action},
            "what the rule trips: halted, reducing or off")
-      .add(a.flatten, (name + "_flatten").c_str(),
+      .add(a.flatten, caf::string_view{flatten},
            "also close every position when it trips")
-      .add(*span(&a.cooldown), (name + "_cooldown").c_str(),
+      .add(*span(&a.cooldown), caf::string_view{cooldown},
            "timed reset; 0: manual resume only");
   }
   auto& e = n.execution;

@@ -111,7 +111,7 @@ int run_recorder(const record_config& cfg, const std::string& url,
   wc.ca_file = ca_file;
   auto client = std::make_unique<ws_client>(
     wc,
-    [&](std::string msg, timestamp recv) {
+    [&](const std::string& msg, timestamp recv) {
       try {
         file.write(msg, recv);
       } catch (const std::exception& e) {
@@ -119,7 +119,7 @@ int run_recorder(const record_config& cfg, const std::string& url,
         failed = true;
       }
     },
-    [](bool up, std::string why) {
+    [](bool up, const std::string& why) {
       if (up)
         CDB_INFO("record", why);
       else

@@ -98,10 +98,10 @@ public:
       for (std::size_t i = 0; i < r.size(); ++i)
         width[i] = std::max(width[i], r[i].size());
     std::string out;
-    for (std::size_t n = 0; n < rows_.size(); ++n) {
-      for (std::size_t i = 0; i < rows_[n].size(); ++i) {
-        auto pad = std::string(width[i] - rows_[n][i].size(), ' ');
-        out += i == 0 ? rows_[n][i] + pad : "  " + pad + rows_[n][i];
+    for (const auto& row : rows_) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        auto pad = std::string(width[i] - row[i].size(), ' ');
+        out += i == 0 ? row[i] + pad : "  " + pad + row[i];
       }
       out += '\n';
     }

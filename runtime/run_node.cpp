@@ -36,8 +36,9 @@ extern "C" void on_signal(int sig) {
 
 /// The admin API's commands, sent to the circuit breaker the supervisor
 /// runs now (it may have been restarted).
-admin_handler admin_commands(caf::actor_system& sys, caf::actor sup,
-                             metrics_ptr metrics, std::uint64_t max_backlog) {
+admin_handler admin_commands(caf::actor_system& sys, const caf::actor& sup,
+                             const metrics_ptr& metrics,
+                             std::uint64_t max_backlog) {
   return [&sys, sup, metrics, max_backlog](const std::string& command,
                                            const std::string& reason) {
     if (command == "ready") // from the metrics: no actor has to answer
@@ -229,7 +230,9 @@ int run_node(cdb_options& cfg) {
       self->delayed_send(sup, cfg.chaos_kill_after * i, kill_atom::value,
                          cfg.chaos_kill_actor);
   bool tty = isatty(STDOUT_FILENO) != 0;
-  auto elapsed = [&] { return (clock->now() - started) * 1e-9; };
+  auto elapsed = [&] {
+    return static_cast<double>(clock->now() - started) * 1e-9;
+  };
   auto last_status = started;
   bool stopping = false;
   bool done = false;

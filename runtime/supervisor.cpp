@@ -135,9 +135,9 @@ void stop_next(self_ptr self, nanoseconds drain) {
 } // namespace
 
 caf::behavior supervisor(self_ptr self, supervisor_config cfg,
-                         std::vector<child_spec> specs, supervisor_hooks hooks,
-                         clock_ptr clock, metrics_ptr metrics,
-                         nanoseconds drain) {
+                         std::vector<child_spec> specs,
+                         const supervisor_hooks& hooks, const clock_ptr& clock,
+                         const metrics_ptr& metrics, nanoseconds drain) {
   self->state.metrics = metrics;
   if (metrics) {
     instrument(self, metrics, "supervisor");

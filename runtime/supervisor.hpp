@@ -92,8 +92,8 @@ using supervisor_pointer = caf::stateful_actor<
   supervisor_state, instrumented<caf::event_based_actor>>*;
 
 caf::behavior supervisor(supervisor_pointer self, supervisor_config cfg,
-                         std::vector<child_spec> specs, supervisor_hooks hooks,
-                         clock_ptr clock, metrics_ptr metrics,
-                         nanoseconds drain);
+                         std::vector<child_spec> specs,
+                         const supervisor_hooks& hooks, const clock_ptr& clock,
+                         const metrics_ptr& metrics, nanoseconds drain);
 
 } // namespace cdb

@@ -163,7 +163,7 @@ breaker::active_trip* breaker::find(breaker_rule r) {
   return nullptr;
 }
 
-void breaker::merge(breaker_update& into, breaker_update from) {
+void breaker::merge(breaker_update& into, const breaker_update& from) {
   if (!from.changed)
     return;
   into.changed = true;
@@ -173,8 +173,8 @@ void breaker::merge(breaker_update& into, breaker_update from) {
   into.reason += from.reason;
 }
 
-breaker_update breaker::trip(breaker_rule r, std::string reason, timestamp now,
-                             std::int64_t day) {
+breaker_update breaker::trip(breaker_rule r, const std::string& reason,
+                             timestamp now, std::int64_t day) {
   breaker_update u;
   auto& a = cfg_.action(r);
   if (a.action == "off")
@@ -206,7 +206,7 @@ void breaker::lift(breaker_rule r, const std::string& why, breaker_update& u) {
   breaker_update x;
   x.changed = true;
   x.reason = std::string{"lifted "} + to_string(r) + ": " + why;
-  merge(u, std::move(x));
+  merge(u, x);
 }
 
 void breaker::condition(breaker_rule r, bool holds, timestamp now) {

@@ -193,7 +193,7 @@ private:
     timestamp cleared_at = 0; ///< When it stopped holding.
   };
 
-  breaker_update trip(breaker_rule r, std::string reason, timestamp now,
+  breaker_update trip(breaker_rule r, const std::string& reason, timestamp now,
                       std::int64_t day = 0);
   void lift(breaker_rule r, const std::string& why, breaker_update& u);
   active_trip* find(breaker_rule r);
@@ -208,7 +208,7 @@ private:
   /// returns how many are left.
   static std::size_t count_in_window(std::deque<timestamp>& times, timestamp t,
                                      nanoseconds window);
-  static void merge(breaker_update& into, breaker_update from);
+  static void merge(breaker_update& into, const breaker_update& from);
 
   breaker_config cfg_;
   std::vector<active_trip> trips_;

@@ -37,6 +37,6 @@ struct breaker_state {
 
 circuit_breaker_actor::behavior_type
 spawn_breaker(instrumented_pointer<circuit_breaker_actor, breaker_state> self,
-              breaker_config cfg, actor_context ctx);
+              const breaker_config& cfg, const actor_context& ctx);
 
 } // namespace cdb

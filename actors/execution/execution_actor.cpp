@@ -223,8 +223,9 @@ void recover(self_ptr self, const execution_config& cfg,
 
 } // namespace
 
-execution_actor::behavior_type
-spawn_execution(self_ptr self, execution_config cfg, actor_context ctx) {
+execution_actor::behavior_type spawn_execution(self_ptr self,
+                                               const execution_config& cfg,
+                                               const actor_context& ctx) {
   instrument(self, ctx.metrics, "execution");
   auto& st = self->state;
   st.sink = std::make_unique<actor_sink>(self, ctx);

@@ -55,6 +55,6 @@ struct execution_state {
 
 execution_actor::behavior_type
 spawn_execution(instrumented_pointer<execution_actor, execution_state> self,
-                execution_config cfg, actor_context ctx);
+                const execution_config& cfg, const actor_context& ctx);
 
 } // namespace cdb

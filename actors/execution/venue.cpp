@@ -296,6 +296,7 @@ std::vector<order> venue::open_orders() const {
   std::sort(open.begin(), open.end(),
             [](auto& x, auto& y) { return x.first < y.first; });
   std::vector<order> out;
+  out.reserve(open.size());
   for (auto& x : open)
     out.push_back(std::move(x.second));
   return out;

@@ -21,7 +21,8 @@ namespace cdb {
 
 class binance_parser {
 public:
-  explicit binance_parser(std::size_t max_message_bytes = 64 * 1024);
+  explicit binance_parser(std::size_t max_message_bytes = std::size_t{64}
+                                                          * 1024);
   ~binance_parser();
   binance_parser(const binance_parser&) = delete;
   binance_parser& operator=(const binance_parser&) = delete;

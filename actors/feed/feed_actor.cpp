@@ -517,8 +517,8 @@ void on_venue_message(self_ptr self, const feed_config& cfg,
 
 } // namespace
 
-feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
-                                     actor_context ctx,
+feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
+                                     const actor_context& ctx,
                                      timestamp market_start) {
   instrument(self, ctx.metrics, "feed");
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
@@ -576,7 +576,7 @@ feed_actor::behavior_type spawn_feed(self_ptr self, feed_config cfg,
         self->send(sink, self->state.history->snapshot());
       subscribe(sink);
     },
-    [self](unsubscribe_atom, market_sink sink) {
+    [self](unsubscribe_atom, const market_sink& sink) {
       auto& subs = self->state.subscribers;
       subs.erase(std::remove(subs.begin(), subs.end(), sink), subs.end());
       self->demonitor(sink.address());

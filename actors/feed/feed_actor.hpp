@@ -137,7 +137,8 @@ struct feed_state {
 /// Spawns with the market's start time (the node's start, shared by every
 /// incarnation of the feed).
 feed_actor::behavior_type
-spawn_feed(instrumented_pointer<feed_actor, feed_state> self, feed_config cfg,
-           actor_context ctx, timestamp market_start);
+spawn_feed(instrumented_pointer<feed_actor, feed_state> self,
+           const feed_config& cfg, const actor_context& ctx,
+           timestamp market_start);
 
 } // namespace cdb

@@ -1,5 +1,7 @@
 #include "actors/feed/mexc_parser.hpp"
 
+#include <cstddef>
+
 #include "actors/feed/json_fields.hpp"
 
 namespace cdb {
@@ -17,7 +19,7 @@ std::string mexc_instrument(std::string_view symbol) {
 
 nanoseconds mexc_interval(std::string_view name) {
   constexpr nanoseconds minute = 60'000'000'000;
-  constexpr nanoseconds day = 24 * 60 * minute;
+  constexpr nanoseconds day = std::int64_t{24} * 60 * minute;
   static constexpr std::pair<std::string_view, nanoseconds> known[] = {
     {"Min1", minute},        {"Min5", 5 * minute},   {"Min15", 15 * minute},
     {"Min30", 30 * minute},  {"Min60", 60 * minute}, {"Hour4", 240 * minute},
@@ -206,6 +208,8 @@ struct mexc_parser::impl {
     market_message m;
     m.kind = market_kind::bar;
     m.kline = std::move(i->second);
+    // fail() is [[noreturn]]: `b` was not moved when this line is reached.
+    // cppcheck-suppress accessMoved
     i->second = std::move(b);
     out.push_back(std::move(m));
   }

@@ -34,7 +34,7 @@ nanoseconds mexc_interval(std::string_view name);
 class mexc_parser {
 public:
   explicit mexc_parser(contract_sizes sizes,
-                       std::size_t max_message_bytes = 64 * 1024);
+                       std::size_t max_message_bytes = std::size_t{64} * 1024);
   ~mexc_parser();
   mexc_parser(const mexc_parser&) = delete;
   mexc_parser& operator=(const mexc_parser&) = delete;

@@ -125,6 +125,7 @@ std::unique_ptr<replay_file> replay_file::open(const std::string& path,
     std::vector<std::string_view> fields;
     split_csv(first, fields);
     std::vector<std::string> names;
+    names.reserve(fields.size());
     for (auto x : fields)
       names.push_back(lower(x));
     found = f->cols_->from_header(names);

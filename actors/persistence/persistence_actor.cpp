@@ -45,7 +45,8 @@ std::int64_t steady_now() {
 
 void acknowledge(event_senders& senders) {
   std::vector<std::pair<caf::strong_actor_ptr, persisted_ack>> acks;
-  for (auto& [sender, id] : senders) {
+  for (auto& [from, id] : senders) {
+    const auto& sender = from; // a lambda cannot capture a binding (C++17)
     auto i = std::find_if(acks.begin(), acks.end(),
                           [&](auto& a) { return a.first == sender; });
     if (i == acks.end())
@@ -271,8 +272,8 @@ std::string unwritten(self_ptr self) {
 } // namespace
 
 persistence_actor::behavior_type
-spawn_persistence(self_ptr self, persistence_config cfg, actor_context ctx,
-                  run_info run) {
+spawn_persistence(self_ptr self, const persistence_config& cfg,
+                  const actor_context& ctx, const run_info& run) {
   instrument(self, ctx.metrics, "persistence");
   auto& st = self->state;
   st.db = std::make_unique<store>(cfg.dsn);

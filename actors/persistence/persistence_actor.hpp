@@ -65,6 +65,6 @@ void acknowledge(event_senders& senders);
 
 persistence_actor::behavior_type spawn_persistence(
   instrumented_pointer<persistence_actor, persistence_state> self,
-  persistence_config cfg, actor_context ctx, run_info run);
+  const persistence_config& cfg, const actor_context& ctx, const run_info& run);
 
 } // namespace cdb

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -20,7 +21,7 @@ constexpr std::uint32_t max_payload = 1u << 30;
 
 std::runtime_error failure(const std::string& path, const char* what) {
   return std::runtime_error{"spool " + path + ": " + what + ": "
-                            + std::strerror(errno)};
+                            + std::generic_category().message(errno)};
 }
 
 void put32(char* out, std::uint32_t x) {

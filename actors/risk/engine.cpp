@@ -14,7 +14,7 @@ side to_side(signal_side x) {
 
 } // namespace
 
-risk_engine::risk_engine(risk_config cfg, id_source decision_ids,
+risk_engine::risk_engine(const risk_config& cfg, id_source decision_ids,
                          id_source order_ids)
   : cfg_(cfg), decision_ids_(std::move(decision_ids)),
     order_ids_(std::move(order_ids)), sizing_(cfg.sizing_settings()) {

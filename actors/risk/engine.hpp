@@ -23,7 +23,8 @@ struct decision_out {
 
 class risk_engine {
 public:
-  risk_engine(risk_config cfg, id_source decision_ids, id_source order_ids);
+  risk_engine(const risk_config& cfg, id_source decision_ids,
+              id_source order_ids);
 
   void on_quote(const quote_tick& q);
   /// Traded volume, for the perpetual slippage estimate.

@@ -31,7 +31,7 @@ struct risk_state {
 };
 
 risk_actor::behavior_type
-spawn_risk(instrumented_pointer<risk_actor, risk_state> self, risk_config cfg,
-           actor_context ctx);
+spawn_risk(instrumented_pointer<risk_actor, risk_state> self,
+           const risk_config& cfg, const actor_context& ctx);
 
 } // namespace cdb

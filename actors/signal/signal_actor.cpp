@@ -127,7 +127,7 @@ void warm_up(self_ptr self, const signal_config& cfg,
         report(self, ctx);
         ask_feed();
       },
-      [self, ask_feed](caf::error& e) {
+      [ask_feed](caf::error& e) {
         CDB_WARN("signal", "no recorded bars (" << to_string(e)
                                                 << "); warming up from the "
                                                    "feed's history only");
@@ -139,7 +139,7 @@ void warm_up(self_ptr self, const signal_config& cfg,
 
 signal_actor::behavior_type
 spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
-             signal_config cfg, actor_context ctx) {
+             const signal_config& cfg, const actor_context& ctx) {
   instrument(self, ctx.metrics, "signal");
   auto& st = self->state;
   st.ids = std::make_unique<id_source>(ctx.ids("sig"));

@@ -40,6 +40,6 @@ struct signal_state {
 
 signal_actor::behavior_type
 spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
-             signal_config cfg, actor_context ctx);
+             const signal_config& cfg, const actor_context& ctx);
 
 } // namespace cdb

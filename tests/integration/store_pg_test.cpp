@@ -37,9 +37,9 @@ struct fresh_database {
   std::string name;
   std::string dsn;
 
-  fresh_database() {
-    std::random_device rd;
-    name = "cdb_store_test_" + std::to_string(rd() % 1000000000u);
+  fresh_database()
+    : name{"cdb_store_test_"
+           + std::to_string(std::random_device{}() % 1000000000u)} {
     pqxx::connection admin{base_dsn()};
     pqxx::nontransaction w{admin};
     w.exec0("CREATE DATABASE " + name);

@@ -1,4 +1,6 @@
 #define CAF_SUITE instrumented
+#include <utility>
+
 #include <caf/test/dsl.hpp>
 
 #include "runtime/instrumented.hpp"
@@ -19,7 +21,7 @@ struct counter_state {
 counter_actor::behavior_type
 counting(instrumented_pointer<counter_actor, counter_state> self,
          std::shared_ptr<actor_stats> stats) {
-  self->instrument(stats);
+  self->instrument(std::move(stats));
   return {
     [self](int x) { self->state.sum += x; },
     [self](const std::string&) { return self->state.sum; },

@@ -17,7 +17,7 @@ struct fixture {
   std::map<std::string, std::string> env;
   bool help = false;
 
-  std::vector<std::string> load(std::vector<std::string> args) {
+  std::vector<std::string> load(const std::vector<std::string>& args) {
     auto getenv = [this](const char* name) -> const char* {
       auto i = env.find(name);
       return i == env.end() ? nullptr : i->second.c_str();

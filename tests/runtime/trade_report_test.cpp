@@ -158,9 +158,10 @@ CAF_TEST(a trade still open at the end is not counted) {
 }
 
 CAF_TEST(the return period follows the length of the run) {
-  CAF_CHECK_EQUAL(return_period(23 * 60 * min), 1 * min);
-  CAF_CHECK_EQUAL(return_period(30 * 24 * 60 * min), 60 * min);
-  CAF_CHECK_EQUAL(return_period(400LL * 24 * 60 * min), 24 * 60 * min);
+  CAF_CHECK_EQUAL(return_period(std::int64_t{23} * 60 * min), 1 * min);
+  CAF_CHECK_EQUAL(return_period(std::int64_t{30} * 24 * 60 * min), 60 * min);
+  CAF_CHECK_EQUAL(return_period(400LL * 24 * 60 * min),
+                  std::int64_t{24} * 60 * min);
 }
 
 CAF_TEST(the JSON is the same for the same record and keeps timing apart) {

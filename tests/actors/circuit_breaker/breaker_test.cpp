@@ -1,4 +1,5 @@
 #define CAF_SUITE circuit_breaker
+#include <cstddef>
 #include <limits>
 
 #include <caf/test/unit_test.hpp>
@@ -161,16 +162,20 @@ CAF_TEST(daily loss at the limit trips and lifts at the next trading day) {
 CAF_TEST(the trading day can start after utc midnight) {
   breaker_config cfg;
   cfg.drawdown_pct = 100;
-  cfg.day_start = 8 * 3600 * sec; // days start 08:00 UTC
+  cfg.day_start = std::int64_t{8} * 3600 * sec; // days start 08:00 UTC
   breaker b{cfg};
-  b.on_portfolio(account(90000, 100000, 0, day0 + 7 * 3600 * sec), 1);
+  b.on_portfolio(account(90000, 100000, 0, day0 + std::int64_t{7} * 3600 * sec),
+                 1);
   CAF_REQUIRE(tripped(b, "daily_loss"));
   // UTC midnight passed long ago; 07:59:59 next day is still that day.
-  b.on_portfolio(account(90000, 100000, 0, day0 + 31 * 3600 * sec), 2);
+  b.on_portfolio(
+    account(90000, 100000, 0, day0 + std::int64_t{31} * 3600 * sec), 2);
   CAF_CHECK(tripped(b, "daily_loss"));
-  b.on_portfolio(account(90000, 90000, 0, day0 + 32 * 3600 * sec), 3);
+  b.on_portfolio(account(90000, 90000, 0, day0 + std::int64_t{32} * 3600 * sec),
+                 3);
   CAF_CHECK(!tripped(b, "daily_loss"));
-  CAF_CHECK_EQUAL(trading_day(day0 + 8 * 3600 * sec - 1, cfg.day_start),
+  CAF_CHECK_EQUAL(trading_day(day0 + std::int64_t{8} * 3600 * sec - 1,
+                              cfg.day_start),
                   trading_day(day0 - 1, 0));
 }
 

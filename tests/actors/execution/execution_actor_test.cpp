@@ -11,10 +11,10 @@ using forward_atom = caf::atom_constant<caf::atom("forward")>;
 /// Stands in for risk: forwards orders to execution, takes snapshots.
 caf::behavior fake_risk(caf::event_based_actor* self, test::no_args) {
   return {
-    [self](forward_atom, execution_actor exec, const order& o) {
+    [self](forward_atom, const execution_actor& exec, const order& o) {
       self->send(exec, submit_order{o});
     },
-    [self](forward_atom, execution_actor exec, const cancel_order& c) {
+    [self](forward_atom, const execution_actor& exec, const cancel_order& c) {
       self->send(exec, c);
     },
     [](const portfolio_snapshot&) {},
@@ -44,8 +44,8 @@ struct fixture : test::coordinator_fixture {
 
   ~fixture() override {
     // Dead actors drop their timers, so the base fixture's final run() ends.
-    for (auto h : {caf::actor_cast<caf::actor>(exec),
-                   caf::actor_cast<caf::actor>(db), risk})
+    for (const auto& h : {caf::actor_cast<caf::actor>(exec),
+                          caf::actor_cast<caf::actor>(db), risk})
       anon_send_exit(h, caf::exit_reason::user_shutdown);
     sched.run();
   }
@@ -197,7 +197,7 @@ struct recovery_fixture : test::coordinator_fixture {
   }
 
   ~recovery_fixture() override {
-    for (auto h : {caf::actor_cast<caf::actor>(db), risk})
+    for (const auto& h : {caf::actor_cast<caf::actor>(db), risk})
       anon_send_exit(h, caf::exit_reason::user_shutdown);
     sched.run();
   }

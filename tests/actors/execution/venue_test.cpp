@@ -1,5 +1,6 @@
 #define CAF_SUITE venue
 #include <cmath>
+#include <cstddef>
 
 #include <caf/test/unit_test.hpp>
 
@@ -572,9 +573,10 @@ CAF_TEST(extreme volatility refuses taker orders) {
   // 30 one-minute bars whose mid swings 8 % each bar.
   for (int i = 0; i < 30; ++i) {
     auto mid = i % 2 == 0 ? 100.0 : 108.0;
-    v->on_quote(quote(mid - 0.05, mid + 0.05, t0 + i * 60 * sec), 0);
+    v->on_quote(quote(mid - 0.05, mid + 0.05, t0 + std::int64_t{i} * 60 * sec),
+                0);
   }
-  v->submit(market("m", side::buy, 1, t0 + 29 * 60 * sec), 0);
+  v->submit(market("m", side::buy, 1, t0 + std::int64_t{29} * 60 * sec), 0);
   CAF_CHECK(out.fills.empty());
   auto last = out.last("m");
   CAF_CHECK_EQUAL(last.rfind("rejected:extreme_volatility", 0), 0u);
@@ -614,7 +616,7 @@ CAF_TEST(funding is settled at the announced time with the announced rate) {
   cfg.perpetuals = {"BTC"};
   cfg.latency = 0;
   reset();
-  constexpr timestamp h8 = 8 * 3600 * sec;
+  constexpr timestamp h8 = std::int64_t{8} * 3600 * sec;
   auto base = (t0 / h8 + 1) * h8; // a funding time
   mark_price m;
   m.instrument = "BTC";
@@ -650,7 +652,7 @@ CAF_TEST(replay without marks settles the configured rate every interval) {
   cfg.latency = 0;
   cfg.funding_rate_fallback = -0.0002; // shorts pay
   reset();
-  constexpr timestamp h8 = 8 * 3600 * sec;
+  constexpr timestamp h8 = std::int64_t{8} * 3600 * sec;
   auto base = (t0 / h8 + 1) * h8;
   v->on_quote(quote(99.95, 100.05, base - h8 + sec), 0);
   v->submit(market("short", side::sell, 3, base - h8 + sec), 0);

@@ -76,8 +76,8 @@ struct fixture : test::coordinator_fixture {
                      "price,amount\n";
     int i = 0;
     for (auto id : {1, 2, 2, 5})
-      tr += "x,BTCUSDT," + us(t0 + (i++) * 100'000'000) + "," + us(t0) + ","
-            + std::to_string(id) + ",buy,100.5,0.1\n";
+      tr += "x,BTCUSDT," + us(t0 + std::int64_t{i++} * 100'000'000) + ","
+            + us(t0) + "," + std::to_string(id) + ",buy,100.5,0.1\n";
     trades = std::make_unique<test::temp_file>(tr);
   }
 

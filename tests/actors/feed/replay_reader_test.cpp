@@ -27,7 +27,7 @@ struct read_all {
   market_message first;
   market_message last;
 
-  explicit read_all(const std::string& path, replay_options opts = {}) {
+  explicit read_all(const std::string& path, const replay_options& opts = {}) {
     file = replay_file::open(path, opts, error);
     if (!file)
       return;

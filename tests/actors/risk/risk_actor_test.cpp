@@ -48,7 +48,7 @@ struct fixture : test::coordinator_fixture {
   }
 
   ~fixture() override {
-    for (auto h :
+    for (const auto& h :
          {caf::actor_cast<caf::actor>(risk), caf::actor_cast<caf::actor>(db),
           caf::actor_cast<caf::actor>(exec)})
       anon_send_exit(h, caf::exit_reason::user_shutdown);

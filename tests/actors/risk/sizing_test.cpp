@@ -1,5 +1,6 @@
 #define CAF_SUITE risk_sizing
 #include <cmath>
+#include <limits>
 #include <random>
 #include <set>
 #include <sstream>
@@ -146,8 +147,11 @@ CAF_TEST(bad and absurd inputs are named rejections) {
 CAF_TEST(random inputs give an order only when it is sane) {
   std::mt19937_64 rng{42};
   std::uniform_real_distribution<double> u(0, 1);
-  const double specials[] = {0.0,   -1.0,  NAN,    INFINITY, -INFINITY,
-                             1e-12, 1e300, 1e-300, 5e-5};
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const double specials[] = {
+    0.0,   -1.0,   std::numeric_limits<double>::quiet_NaN(),
+    inf,   -inf,   1e-12,
+    1e300, 1e-300, 5e-5};
   auto pick = [&](double typical) {
     if (u(rng) < 0.15)
       return specials[rng() % 9];

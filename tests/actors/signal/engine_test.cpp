@@ -70,7 +70,7 @@ struct fixture {
   std::vector<signal> out;
 
   void feed(signal_engine& e, const std::string& instrument,
-            std::vector<double> prices) {
+            const std::vector<double>& prices) {
     for (auto px : prices)
       e.on_trade(trade(instrument, px, ++now), out);
   }

@@ -5,6 +5,7 @@
 #define CAF_SUITE signal_indicator_properties
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <sstream>
 #include <string>
@@ -159,7 +160,8 @@ CAF_TEST(incremental indicators equal batch recomputation) {
         check("bollinger lower", i, s_bb.lower(), m - k * sd, scale);
         if (sd > 1e-6 * scale)
           check("zscore", i, s_z.value(), (x.close - m) / sd, 1e3);
-        double hi = -INFINITY, lo = INFINITY;
+        double hi = -std::numeric_limits<double>::infinity();
+        double lo = std::numeric_limits<double>::infinity();
         for (auto j = from; j < len; ++j) {
           hi = std::max(hi, s[j].high);
           lo = std::min(lo, s[j].low);

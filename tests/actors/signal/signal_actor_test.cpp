@@ -99,7 +99,7 @@ struct peers_fixture : test::coordinator_fixture {
   }
 
   ~peers_fixture() override {
-    for (auto h :
+    for (const auto& h :
          {caf::actor_cast<caf::actor>(feed), caf::actor_cast<caf::actor>(risk),
           caf::actor_cast<caf::actor>(db), caf::actor_cast<caf::actor>(sig)})
       if (h)
