@@ -7,8 +7,8 @@
 # PostgreSQL refuses to run as root; as root the server runs as "postgres".
 set -euo pipefail
 
-cmd=${1:?usage: pg.sh start|stop|dsn DIR}
-dir=${2:?usage: pg.sh start|stop|dsn DIR}
+cmd=${1:?usage: pg.sh start|stop|status|dsn DIR}
+dir=${2:?usage: pg.sh start|stop|status|dsn DIR}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 data="$dir/data"
@@ -16,7 +16,7 @@ sock="$dir/socket"
 log="$dir/server.log"
 port=5432
 
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+bindir=$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$bindir" ]; then
   echo "pg.sh: no PostgreSQL server found under /usr/lib/postgresql" >&2
   exit 1
@@ -66,6 +66,9 @@ case "$cmd" in
     ;;
   dsn)
     dsn
+    ;;
+  status)
+    [ -f "$data/PG_VERSION" ] && as_owner "$bindir/pg_ctl" -D "$data" status
     ;;
   *)
     echo "pg.sh: unknown command $cmd" >&2

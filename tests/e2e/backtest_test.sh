@@ -9,7 +9,7 @@
 #     and `cdb report --html` renders the same report from the database;
 #  4. the HTML report is one page without external assets; headless
 #     Chromium opens it without console errors and takes a screenshot
-#     (kept as build/tests/backtest-report.png); the equity path spans the
+#     (kept as tests/backtest-report.png in the build directory); the equity path spans the
 #     plot;
 #  5. bad input: a missing file, a bad time, an empty window exit 2 and say
 #     why.

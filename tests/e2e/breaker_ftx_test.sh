@@ -53,7 +53,7 @@ if "$cdb" admin state --url "$url" >"$tmp/state"; then
 else
   bad "cdb admin state failed"
 fi
-if CDB_ADMIN_TOKEN= "$cdb" admin resume --url "$url" 2>"$tmp/denied"; then
+if CDB_ADMIN_TOKEN="" "$cdb" admin resume --url "$url" 2>"$tmp/denied"; then
   bad "resume without a token was accepted"
 else
   grep -q "HTTP 401" "$tmp/denied" && ok "resume without the token: 401" ||

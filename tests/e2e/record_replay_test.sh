@@ -16,7 +16,7 @@ streams="btcusdt@trade/btcusdt@bookTicker/ethusdt@trade/ethusdt@bookTicker"
   >"$tmp/rec.out" 2>"$tmp/rec.err" || { bad "cdb record failed"; cat "$tmp/rec.err"; }
 stop_sim
 
-files=$(ls "$tmp"/rec/recorded-*.jsonl 2>/dev/null | wc -l)
+files=$(find "$tmp/rec" -name "recorded-*.jsonl" | wc -l)
 lines=$(cat "$tmp"/rec/recorded-*.jsonl | wc -l)
 garbage=$(cat "$tmp"/rec/recorded-*.jsonl | grep -c garbage || true)
 [ "$files" -ge 2 ] && ok "rotated by size into $files files" ||
@@ -28,7 +28,7 @@ malformed=$(cat "$tmp"/rec/recorded-*.jsonl | grep -cvE $'^[0-9]+\t' || true)
 grep -q "recorded $lines messages into $files file(s)" "$tmp/rec.err" &&
   ok "the recorder's count matches the files" || bad "recorder count differs"
 
-list=$(ls "$tmp"/rec/recorded-*.jsonl | sed 's/.*/"&"/' | paste -sd, -)
+list=$(printf '%s\n' "$tmp"/rec/recorded-*.jsonl | sed 's/.*/"&"/' | paste -sd, -)
 "$cdb" run --config "$src/config/paper.conf" --feed.source=replay \
   --feed.files="[$list]" --feed.speed=20 --run.duration=60s \
   >"$tmp/out" 2>"$tmp/err" || bad "replay run failed"

@@ -9,7 +9,7 @@ target=${1:?usage: run_fuzz.sh TARGET SECONDS}
 seconds=${2:-20}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 data=$(cd "$src/.." && pwd)/shared/data
-work=$(mktemp -d /tmp/cdb-fuzz-$target.XXXXXX)
+work=$(mktemp -d "/tmp/cdb-fuzz-$target.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 command -v clang++ >/dev/null || { echo "clang++ missing (scripts/deps.sh installs it)"; exit 1; }
 

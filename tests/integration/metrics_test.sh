@@ -27,6 +27,7 @@ bad() { echo "FAIL $1"; failed=$((failed + 1)); }
 . "$src/tests/support/paper_node.sh"
 token=metrics-test-token-0123456789
 export CDB_ADMIN_TOKEN=$token
+# shellcheck disable=SC2119 # no extra options: the defaults
 start_paper_node || exit 1
 url=$metrics_url
 admin=$admin_url

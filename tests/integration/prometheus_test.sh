@@ -53,6 +53,7 @@ done
 
 # -- a node and a real Prometheus ----------------------------------------------
 . "$src/tests/support/paper_node.sh"
+# shellcheck disable=SC2119 # no extra options: the defaults
 start_paper_node || exit 1
 target=${metrics_url#http://}
 target=${target%/metrics}
@@ -62,7 +63,7 @@ mkdir "$tmp/prom"
 sed "s|127.0.0.1:9464|$target|" "$deploy/prometheus/prometheus.yml" >"$tmp/prom/prometheus.yml"
 cp "$deploy/prometheus/alerts.yml" "$tmp/prom/"
 api=
-for attempt in 1 2 3 4 5; do # a random free port on loopback
+for _ in 1 2 3 4 5; do # a random free port on loopback
   port=$((20000 + RANDOM % 30000))
   prometheus --config.file="$tmp/prom/prometheus.yml" \
     --storage.tsdb.path="$tmp/prom/data" --web.listen-address="127.0.0.1:$port" \

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests: starts `cdb exchange-sim` on a free loopback port.
 #   start_sim CDB_BINARY WORKDIR [--sim.* flags...]
 # Sets sim_pid and sim_port; the simulator prints "ready" once it listens

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # cdb, src, tmp: set by the sourcing test
 # Sourced by tests that need a trading paper node: start_paper_node starts
 # `$cdb run` on the synthetic market, fast (2 ms steps, 40 ms bars, an EMA
 # cross that trades within seconds), logging to $tmp/out and $tmp/err, with
@@ -8,6 +9,7 @@ start_paper_node() {
     --market.step=2ms --signal.bars=40ms \
     '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
     --circuit_breaker.losing_streak_action=off "$@" >"$tmp/out" 2>"$tmp/err" &
+  # shellcheck disable=SC2034 # read by the sourcing test
   pid=$!
   metrics_url=
   admin_url=

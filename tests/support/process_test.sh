@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by whole-process tests that use PostgreSQL and the exchange
 # simulator: checks the test DSN, sets src (the source tree) and tmp (removed
 # on exit, after stopping any simulator), and gives ok/bad (counting into
