@@ -8,6 +8,7 @@ packages=(
   libcaf-dev libboost-dev libssl-dev libpqxx-dev nlohmann-json3-dev
   prometheus-cpp-dev postgresql libbenchmark-dev libsimdjson-dev
   clang libclang-rt-14-dev openssl curl prometheus jq chromium
+  clang-format clang-tidy cppcheck shellcheck yamllint gcovr pre-commit git
 )
 
 missing=()

@@ -12,6 +12,7 @@ if [ -z "${CDB_PERSISTENCE_DSN:-}" ]; then
   export CDB_PERSISTENCE_DSN
   started_pg=1
 fi
+# shellcheck disable=SC2317 # called by the EXIT trap
 stop_pg() {
   if [ "$started_pg" = 1 ]; then
     bash scripts/pg.sh stop var/pg || true
@@ -22,7 +23,11 @@ trap stop_pg EXIT
 # The node handles SIGINT itself (drain, flush, summary); the shell waits.
 trap '' INT
 set +e
-./build/cdb run --config config/paper.conf "$@"
+# The log also goes to var/log/cdb-run.log (make logs follows it); tee
+# ignores SIGINT so that it outlives the node's drain and summary.
+mkdir -p var/log
+./build/cdb run --config config/paper.conf "$@" \
+  2> >(trap '' INT && exec tee -a var/log/cdb-run.log >&2)
 status=$?
 set -e
 exit $status
