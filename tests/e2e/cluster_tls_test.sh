@@ -86,6 +86,14 @@ if [ "$(metric risk cdb_orders_refused_total)" = 0 ] &&
 else
   bad "the trading node saw the intruders"
 fi
+# A failed handshake must not cost the healthy link: OpenSSL's per-thread
+# error queue, left full by the intruder's attempt, once made the next read
+# on the market link look fatal (runtime/tls_error_queue.cpp).
+if ! grep "lost peer" "$tmp/market.err" "$tmp/risk.err" >/dev/null; then
+  ok "the market link survived the intruders' attempts"
+else
+  bad "the intruders cut the healthy link: $(grep -h "lost peer" "$tmp/market.err" "$tmp/risk.err" | head -n 3)"
+fi
 
 # -- key material goes together ---------------------------------------------------
 set +e
@@ -101,6 +109,11 @@ fi
 
 for n in risk market; do kill -TERM "${pids[$n]}"; done
 for n in risk market; do
-  if wait "${pids[$n]}"; then ok "$n stopped cleanly"; else bad "$n exit status $?"; fi
+  if wait "${pids[$n]}"; then
+    ok "$n stopped cleanly"
+  else
+    bad "$n exit status $?"
+    tail -n 60 "$tmp/$n.err" # a sanitizer report ends the log
+  fi
 done
 finish "cluster TLS e2e passed"
