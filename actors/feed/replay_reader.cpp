@@ -197,6 +197,27 @@ timestamp event_time_of(const market_message& m) {
   return 0;
 }
 
+timestamp recv_time_of(const market_message& m) {
+  switch (m.kind) {
+    case market_kind::trade: return m.trade.recv_time;
+    case market_kind::quote: return m.quote.recv_time;
+    case market_kind::book: return m.book.recv_time;
+    case market_kind::mark: return m.mark.recv_time;
+    case market_kind::bar:
+    case market_kind::none: return 0;
+  }
+  return 0;
+}
+
+timestamp merge_time_of(record_format format, const market_message& m) {
+  if (format == record_format::ws_jsonl) {
+    auto recv = recv_time_of(m);
+    if (recv > 0)
+      return recv;
+  }
+  return event_time_of(m);
+}
+
 replay_merge::replay_merge(std::vector<std::unique_ptr<replay_file>> files)
   : files_(std::move(files)), next_(files_.size()) {
   for (std::size_t i = 0; i < files_.size(); ++i)
@@ -205,7 +226,7 @@ replay_merge::replay_merge(std::vector<std::unique_ptr<replay_file>> files)
 
 void replay_merge::refill(std::size_t file) {
   if (files_[file]->next(next_[file]))
-    heads_.push(head{event_time_of(next_[file]), file});
+    heads_.push(head{merge_time_of(files_[file]->format(), next_[file]), file});
 }
 
 bool replay_merge::next(market_message& out) {

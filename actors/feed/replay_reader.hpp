@@ -4,7 +4,7 @@
 // WebSocket messages (optionally "<recv_ns>\t" before each). The format is
 // detected from the first line, or checked against the one the caller
 // names. Bad rows are counted, kept as "file:line: reason" examples, and
-// skipped. replay_merge interleaves several files in event-time order.
+// skipped. replay_merge interleaves several files in time order.
 // No CAF include.
 #pragma once
 
@@ -103,7 +103,20 @@ private:
 /// Event time of a parsed record (bars: their end, when they are known).
 timestamp event_time_of(const market_message& m);
 
-/// Interleaves files by event time; ties keep file order.
+/// Receive time of a parsed record; 0 when it has none (bars).
+timestamp recv_time_of(const market_message& m);
+
+/// The time `replay_merge` orders and windows a record of a `format` file
+/// by. A `cdb record` recording (ws_jsonl with receive times) is in
+/// receive-time order, within a file and across its rotated files, but not
+/// in event-time order: a bookTicker has no exchange time and is stamped on
+/// receipt, a trade carries the exchange's. Merging its files by event time
+/// could put the next file's first trade before the last trades of the
+/// previous file, which the sequence check then drops. So those records
+/// merge by receive time; every other record by event time.
+timestamp merge_time_of(record_format format, const market_message& m);
+
+/// Interleaves files by merge time; ties keep file order.
 class replay_merge {
 public:
   explicit replay_merge(std::vector<std::unique_ptr<replay_file>> files);
@@ -112,7 +125,7 @@ public:
   /// or the next record is at or after the window's end.
   bool next(market_message& out);
 
-  /// Keeps records with `from` <= event time < `to` (0: no bound).
+  /// Keeps records with `from` <= merge time < `to` (0: no bound).
   void window(timestamp from, timestamp to) {
     from_ = from;
     to_ = to;
