@@ -95,7 +95,7 @@ t0=$(now_ms)
 kill -9 "${pids[execution]}"
 wait "${pids[execution]}" 2>/dev/null || true
 expect_mode 2 10 "$t0" "kill -9 of the execution node"
-grep "lost peer 127.0.0.1:$(cluster_port execution)" "$tmp/risk.err" >/dev/null &&
+wait_log "$tmp/risk.err" "lost peer 127.0.0.1:$(cluster_port execution)" 5 &&
   ok "the risk node logged the lost link" || bad "no lost-link log at the risk node"
 a1=$(approved)
 sleep 3

@@ -14,6 +14,10 @@
 # finish MESSAGE (exit 1 when a check failed).
 declare -A pids metrics
 declare -A admin
+# Optional, set by a test before it starts nodes: node_ns[NAME] runs the node
+# inside that network namespace (`ip netns exec`; metrics are read there
+# too), node_addr[NAME] is its address (listen and dial; default 127.0.0.1).
+declare -A node_ns node_addr
 tmp=$(mktemp -d)
 failed=0
 ok() { echo "ok   $1"; }
@@ -39,11 +43,26 @@ cluster_port() { # cluster_port NAME
     execution) echo $((base + 2)) ;;
   esac
 }
+cluster_addr() { # cluster_addr NAME: where the node listens
+  echo "${node_addr[$1]:-127.0.0.1}"
+}
+in_node_ns() { # in_node_ns NAME COMMAND...: runs COMMAND in NAME's namespace
+  local name=$1
+  shift
+  if [ -n "${node_ns[$name]:-}" ]; then
+    ip netns exec "${node_ns[$name]}" "$@"
+  else
+    "$@"
+  fi
+}
 cluster_peers() { # cluster_peers NAME: the nodes it dials, as a config list
   # Each pair once: market dials risk and execution, risk dials execution.
+  local r e
+  r="\"$(cluster_addr risk):$((base + 1))\""
+  e="\"$(cluster_addr execution):$((base + 2))\""
   case $1 in
-    market) echo "[\"127.0.0.1:$((base + 1))\", \"127.0.0.1:$((base + 2))\"]" ;;
-    risk) echo "[\"127.0.0.1:$((base + 2))\"]" ;;
+    market) echo "[$r, $e]" ;;
+    risk) echo "[$e]" ;;
     execution) echo "[]" ;;
   esac
 }
@@ -58,8 +77,13 @@ start_cluster_node() { # start_cluster_node NAME [OPTION...]
   local name=$1
   shift
   touch "$tmp/$name.out" "$tmp/$name.err"
-  "$cdb" node --config "$src/config/paper.conf" --run.node_name="$tag-$name" \
-    --node.roles="$(cluster_roles "$name")" \
+  # A command, not a function, in the background: $! must be the node's pid
+  # (ip netns exec execs the command in place).
+  local in_ns=()
+  [ -n "${node_ns[$name]:-}" ] && in_ns=(ip netns exec "${node_ns[$name]}")
+  "${in_ns[@]}" "$cdb" node --config "$src/config/paper.conf" \
+    --run.node_name="$tag-$name" --node.roles="$(cluster_roles "$name")" \
+    --node.listen_address="$(cluster_addr "$name")" \
     --node.listen_port="$(cluster_port "$name")" \
     --node.peers="$(cluster_peers "$name")" \
     --admin.port=0 --metrics.port=0 --feed.max_ticks=100000000 \
@@ -85,7 +109,7 @@ start_cluster_node() { # start_cluster_node NAME [OPTION...]
 }
 # metric NAME FAMILY [LABEL-FILTER]: the sum of the family's samples.
 metric() {
-  curl -s -m 5 "${metrics[$1]}" 2>/dev/null |
+  in_node_ns "$1" curl -s -m 5 "${metrics[$1]}" 2>/dev/null |
     awk -v f="$2" -v l="${3:-}" '$1 ~ "^"f"({|$)" && (l == "" || index($1, l)) { s += $NF }
                                   END { printf "%d\n", s }'
 }
@@ -97,6 +121,16 @@ wait_metric() {
     : "$i"
     # The operator ($3) comes from the caller: test, not [ ].
     test "$(metric "$1" "$2" "${6:-}")" "$3" "$4" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# wait_log FILE PATTERN SECONDS: polls until grep finds PATTERN in FILE.
+wait_log() {
+  local i
+  for i in $(seq 1 $(($3 * 10))); do
+    : "$i"
+    grep -- "$2" "$1" >/dev/null && return 0
     sleep 0.1
   done
   return 1

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The three-node cluster across network namespaces: each node in a namespace
+# of its own with its own address (10.77.0.1 market, .2 risk, .3 execution),
+# linked by veth pairs to a bridge in a fourth namespace; nothing touches the
+# host's network. Then a partition, which loopback cannot show: the
+# execution node's cable is pulled (its veth set down) while every process
+# keeps running:
+#  1. the risk node detects the silent link within the timeout and halts;
+#     no order is approved while the partition lasts;
+#  2. the cable back: the links return, trading resumes;
+#  3. the record is consistent: every fill has its order, none overfilled.
+# Needs root (ip netns); exits 77 (skipped) without it.
+set -euo pipefail
+cdb=${1:?usage: cluster_netns_test.sh CDB_BINARY}
+: "${CDB_TEST_DSN:?CDB_TEST_DSN must name the test database (make test sets it)}"
+export CDB_PERSISTENCE_DSN=$CDB_TEST_DSN
+src=$(cd "$(dirname "$0")/../.." && pwd)
+hub="cdb-hub-$$"
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null || ! ip netns add "$hub" 2>/dev/null; then
+  echo "skipped: needs root and ip netns"
+  exit 77
+fi
+# shellcheck source=tests/support/cluster.sh
+. "$src/tests/support/cluster.sh"
+q() { psql "$CDB_TEST_DSN" -v ON_ERROR_STOP=1 -tAc "$1"; }
+now_ms() { date +%s%3N; }
+tag="e2e-netns-$$-$RANDOM"
+base=24000 # every node has its own address: no port is shared
+
+namespaces=("$hub")
+netns_cleanup() {
+  cluster_cleanup # the nodes first: a process keeps its namespace alive
+  local n
+  for n in "${namespaces[@]}"; do
+    ip netns pids "$n" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$n" 2>/dev/null || true
+  done
+}
+trap netns_cleanup EXIT
+ip -n "$hub" link add br0 type bridge
+ip -n "$hub" link set br0 up
+i=0
+for n in market risk execution; do
+  i=$((i + 1))
+  node_ns[$n]="cdb-$n-$$"
+  node_addr[$n]="10.77.0.$i"
+  ip netns add "${node_ns[$n]}"
+  namespaces+=("${node_ns[$n]}")
+  # The pair is made in the hub; one end moves into the node's namespace.
+  ip -n "$hub" link add "v-$n" type veth peer name eth0 netns "${node_ns[$n]}"
+  ip -n "$hub" link set "v-$n" master br0 up
+  ip -n "${node_ns[$n]}" addr add "${node_addr[$n]}/24" dev eth0
+  ip -n "${node_ns[$n]}" link set eth0 up
+  ip -n "${node_ns[$n]}" link set lo up # metrics and admin stay on loopback
+done
+
+# expect_mode STATE SECONDS SINCE_MS WHAT: as in cluster_test.sh.
+expect_mode() {
+  local name=ACTIVE
+  [ "$1" = 2 ] && name=HALTED
+  if wait_metric risk cdb_trading_state -eq "$1" "$2"; then
+    ok "$name $(($(now_ms) - $3)) ms after $4"
+  else
+    bad "not $name within $2 s of $4"
+    tail -n 20 "$tmp/risk.err" "$tmp/execution.err"
+  fi
+}
+opts=(--circuit_breaker.unreachable_cooldown=1s)
+start_cluster_node execution "${opts[@]}"
+start_cluster_node risk "${opts[@]}"
+start_cluster_node market "${opts[@]}"
+
+# -- three nodes on three addresses trade -----------------------------------------
+if wait_metric execution cdb_fills_total -ge 3 40; then
+  ok "three nodes on three addresses trade: $(metric execution cdb_fills_total) fills"
+else
+  bad "no fills within 40 s"
+  tail -n 15 "$tmp"/*.err
+  exit 1
+fi
+for n in market risk execution; do
+  grep "listens for peer nodes on ${node_addr[$n]}:" "$tmp/$n.err" >/dev/null ||
+    bad "$n does not listen on ${node_addr[$n]}"
+done
+if grep "linked to peer ${node_addr[execution]}:$((base + 2))" "$tmp/risk.err" >/dev/null &&
+  [ "$(metric market cdb_role_reachable)" = 6 ]; then
+  ok "links run between the addresses; market reaches all six roles"
+else
+  bad "no link between the addresses: $(grep cluster "$tmp/risk.err" | tail -n 3)"
+fi
+
+# -- 1. pull the execution node's cable -------------------------------------------
+approved() { metric risk cdb_risk_decisions_total 'outcome="approved"'; }
+# Times count from when `ip link` returns (it can take seconds on a busy VM;
+# the link is down, or up, by then).
+ip -n "$hub" link set "v-execution" down
+t0=$(now_ms)
+expect_mode 2 15 "$t0" "the execution node's link went down"
+# The breaker sees the execution actor go before the link's loss is logged.
+wait_log "$tmp/risk.err" "lost peer ${node_addr[execution]}:$((base + 2))" 5 &&
+  ok "the risk node logged the lost link" || bad "no lost-link log at the risk node"
+a1=$(approved)
+sleep 3
+a2=$(approved)
+if [ "$a1" = "$a2" ]; then
+  ok "no order approved during the partition ($a1 before and after 3 s)"
+else
+  bad "risk approved orders during the partition ($a1 -> $a2)"
+fi
+if kill -0 "${pids[execution]}" 2>/dev/null; then
+  ok "the execution node kept running behind the partition"
+else
+  bad "the execution node died"
+fi
+
+# -- 2. the cable back ----------------------------------------------------------------
+ip -n "$hub" link set "v-execution" up
+t1=$(now_ms)
+expect_mode 0 40 "$t1" "the link came back"
+f0=$(metric execution cdb_fills_total)
+if wait_metric execution cdb_fills_total -gt "$f0" 40; then
+  ok "trading resumes: fills $f0 -> $(metric execution cdb_fills_total)"
+else
+  bad "no new fills after the partition healed"
+  tail -n 25 "$tmp/risk.err" "$tmp/execution.err"
+fi
+
+# -- 3. stop and check the record ----------------------------------------------------
+for n in market risk execution; do kill -TERM "${pids[$n]}"; done
+for n in market risk execution; do
+  if wait "${pids[$n]}"; then
+    ok "$n stopped cleanly"
+  else
+    bad "$n exit status $?"
+    tail -n 60 "$tmp/$n.err" # a sanitizer report ends the log
+  fi
+done
+runs=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/risk.out" | tr '\n' ' ')
+risk_run=${runs%% *}
+orders=$(q "SELECT count(*) FROM orders WHERE id LIKE 'ord-$risk_run-%'")
+if [ "$orders" -gt 0 ]; then
+  ok "$orders orders of the risk node are in the database"
+else
+  bad "no order of the risk node ($risk_run) in the database"
+fi
+orphans=$(q "SELECT count(*) FROM fills f LEFT JOIN orders o ON o.id = f.order_id
+             WHERE f.order_id LIKE 'ord-$risk_run-%' AND o.id IS NULL")
+[ "$orphans" = 0 ] && ok "every fill has its order" || bad "$orphans fills without their order"
+over=$(q "SELECT count(*) FROM orders o JOIN (SELECT order_id, sum(qty) AS q FROM fills
+                                           GROUP BY order_id) f ON f.order_id = o.id
+          WHERE o.id LIKE 'ord-$risk_run-%' AND f.q > o.qty * (1 + 1e-9)")
+[ "$over" = 0 ] && ok "no order filled beyond its quantity (no duplicate fill)" ||
+  bad "$over orders filled beyond their quantity"
+finish "cluster across network namespaces passed"
