@@ -107,13 +107,5 @@ else
   bad "half a TLS config gave status $status: $(cat "$tmp/cfg.out")"
 fi
 
-for n in risk market; do kill -TERM "${pids[$n]}"; done
-for n in risk market; do
-  if wait "${pids[$n]}"; then
-    ok "$n stopped cleanly"
-  else
-    bad "$n exit status $?"
-    tail -n 60 "$tmp/$n.err" # a sanitizer report ends the log
-  fi
-done
+stop_nodes risk market
 finish "cluster TLS e2e passed"

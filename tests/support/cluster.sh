@@ -148,3 +148,97 @@ pick_base_port() {
   done
   return 1
 }
+now_ms() { date +%s%3N; }
+# expect_mode STATE SECONDS SINCE_MS WHAT: the risk node's breaker reaches
+# STATE (0 ACTIVE, 2 HALTED) within SECONDS; says how long after WHAT.
+expect_mode() {
+  local name=ACTIVE
+  [ "$1" = 2 ] && name=HALTED
+  if wait_metric risk cdb_trading_state -eq "$1" "$2"; then
+    ok "$name $(($(now_ms) - $3)) ms after $4"
+  else
+    bad "not $name within $2 s of $4"
+    tail -n 20 "$tmp/risk.err" "$tmp/execution.err"
+  fi
+}
+# stop_nodes NAME...: SIGTERM to each, then each must exit 0; a failed
+# node's log end is shown (a sanitizer build aborts on its first report).
+stop_nodes() {
+  local n
+  for n in "$@"; do kill -TERM "${pids[$n]}"; done
+  for n in "$@"; do
+    if wait "${pids[$n]}"; then
+      ok "$n stopped cleanly"
+    else
+      bad "$n exit status $?"
+      tail -n 60 "$tmp/$n.err"
+    fi
+  done
+}
+q() { psql "$CDB_TEST_DSN" -v ON_ERROR_STOP=1 -tAc "$1"; }
+# check_record: after stop_nodes, the risk node's run (from its summary) is
+# in the database and consistent: every fill has its order, no order is
+# filled beyond its quantity, every order has its risk decision.
+check_record() {
+  local runs risk_run orders orphans over decisions
+  runs=$(sed -n 's/^summary of run \([0-9a-f]*\).*/\1/p' "$tmp/risk.out" | tr '\n' ' ')
+  risk_run=${runs%% *}
+  orders=$(q "SELECT count(*) FROM orders WHERE id LIKE 'ord-$risk_run-%'")
+  if [ -n "$risk_run" ] && [ "$orders" -gt 0 ]; then
+    ok "$orders orders of the risk node are in the database"
+  else
+    bad "no order of the risk node (run '$risk_run') in the database"
+  fi
+  orphans=$(q "SELECT count(*) FROM fills f LEFT JOIN orders o ON o.id = f.order_id
+               WHERE f.order_id LIKE 'ord-$risk_run-%' AND o.id IS NULL")
+  [ "$orphans" = 0 ] && ok "every fill has its order" || bad "$orphans fills without their order"
+  over=$(q "SELECT count(*) FROM orders o JOIN (SELECT order_id, sum(qty) AS q FROM fills
+                                             GROUP BY order_id) f ON f.order_id = o.id
+            WHERE o.id LIKE 'ord-$risk_run-%' AND f.q > o.qty * (1 + 1e-9)")
+  [ "$over" = 0 ] && ok "no order filled beyond its quantity (no duplicate fill)" ||
+    bad "$over orders filled beyond their quantity"
+  decisions=$(q "SELECT count(*) FROM orders o LEFT JOIN risk_decisions d ON d.id = o.decision_id
+                 WHERE o.id LIKE 'ord-$risk_run-%' AND d.id IS NULL")
+  [ "$decisions" = 0 ] && ok "every order has its risk decision" ||
+    bad "$decisions orders without a decision"
+}
+# start_trio OPTION...: starts the execution, risk and market nodes (each
+# with OPTIONs) and waits up to 40 s for the third fill at the execution
+# node; ends the test when none comes.
+start_trio() {
+  start_cluster_node execution "$@"
+  start_cluster_node risk "$@"
+  start_cluster_node market "$@"
+  if wait_metric execution cdb_fills_total -ge 3 40; then
+    ok "three nodes trade: $(metric execution cdb_fills_total) fills at the execution node"
+  else
+    bad "no fills within 40 s"
+    tail -n 15 "$tmp"/*.err
+    exit 1
+  fi
+}
+approved() { metric risk cdb_risk_decisions_total 'outcome="approved"'; }
+# expect_no_approvals WHEN: the risk node approves no order for 3 s.
+expect_no_approvals() {
+  local a1 a2
+  a1=$(approved)
+  sleep 3
+  a2=$(approved)
+  if [ "$a1" = "$a2" ]; then
+    ok "no order approved $1 ($a1 before and after 3 s)"
+  else
+    bad "risk approved orders $1 ($a1 -> $a2)"
+  fi
+}
+# expect_more_fills SECONDS WHEN: a new fill at the execution node within
+# SECONDS.
+expect_more_fills() {
+  local f0
+  f0=$(metric execution cdb_fills_total)
+  if wait_metric execution cdb_fills_total -gt "$f0" "$1"; then
+    ok "fills continue $2: $f0 -> $(metric execution cdb_fills_total)"
+  else
+    bad "no new fill within $1 s $2: approved $(approved), received $(metric execution cdb_orders_received_total), refused $(metric execution cdb_orders_refused_total) at execution"
+    tail -n 25 "$tmp/risk.err" "$tmp/execution.err" "$tmp/market.err"
+  fi
+}
