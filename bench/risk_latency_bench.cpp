@@ -11,22 +11,36 @@
 //          actor (the scheduler's threads stay awake, as under a stream of
 //          ticks); "idle": the driver is the blocked main thread, so each
 //          signal also pays for waking threads up.
+//   tick:  tick-to-order on the live path: a driver actor hands one trade
+//          at a time to the real signal actor (ema_cross on 1 s bars, each
+//          trade closing a bar, as the feed sends it: one message per
+//          trade), which signals the real risk actor, which sends
+//          submit_order to the execution stand-in; timed from handing the
+//          trade over to the first order's arrival, for every trade that
+//          became an order (the others only move the bars on). The next
+//          trade goes once the last one is settled: the signal actor has
+//          answered a status request queued behind it and every decision
+//          it caused has reached the persistence stand-in (and, when
+//          approved, its order has reached execution).
 //   floor: one message between two bare CAF actors on the same scheduler
 //          (send to handling, one in flight), the framework's own cost
 //          per hop: the signal-to-order path is two hops.
-// Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS]] (defaults 200000
-// and 20000). Results: docs/performance.md; reported, never asserted; the
-// exit status says only whether every signal became an order.
+// Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS [TICKS [THREADS]]]]
+// (defaults 200000, 20000, 100000 and 2 scheduler threads, as cdb runs).
+// Results: docs/performance.md; reported, never asserted; the exit status says
+// only whether every signal became an order.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <random>
 #include <vector>
 
 #include <caf/all.hpp>
 
 #include "actors/persistence/persistence_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
+#include "actors/signal/signal_actor.hpp"
 #include "bench/bench_messages.hpp"
 #include "messages/register.hpp"
 #include "runtime/log.hpp"
@@ -37,6 +51,11 @@ using namespace cdb;
 using bench::make_signal;
 using bench::quote;
 using steady = std::chrono::steady_clock;
+using decided_atom = caf::atom_constant<caf::atom("decided")>;
+
+/// CAF's worker threads in every actor system here: 2 as cdb runs, or the
+/// fifth argument.
+std::size_t scheduler_threads = 2;
 
 struct percentiles {
   double p50, p99, p999, max;
@@ -121,7 +140,7 @@ fake_execution(execution_actor::stateful_pointer<exec_state> self,
     [self](const submit_order& o) {
       caf::anon_send(self->state.driver,
                      steady::now().time_since_epoch().count(),
-                     o.value.reduce_only);
+                     o.value.reduce_only, o.value.event_time);
     },
     [](const cancel_order&) {},
     [](const amend_order&) {},
@@ -141,8 +160,10 @@ struct null_persistence_state {
   event_senders unacked;
 };
 
+/// `observer` (may be null) hears of every risk decision: approved or not.
 persistence_actor::behavior_type null_persistence(
-  persistence_actor::stateful_pointer<null_persistence_state> self, int) {
+  persistence_actor::stateful_pointer<null_persistence_state> self,
+  const caf::actor& observer) {
   persistence_config cfg;
   auto keep = [self, batch = cfg.batch_size](const std::string& id) {
     if (auto sender = self->current_sender())
@@ -154,7 +175,11 @@ persistence_actor::behavior_type null_persistence(
   self->delayed_send(self, every, timer_atom::value);
   return {
     [keep](const signal& x) { keep(x.id); },
-    [keep](const risk_decision& x) { keep(x.id); },
+    [keep, observer](const risk_decision& x) {
+      keep(x.id);
+      if (observer)
+        caf::anon_send(observer, decided_atom::value, x.approved, x.event_time);
+    },
     [keep](const order& x) { keep(x.id); },
     [keep](const order_event& x) { keep(x.id); },
     [keep](const fill& x) { keep(x.id); },
@@ -198,7 +223,7 @@ caf::behavior driver_actor(caf::stateful_actor<driver_state>* self,
   };
   return {
     [next](step_atom) { next(); },
-    [self, next, n, done](steady::rep arrived, bool reduce_only) {
+    [self, next, n, done](steady::rep arrived, bool reduce_only, timestamp) {
       if (reduce_only)
         return;
       auto& st = self->state;
@@ -221,7 +246,7 @@ caf::behavior driver_actor(caf::stateful_actor<driver_state>* self,
 bool actor_path(std::size_t n, bool blocking, percentiles& out) {
   caf::actor_system_config cfg;
   register_messages(cfg);
-  caf::put(cfg.content, "scheduler.max-threads", 2);
+  caf::put(cfg.content, "scheduler.max-threads", scheduler_threads);
   caf::put(cfg.content, "logger.console-verbosity", "quiet");
   caf::actor_system sys{cfg};
   // Risk logs every decision at info.
@@ -238,7 +263,7 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
                                : sys.spawn(driver_actor, risk, n,
                                            caf::actor{main_thread}, us);
   auto exec = sys.spawn(fake_execution, driver);
-  auto db = sys.spawn(null_persistence, 0);
+  auto db = sys.spawn(null_persistence, caf::actor{});
   auto t = ctx.clock->now();
   main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
   main_thread->send(risk, quote(29999, 30001, t));
@@ -260,7 +285,7 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
     bool opened = false;
     while (!opened && complete)
       main_thread->receive(
-        [&](steady::rep arrived, bool reduce_only) {
+        [&](steady::rep arrived, bool reduce_only, timestamp) {
           if (reduce_only)
             return;
           opened = true;
@@ -279,6 +304,149 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
   return complete && us->size() == n;
 }
 
+/// Hands one trade at a time to the signal actor and times each trade
+/// that became an order (see the file's head).
+struct tick_driver_state {
+  std::shared_ptr<std::vector<double>> us;
+  std::vector<trade_tick> trades;
+  std::size_t next = 0;
+  steady::rep start = 0;
+  std::uint64_t signals_before = 0;
+  bool answered = true;       ///< the signal actor handled the trade
+  std::uint64_t expected = 0; ///< decisions the trade caused
+  std::uint64_t decided = 0;
+  std::uint64_t approved = 0;
+  bool ordered = false; ///< the first order of this trade arrived
+};
+
+caf::behavior tick_driver(caf::stateful_actor<tick_driver_state>* self,
+                          const signal_actor& sig, const risk_actor& risk,
+                          const actor_context& ctx, const caf::actor& done,
+                          std::shared_ptr<std::vector<double>> us,
+                          std::vector<trade_tick> trades) {
+  auto& st = self->state;
+  st.us = std::move(us);
+  st.trades = std::move(trades);
+  auto metrics = ctx.metrics;
+  auto send_next = [self, sig, risk, metrics, done] {
+    auto& st = self->state;
+    if (st.next == st.trades.size()) {
+      self->send(done, drained_atom::value);
+      self->quit();
+      return;
+    }
+    auto& t = st.trades[st.next++];
+    auto now = wall_clock{}.now();
+    self->send(risk, quote(t.price - 1, t.price + 1, now)); // fresh quote
+    st.signals_before = metrics->signals.load();
+    st.answered = st.ordered = false;
+    st.expected = st.decided = st.approved = 0;
+    st.start = steady::now().time_since_epoch().count();
+    self->send(sig, t);
+    self->request(sig, caf::infinite, state_atom::value)
+      .then([self, metrics](const signal_status&) {
+        auto& st = self->state;
+        st.answered = true;
+        st.expected = metrics->signals.load() - st.signals_before;
+        self->send(self, step_atom::value);
+      });
+  };
+  auto settled = [self] {
+    auto& st = self->state;
+    return st.answered && st.decided >= st.expected
+           && (st.approved == 0 || st.ordered);
+  };
+  return {
+    [send_next, settled, self](step_atom) {
+      if (settled())
+        send_next();
+    },
+    [self, send_next, settled](decided_atom, bool approved, timestamp t) {
+      auto& st = self->state;
+      if (t != st.trades[st.next - 1].event_time)
+        return; // a second decision of a trade already settled
+      ++st.decided;
+      st.approved += approved ? 1 : 0;
+      if (settled())
+        send_next();
+    },
+    [self, send_next, settled](steady::rep arrived, bool, timestamp t) {
+      auto& st = self->state;
+      if (t != st.trades[st.next - 1].event_time)
+        return; // a second order of a trade already settled
+      if (!st.ordered) {
+        st.ordered = true;
+        st.us->push_back(static_cast<double>(arrived - st.start) / 1e3);
+      }
+      if (settled())
+        send_next();
+    },
+  };
+}
+
+/// A random walk of trades, one per second of event time: with 1 s bars
+/// each closes the bar before it.
+std::vector<trade_tick> walk(std::size_t n, timestamp t) {
+  std::mt19937_64 rng{7};
+  std::normal_distribution<double> step{0, 20};
+  double price = 30000;
+  std::vector<trade_tick> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& x = out[i];
+    x.instrument = "BTCUSDT";
+    x.price = (price += step(rng));
+    x.qty = 0.01;
+    x.trade_id = std::to_string(i);
+    x.event_time = x.recv_time = (t += 1'000'000'000);
+  }
+  return out;
+}
+
+/// Tick -> signal actor -> risk actor -> submit_order at execution.
+bool tick_path(std::size_t ticks, percentiles& out, std::size_t& orders) {
+  caf::actor_system_config cfg;
+  register_messages(cfg);
+  caf::put(cfg.content, "scheduler.max-threads", scheduler_threads);
+  caf::put(cfg.content, "logger.console-verbosity", "quiet");
+  caf::actor_system sys{cfg};
+  cdb::log::set_level(cdb::log::level::warning);
+  caf::scoped_actor main_thread{sys};
+  actor_context ctx;
+  ctx.run_id = "bench";
+  ctx.clock = std::make_shared<wall_clock>();
+  ctx.metrics = std::make_shared<node_metrics>();
+  auto t = ctx.clock->now();
+  signal_config sc;
+  sc.strategies = {"ema_cross * bars=1s fast=2 slow=5 atr=3 cooldown=0"};
+  auto sig = sys.spawn(spawn_signal, sc, ctx);
+  auto risk = sys.spawn(spawn_risk, risk_config{}, ctx);
+  auto us = std::make_shared<std::vector<double>>();
+  us->reserve(ticks / 2);
+  auto driver = sys.spawn(tick_driver, sig, risk, ctx, caf::actor{main_thread},
+                          us, walk(ticks, t));
+  auto exec = sys.spawn(fake_execution, driver);
+  auto db = sys.spawn(null_persistence, driver);
+  main_thread->send(sig, signal_wiring{feed_actor{}, risk, db});
+  main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
+  main_thread->send(risk, quote(29999, 30001, t));
+  main_thread->send(risk, account(t));
+  main_thread->send(risk, active(t));
+  main_thread->send(driver, step_atom::value);
+  bool complete = true;
+  main_thread->receive([](drained_atom) {},
+                       caf::after(std::chrono::seconds{120}) >>
+                         [&] { complete = false; });
+  for (const auto& h :
+       {caf::actor_cast<caf::actor>(sig), caf::actor_cast<caf::actor>(risk),
+        caf::actor_cast<caf::actor>(exec), caf::actor_cast<caf::actor>(db),
+        driver})
+    main_thread->send_exit(h, caf::exit_reason::user_shutdown);
+  orders = us->size();
+  if (!us->empty())
+    out = summarise(*us);
+  return complete && !us->empty();
+}
+
 /// The framework's floor: one message from an actor to another on the
 /// same scheduler (2 threads, as cdb runs), timed from send to handling;
 /// the receiver answers and the next goes once the answer is back (one in
@@ -290,7 +458,7 @@ struct ping_state {
 
 bool ping_pong(std::size_t n, percentiles& out) {
   caf::actor_system_config cfg;
-  caf::put(cfg.content, "scheduler.max-threads", 2);
+  caf::put(cfg.content, "scheduler.max-threads", scheduler_threads);
   caf::put(cfg.content, "logger.console-verbosity", "quiet");
   caf::actor_system sys{cfg};
   caf::scoped_actor main_thread{sys};
@@ -343,11 +511,16 @@ bool ping_pong(std::size_t n, percentiles& out) {
 int main(int argc, char** argv) {
   std::size_t n_pure = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 200'000;
   std::size_t n_actor = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 20'000;
-  if (n_pure == 0 || n_actor == 0) {
-    std::fprintf(stderr,
-                 "usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS]]\n");
+  std::size_t n_ticks = argc > 3 ? std::strtoull(argv[3], nullptr, 10)
+                                 : 100'000;
+  if (argc > 4)
+    scheduler_threads = std::strtoull(argv[4], nullptr, 10);
+  if (n_pure == 0 || n_actor == 0 || n_ticks == 0 || scheduler_threads == 0) {
+    std::fprintf(stderr, "usage: cdb_risk_latency [PURE_SIGNALS "
+                         "[ACTOR_SIGNALS [TICKS [THREADS]]]]\n");
     return 2;
   }
+  std::printf("CAF scheduler: %zu worker thread(s)\n", scheduler_threads);
   print("risk decision, pure (on_signal)", n_pure, pure(n_pure));
   bool ok = true;
   for (bool blocking : {false, true}) {
@@ -356,6 +529,15 @@ int main(int argc, char** argv) {
     print(blocking ? "risk actor, signal -> order (idle)"
                    : "risk actor, signal -> order (busy)",
           n_actor, p);
+  }
+  percentiles tick{};
+  std::size_t tick_orders = 0;
+  if (tick_path(n_ticks, tick, tick_orders)) {
+    print("tick -> signal -> risk -> order (live)", tick_orders, tick);
+  } else {
+    std::fprintf(stderr, "tick path: %zu orders from %zu ticks, incomplete\n",
+                 tick_orders, n_ticks);
+    ok = false;
   }
   percentiles floor{};
   ok = ping_pong(n_actor, floor) && ok;

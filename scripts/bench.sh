@@ -24,7 +24,7 @@ ticks=10000000 signals=20000 hours=24h
 section() { printf '\n== %s\n' "$1"; }
 section "backtest throughput: actors against the plain loop ($ticks synthetic ticks, shipped data)"
 "$b/cdb_backtest_bench" "$ticks" config/paper.conf 2>/dev/null | tee "$out/backtest"
-section "risk latency, CAF floor"
+section "risk latency, tick-to-order on one node, CAF floor"
 "$b/cdb_risk_latency" 200000 "$signals" | tee "$out/risk"
 section "memory: a $hours backtest on the synthetic market"
 build/cdb backtest --config config/paper.conf --run.duration="$hours" \
@@ -48,6 +48,7 @@ row "backtest, synthetic (actors / plain loop)" "$(pick backtest 's/^| synthetic
 row "backtest, shipped data (actors / plain loop)" "$(pick backtest 's/^| shipped trades+quotes | [0-9]* | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 events\/s (\3)/p')"
 row "risk decision, pure" "$(pick risk 's/^risk decision, pure.*n=[0-9]* *//p')"
 row "signal -> order through the risk actor (busy)" "$(pick risk 's/^risk actor, signal -> order (busy).*n=[0-9]* *//p')"
+row "tick -> signal -> risk -> order, one node (live path, busy)" "$(pick risk 's/^tick -> signal -> risk -> order (live) *//p')"
 row "CAF floor, one message between two actors (busy)" "$(pick risk 's/^CAF floor.*n=[0-9]* *//p')"
 row "backtest memory: peak, first -> last market hour" "$(jq -r '.timing | "\(.peak_rss_mb) MB, \(.rss_first_hour_mb) -> \(.rss_last_hour_mb) MB"' "$out/mem.json")"
 row "PostgreSQL" "$(grep -m1 -i 'events/s' "$out/persist" || echo 'see above')"
