@@ -9,6 +9,7 @@ packages=(
   prometheus-cpp-dev postgresql libbenchmark-dev libsimdjson-dev
   clang libclang-rt-14-dev openssl curl prometheus jq chromium
   clang-format clang-tidy cppcheck shellcheck yamllint gcovr pre-commit git
+  iproute2
 )
 
 missing=()
