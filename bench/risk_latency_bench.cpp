@@ -357,7 +357,7 @@ caf::behavior tick_driver(caf::stateful_actor<tick_driver_state>* self,
            && (st.approved == 0 || st.ordered);
   };
   return {
-    [send_next, settled, self](step_atom) {
+    [send_next, settled](step_atom) {
       if (settled())
         send_next();
     },
