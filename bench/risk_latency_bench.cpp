@@ -91,6 +91,34 @@ trading_state active(timestamp t) {
   return s;
 }
 
+/// Every actor system here: cdb's message types, `scheduler_threads`
+/// workers, CAF quiet.
+struct bench_config : caf::actor_system_config {
+  bench_config() {
+    register_messages(*this);
+    caf::put(content, "scheduler.max-threads", scheduler_threads);
+    caf::put(content, "logger.console-verbosity", "quiet");
+  }
+};
+
+/// The actors' context on the wall clock. Risk logs every decision at
+/// info: only warnings from here on.
+actor_context bench_context() {
+  cdb::log::set_level(cdb::log::level::warning);
+  actor_context ctx;
+  ctx.run_id = "bench";
+  ctx.clock = std::make_shared<wall_clock>();
+  ctx.metrics = std::make_shared<node_metrics>();
+  return ctx;
+}
+
+/// What risk needs before it decides: a quote, the account, ACTIVE.
+void prime_risk(caf::scoped_actor& self, const risk_actor& risk, timestamp t) {
+  self->send(risk, quote(29999, 30001, t));
+  self->send(risk, account(t));
+  self->send(risk, active(t));
+}
+
 /// Every call of the pure engine, timed one by one.
 percentiles pure(std::size_t n) {
   wall_clock clock;
@@ -244,18 +272,10 @@ caf::behavior driver_actor(caf::stateful_actor<driver_state>* self,
 /// node); otherwise an actor on the scheduler's threads drives (a busy
 /// node).
 bool actor_path(std::size_t n, bool blocking, percentiles& out) {
-  caf::actor_system_config cfg;
-  register_messages(cfg);
-  caf::put(cfg.content, "scheduler.max-threads", scheduler_threads);
-  caf::put(cfg.content, "logger.console-verbosity", "quiet");
+  bench_config cfg;
   caf::actor_system sys{cfg};
-  // Risk logs every decision at info.
-  cdb::log::set_level(cdb::log::level::warning);
   caf::scoped_actor main_thread{sys};
-  actor_context ctx;
-  ctx.run_id = "bench";
-  ctx.clock = std::make_shared<wall_clock>();
-  ctx.metrics = std::make_shared<node_metrics>();
+  auto ctx = bench_context();
   auto risk = sys.spawn(spawn_risk, risk_config{}, ctx);
   auto us = std::make_shared<std::vector<double>>();
   us->reserve(n);
@@ -266,9 +286,7 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
   auto db = sys.spawn(null_persistence, caf::actor{});
   auto t = ctx.clock->now();
   main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
-  main_thread->send(risk, quote(29999, 30001, t));
-  main_thread->send(risk, account(t));
-  main_thread->send(risk, active(t));
+  prime_risk(main_thread, risk, t);
   bool complete = true;
   if (!blocking) {
     main_thread->send(driver, step_atom::value);
@@ -404,17 +422,10 @@ std::vector<trade_tick> walk(std::size_t n, timestamp t) {
 
 /// Tick -> signal actor -> risk actor -> submit_order at execution.
 bool tick_path(std::size_t ticks, percentiles& out, std::size_t& orders) {
-  caf::actor_system_config cfg;
-  register_messages(cfg);
-  caf::put(cfg.content, "scheduler.max-threads", scheduler_threads);
-  caf::put(cfg.content, "logger.console-verbosity", "quiet");
+  bench_config cfg;
   caf::actor_system sys{cfg};
-  cdb::log::set_level(cdb::log::level::warning);
   caf::scoped_actor main_thread{sys};
-  actor_context ctx;
-  ctx.run_id = "bench";
-  ctx.clock = std::make_shared<wall_clock>();
-  ctx.metrics = std::make_shared<node_metrics>();
+  auto ctx = bench_context();
   auto t = ctx.clock->now();
   signal_config sc;
   sc.strategies = {"ema_cross * bars=1s fast=2 slow=5 atr=3 cooldown=0"};
@@ -428,9 +439,7 @@ bool tick_path(std::size_t ticks, percentiles& out, std::size_t& orders) {
   auto db = sys.spawn(null_persistence, driver);
   main_thread->send(sig, signal_wiring{feed_actor{}, risk, db});
   main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
-  main_thread->send(risk, quote(29999, 30001, t));
-  main_thread->send(risk, account(t));
-  main_thread->send(risk, active(t));
+  prime_risk(main_thread, risk, t);
   main_thread->send(driver, step_atom::value);
   bool complete = true;
   main_thread->receive([](drained_atom) {},
@@ -457,9 +466,7 @@ struct ping_state {
 };
 
 bool ping_pong(std::size_t n, percentiles& out) {
-  caf::actor_system_config cfg;
-  caf::put(cfg.content, "scheduler.max-threads", scheduler_threads);
-  caf::put(cfg.content, "logger.console-verbosity", "quiet");
+  bench_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor main_thread{sys};
   auto us = std::make_shared<std::vector<double>>();
