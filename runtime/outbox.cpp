@@ -40,15 +40,17 @@ void outbox::send(const caf::actor& self, const caf::actor& db, std::string id,
   metrics_->persist_unacked++;
 }
 
-void outbox::ack(const std::vector<std::string>& ids) {
-  for (auto& id : ids) {
-    auto i = index_.find(id);
+bool outbox::ack(std::vector<std::string>& ids) {
+  for (std::size_t n = 0; n < outbox_ack_chunk && !ids.empty(); ++n) {
+    auto i = index_.find(ids.back());
+    ids.pop_back();
     if (i == index_.end())
       continue; // acknowledged twice (a resend), or dropped
     kept_.erase(i->second);
     index_.erase(i);
     metrics_->persist_unacked--;
   }
+  return !ids.empty();
 }
 
 void outbox::resend(const caf::actor& self, const caf::actor& db) {

@@ -17,12 +17,19 @@
 #include <caf/actor.hpp>
 #include <caf/message.hpp>
 
+#include "messages/trading.hpp"
 #include "runtime/metrics.hpp"
 
 namespace cdb {
 
 /// Events one producer keeps at most (about 50 MB of typical events).
 constexpr std::size_t outbox_limit = 100'000;
+
+/// Acknowledged events a producer forgets per message. Persistence
+/// acknowledges a whole batch (up to persistence.batch_size ids) at once;
+/// forgetting 500 events took risk 45-116 us, and a signal queued behind
+/// that acknowledgement waited for all of it (docs/performance.md).
+constexpr std::size_t outbox_ack_chunk = 32;
 
 class outbox {
 public:
@@ -38,8 +45,10 @@ public:
   void send(const caf::actor& self, const caf::actor& db, std::string id,
             caf::message msg);
 
-  /// Forgets the acknowledged events.
-  void ack(const std::vector<std::string>& ids);
+  /// Forgets up to `outbox_ack_chunk` of the acknowledged events, taken
+  /// off the end of `ids`. Returns true when some are left in `ids`: the
+  /// caller queues them behind what already waits (take_ack).
+  bool ack(std::vector<std::string>& ids);
 
   /// Sends everything kept to `db` (a new persistence), oldest first.
   void resend(const caf::actor& self, const caf::actor& db);
@@ -64,5 +73,14 @@ private:
   std::list<entry> kept_;
   std::unordered_map<std::string, std::list<entry>::iterator> index_;
 };
+
+/// A producer's persisted_ack handler: forgets a chunk of the acknowledged
+/// events and sends the rest to itself, so a message that arrived meanwhile
+/// (a signal, a fill) is handled before the next chunk.
+template <class Self>
+void take_ack(Self* self, outbox& box, persisted_ack& a) {
+  if (box.ack(a.ids))
+    self->send(self, std::move(a));
+}
 
 } // namespace cdb

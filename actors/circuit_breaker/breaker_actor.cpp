@@ -220,7 +220,7 @@ circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
         self->send(self->state.peers.risk, f);
       return self->state.current;
     },
-    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
+    [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
     [self, ctx](breaker_wiring& w) {
       auto& st = self->state;
       if (w.feed && w.feed != st.peers.feed)

@@ -289,7 +289,7 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
                                       std::string{"feed_"} + to_string(s.state),
                                       std::max(t, s.event_time), now());
     },
-    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
+    [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
     [self, cfg, ctx](execution_wiring& w) {
       auto& st = self->state;
       auto& peers = st.peers;

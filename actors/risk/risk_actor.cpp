@@ -143,7 +143,7 @@ spawn_risk(instrumented_pointer<risk_actor, risk_state> self,
                               caf::actor_cast<caf::actor>(w.persistence));
       peers = std::move(w);
     },
-    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
+    [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
   };
 }
 

@@ -207,7 +207,7 @@ spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
       if (new_feed)
         warm_up(self, cfg, ctx);
     },
-    [self](persisted_ack& a) { self->state.box->ack(a.ids); },
+    [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
     [self](state_atom) {
       auto& st = self->state;
       signal_status s;
