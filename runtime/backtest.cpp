@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
-#include <caf/scheduler/test_coordinator.hpp>
 
 #include "actors/feed/replay_reader.hpp"
 #include "actors/feed/replay_text.hpp"
@@ -20,8 +19,11 @@
 #include "messages/interfaces.hpp"
 #include "messages/register.hpp"
 #include "runtime/flags.hpp"
+#include "runtime/lockstep.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
+#include "runtime/run_node.hpp"
+#include "runtime/split_backtest.hpp"
 #include "runtime/trade_report.hpp"
 
 namespace cdb {
@@ -48,6 +50,7 @@ private:
 
 /// What the recorder learns on the way, besides the record.
 struct recorder_state {
+  static inline const char* name = "persistence"; ///< Its place in turns.
   std::shared_ptr<run_record> rec;
   std::unordered_map<std::string, std::string> signal_strategy;
   std::unordered_map<std::string, std::string> order_strategy;
@@ -247,6 +250,145 @@ bool write_file(const std::string& path, const std::string& text) {
   return true;
 }
 
+/// What the backtest's progress and report need, on one node or split.
+struct backtest_run {
+  const backtest_args* args = nullptr;
+  std::shared_ptr<sim_clock> clock;
+  metrics_ptr metrics;
+  std::shared_ptr<run_record> rec;
+  std::chrono::steady_clock::time_point wall_start;
+  std::chrono::steady_clock::time_point last_print;
+  timestamp origin = 0;
+  timestamp end = 0;
+  std::uint64_t total_lines = 0;
+  bool as_bar = false;
+  /// Memory at the end of each market hour: the first and the last say
+  /// whether a long run grows.
+  std::vector<double> hourly_rss;
+  timestamp next_hour = 0;
+};
+
+constexpr timestamp market_hour = 3'600'000'000'000;
+
+void print_progress(backtest_run& bt, bool final) {
+  auto now = std::chrono::steady_clock::now();
+  if (!final
+      && now - bt.last_print < (bt.as_bar ? std::chrono::milliseconds{250}
+                                          : std::chrono::milliseconds{10'000}))
+    return;
+  bt.last_print = now;
+  auto secs = std::chrono::duration<double>(now - bt.wall_start).count();
+  auto events = static_cast<double>(bt.metrics->ticks.load());
+  auto t = bt.clock->now();
+  double frac = 0;
+  if (bt.end > bt.origin)
+    frac = static_cast<double>(t - bt.origin)
+           / static_cast<double>(bt.end - bt.origin);
+  else if (bt.total_lines > 0)
+    frac = events / static_cast<double>(bt.total_lines);
+  frac = final ? 1.0 : std::clamp(frac, 0.0, 0.999);
+  auto rate = secs > 0 ? events / secs : 0.0;
+  auto eta = frac > 0 ? secs * (1 - frac) / frac : 0.0;
+  char buf[200];
+  if (bt.as_bar) {
+    std::string fill(static_cast<std::size_t>(frac * 30), '#');
+    fill.resize(30, '.');
+    std::snprintf(buf, sizeof(buf),
+                  "\r[%s] %5.1f%%  %s  %.3g events/s  ETA %s\033[K",
+                  fill.c_str(), 100 * frac, format_time(t).c_str(), rate,
+                  seconds_text(eta).c_str());
+    std::cerr << buf << (final ? "\n" : "") << std::flush;
+  } else {
+    std::snprintf(buf, sizeof(buf),
+                  "progress %5.1f%% market time %s, %.3g events/s, ETA %s\n",
+                  100 * frac, format_time(t).c_str(), rate,
+                  seconds_text(eta).c_str());
+    std::cerr << buf << std::flush;
+  }
+}
+
+/// Prints the report and writes its files, from the record as it is now:
+/// the data is done and every consequence has run (`events`: the market
+/// events the feed handed out). Returns the exit status.
+int report(backtest_run& bt, std::uint64_t events) {
+  auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now()
+                                            - bt.wall_start)
+                .count();
+  auto& rec = *bt.rec;
+  auto report = compute_report(rec);
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  char timing[400];
+  std::snprintf(timing, sizeof(timing),
+                "{\"wall_seconds\": %.3f, \"events\": %llu, "
+                "\"events_per_second\": %.0f, \"peak_rss_mb\": %.1f, "
+                "\"rss_first_hour_mb\": %.1f, \"rss_last_hour_mb\": %.1f, "
+                "\"market_hours\": %zu}",
+                wall, static_cast<unsigned long long>(events),
+                wall > 0 ? static_cast<double>(events) / wall : 0.0,
+                static_cast<double>(ru.ru_maxrss) / 1024.0,
+                bt.hourly_rss.empty() ? 0.0 : bt.hourly_rss.front(),
+                bt.hourly_rss.empty() ? 0.0 : bt.hourly_rss.back(),
+                bt.hourly_rss.size());
+  std::cout << rec.title << "\n"
+            << report_table(report) << "market events " << events << " in "
+            << seconds_text(wall) << " ("
+            << static_cast<std::uint64_t>(
+                 wall > 0 ? static_cast<double>(events) / wall : 0)
+            << " events/s)\n"
+            << std::flush;
+  bool ok = true;
+  if (!bt.args->json.empty())
+    ok &= write_file(bt.args->json, report_json(report, rec, timing));
+  if (!bt.args->html.empty())
+    ok &= write_file(bt.args->html, report_html(report, rec));
+  return ok ? 0 : 2;
+}
+
+/// The backtest on one node: turns until none is left, then the next timer,
+/// until the data is done; then the report and the shutdown.
+int run_alone(backtest_run& bt, lockstep_scheduler& sched,
+              const caf::actor& sup, const bool& sup_done,
+              const caf::actor& recorder) {
+  int status = 0;
+  bool stopping = false;
+  std::uint64_t steps = 0;
+  bt.next_hour = bt.origin + market_hour;
+  for (;;) {
+    sched.run();
+    if (sup_done)
+      break;
+    if (!stopping
+        && (bt.metrics->feed_done
+            || (bt.end > 0 && bt.clock->now() >= bt.end))) {
+      stopping = true;
+      // The recorder adds the last account point; the report is taken
+      // before the shutdown, at the point a split run takes it.
+      caf::anon_send(recorder, flush_atom::value);
+      sched.run();
+      print_progress(bt, true);
+      status = report(bt, bt.metrics->ticks.load());
+      caf::anon_send(sup, shutdown_atom::value);
+      continue;
+    }
+    if (!sched.clock().fire_next()) {
+      CDB_ERROR("backtest", "nothing left to do before the end: stalled at "
+                              << format_time(bt.clock->now()));
+      if (!stopping)
+        status = report(bt, bt.metrics->ticks.load());
+      break;
+    }
+    if (bt.clock->now() >= bt.next_hour) {
+      bt.hourly_rss.push_back(rss_mb());
+      while (bt.next_hour <= bt.clock->now())
+        bt.next_hour += market_hour;
+    }
+    if ((++steps & 0x3ff) == 0 && !stopping)
+      print_progress(bt, false);
+  }
+  return status;
+}
+
 } // namespace
 
 bool parse_utc(const std::string& text, timestamp& out) {
@@ -313,7 +455,11 @@ void prepare_backtest(cdb_options& cfg, const backtest_args& args) {
   } else if (n.feed.source != "replay") {
     n.feed.source = "synthetic";
   }
-  n.cluster = {};
+  // A node of a split backtest keeps its roles and links (every node takes
+  // the same --data, --from and --to); a node with every role runs alone.
+  n.lockstep = true;
+  if (n.cluster.roles.size() == all_roles().size())
+    n.cluster = {};
   if (!args.persist && n.persistence.dsn.empty())
     n.persistence.dsn = "(unused: no --persist)";
 }
@@ -354,16 +500,39 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   }
   n.feed.speed = 1; // the clock itself jumps from event to event
   n.feed.event_clock = true;
+  bool split = n.cluster.distributed();
+  if (split && args.persist) {
+    CDB_ERROR("backtest", "--persist: a split backtest writes no database; "
+                          "run it on one node to persist it");
+    return 2;
+  }
   register_messages(cfg);
-  cfg.set("scheduler.policy", caf::atom("testing"));
+  cfg.load<lockstep_scheduler>();
+  if (split) {
+    load_middleman(cfg);
+    // No heartbeat: its timers would run on the market clock. A lost node
+    // still shows: its link closes, and the driver waits a minute at most.
+    caf::put(cfg.content, "middleman.heartbeat-interval", caf::timespan{0});
+    caf::put(cfg.content, "middleman.connection-timeout", caf::timespan{0});
+    // Messages from peers are handed over by the middleman's own thread,
+    // in the order they came: no deserializing workers, which would wait
+    // for this node's scheduler.
+    caf::put(cfg.content, "middleman.workers", std::size_t{0});
+  }
   caf::actor_system sys{cfg};
-  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
-    sys.scheduler());
+  auto& sched = dynamic_cast<lockstep_scheduler&>(sys.scheduler());
   sched.clock().current_time = caf::actor_clock::time_point{
     std::chrono::nanoseconds{origin}};
-  auto clock = std::make_shared<sim_clock>(sched.clock());
-  auto metrics = std::make_shared<node_metrics>();
-  auto wall_start = std::chrono::steady_clock::now();
+  backtest_run bt;
+  bt.args = &args;
+  bt.clock = std::make_shared<sim_clock>(sched.clock());
+  bt.metrics = std::make_shared<node_metrics>();
+  bt.wall_start = std::chrono::steady_clock::now();
+  bt.origin = origin;
+  bt.end = end;
+  bt.total_lines = total_lines;
+  bt.as_bar = args.progress == 1
+              || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
   auto run_id = "bt" + make_run_id(wall_clock{}.now());
   run_info run{
     run_id,
@@ -372,22 +541,47 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     std::to_string(std::hash<std::string>{}(caf::deep_to_string(cfg.content))),
     origin,
     n.node_name};
-  auto rec = std::make_shared<run_record>();
-  rec->title = title;
-  rec->initial_cash = n.execution.initial_cash;
+  bt.rec = std::make_shared<run_record>();
+  bt.rec->title = title;
+  bt.rec->initial_cash = n.execution.initial_cash;
   persistence_actor db;
   if (args.persist) {
-    actor_context ctx{run_id, 1, clock, metrics};
+    actor_context ctx{run_id, 1, bt.clock, bt.metrics};
     db = sys.spawn(spawn_persistence, n.persistence, ctx, run);
   }
-  auto specs = node_children(n, run_id, clock, metrics, run);
+  auto specs = node_children(n, run_id, bt.clock, bt.metrics, run);
+  auto recorder = std::make_shared<caf::actor>();
   for (auto& s : specs)
     if (s.name == "persistence")
-      s.start = [rec, db](caf::actor_system& s, std::uint32_t) {
-        return caf::actor_cast<caf::actor>(s.spawn(backtest_recorder, rec, db));
+      s.start = [rec = bt.rec, db, recorder](caf::actor_system& s,
+                                             std::uint32_t) {
+        *recorder = caf::actor_cast<caf::actor>(
+          s.spawn(backtest_recorder, rec, db));
+        return *recorder;
       };
-  auto sup = sys.spawn(supervisor, n.supervisor, std::move(specs), node_hooks(),
-                       clock, metrics, n.drain_timeout);
+  node_link links;
+  if (split)
+    links = spawn_link(sys, n, wall_clock{}.now(), bt.metrics);
+  auto hooks = node_hooks(n.cluster, links.link);
+  auto wired = std::make_shared<child_map>();
+  hooks.wire = [wire = hooks.wire, wired](caf::event_based_actor* self,
+                                          const child_map& all) {
+    *wired = all;
+    wire(self, all);
+  };
+  // A split node's agent: its main thread, named in its roster.
+  caf::scoped_actor agent{sys};
+  if (split)
+    hooks.local_changed =
+      [changed = hooks.local_changed, name = agent_prefix + n.node_name,
+       handle = caf::actor_cast<caf::actor>(agent)](
+        caf::event_based_actor* self, const child_map& local) {
+        auto with_agent = local;
+        with_agent.emplace(name, handle);
+        changed(self, with_agent);
+      };
+  auto sup = sys.spawn(supervisor, n.supervisor, std::move(specs), hooks,
+                       bt.clock, bt.metrics, n.drain_timeout);
   bool sup_done = false;
   caf::error sup_reason;
   sup->attach_functor([&](const caf::error& reason) {
@@ -396,116 +590,43 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   });
   CDB_INFO("backtest", "run " << run_id << ": " << title << " from "
                               << format_time(origin));
-  bool as_bar = args.progress == 1
-                || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
-  auto last_print = wall_start;
-  auto print_progress = [&](bool final) {
-    auto now = std::chrono::steady_clock::now();
-    auto secs = std::chrono::duration<double>(now - wall_start).count();
-    auto events = static_cast<double>(metrics->ticks.load());
-    double frac = 0;
-    if (end > origin)
-      frac = static_cast<double>(clock->now() - origin)
-             / static_cast<double>(end - origin);
-    else if (total_lines > 0)
-      frac = events / static_cast<double>(total_lines);
-    frac = final ? 1.0 : std::clamp(frac, 0.0, 0.999);
-    auto rate = secs > 0 ? events / secs : 0.0;
-    auto eta = frac > 0 ? secs * (1 - frac) / frac : 0.0;
-    char buf[200];
-    if (as_bar) {
-      std::string fill(static_cast<std::size_t>(frac * 30), '#');
-      fill.resize(30, '.');
-      std::snprintf(buf, sizeof(buf),
-                    "\r[%s] %5.1f%%  %s  %.3g events/s  ETA %s\033[K",
-                    fill.c_str(), 100 * frac, format_time(clock->now()).c_str(),
-                    rate, seconds_text(eta).c_str());
-      std::cerr << buf << (final ? "\n" : "") << std::flush;
-    } else {
-      std::snprintf(buf, sizeof(buf),
-                    "progress %5.1f%% market time %s, %.3g events/s, ETA %s\n",
-                    100 * frac, format_time(clock->now()).c_str(), rate,
-                    seconds_text(eta).c_str());
-      std::cerr << buf << std::flush;
+  int status = 0;
+  if (split) {
+    if (!listen(sys, n, links)) {
+      close_link(agent, links);
+      agent->send_exit(sup, caf::exit_reason::kill);
+      return 2;
     }
-  };
-  bool stopping = false;
-  std::uint64_t steps = 0;
-  // Memory at the end of each market hour: the first and the last say
-  // whether a long run grows.
-  constexpr timestamp hour = 3'600'000'000'000;
-  auto next_hour = origin + hour;
-  std::vector<double> hourly_rss;
-  for (;;) {
-    sched.run();
-    if (sup_done)
-      break;
-    if (!stopping && (metrics->feed_done || (end > 0 && clock->now() >= end))) {
-      stopping = true;
-      caf::anon_send(sup, shutdown_atom::value);
-      continue;
-    }
-    if (!sched.has_pending_timeout()) {
-      CDB_ERROR("backtest", "nothing left to do before the end: stalled at "
-                              << format_time(clock->now()));
-      break;
-    }
-    sched.trigger_timeout();
-    if (clock->now() >= next_hour) {
-      hourly_rss.push_back(rss_mb());
-      while (next_hour <= clock->now())
-        next_hour += hour;
-    }
-    if ((++steps & 0x3ff) == 0) {
-      auto now = std::chrono::steady_clock::now();
-      if (now - last_print > (as_bar ? std::chrono::milliseconds{250}
-                                     : std::chrono::milliseconds{10'000})) {
-        last_print = now;
-        print_progress(false);
-      }
-    }
+    split_backtest sb{sys,
+                      agent,
+                      sched,
+                      sup,
+                      sup_done,
+                      bt.metrics,
+                      wired,
+                      recorder,
+                      n.node_name,
+                      origin,
+                      end,
+                      [&bt](bool final) { print_progress(bt, final); },
+                      [&bt](std::uint64_t events) {
+                        return report(bt, events);
+                      },
+                      60'000'000'000};
+    status = run_split(sb);
+    close_link(agent, links);
+  } else {
+    status = run_alone(bt, sched, sup, sup_done, *recorder);
   }
   if (db)
     caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
   sched.run();
-  auto wall = std::chrono::duration<double>(std::chrono::steady_clock::now()
-                                            - wall_start)
-                .count();
-  print_progress(true);
-  auto events = metrics->ticks.load();
-  auto report = compute_report(*rec);
-  struct rusage ru {};
-  getrusage(RUSAGE_SELF, &ru);
-  char timing[400];
-  std::snprintf(timing, sizeof(timing),
-                "{\"wall_seconds\": %.3f, \"events\": %llu, "
-                "\"events_per_second\": %.0f, \"peak_rss_mb\": %.1f, "
-                "\"rss_first_hour_mb\": %.1f, \"rss_last_hour_mb\": %.1f, "
-                "\"market_hours\": %zu}",
-                wall, static_cast<unsigned long long>(events),
-                wall > 0 ? static_cast<double>(events) / wall : 0.0,
-                static_cast<double>(ru.ru_maxrss) / 1024.0,
-                hourly_rss.empty() ? 0.0 : hourly_rss.front(),
-                hourly_rss.empty() ? 0.0 : hourly_rss.back(),
-                hourly_rss.size());
-  std::cout << title << "\n"
-            << report_table(report) << "market events " << events << " in "
-            << seconds_text(wall) << " ("
-            << static_cast<std::uint64_t>(
-                 wall > 0 ? static_cast<double>(events) / wall : 0)
-            << " events/s)\n"
-            << std::flush;
-  bool ok = true;
-  if (!args.json.empty())
-    ok &= write_file(args.json, report_json(report, *rec, timing));
-  if (!args.html.empty())
-    ok &= write_file(args.html, report_html(report, *rec));
   if (sup_reason && sup_reason != caf::exit_reason::normal
       && sup_reason != caf::exit_reason::user_shutdown) {
     CDB_ERROR("backtest", "supervisor stopped: " << caf::to_string(sup_reason));
     return 3;
   }
-  return ok ? 0 : 2;
+  return status;
 }
 
 } // namespace cdb

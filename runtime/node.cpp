@@ -23,7 +23,7 @@ void node_config::validate(std::vector<std::string>& errors) const {
   persistence.validate(errors);
   supervisor.validate(errors);
   cluster.validate(errors);
-  if (feed.replay() && cluster.roles.size() != all_roles().size())
+  if (feed.replay() && !lockstep && cluster.roles.size() != all_roles().size())
     errors.emplace_back(
       "node.roles: a replay (feed.source = replay) runs on one "
       "node with every role: the replay's market clock starts "

@@ -25,6 +25,9 @@ struct node_config {
   supervisor_config supervisor;
   cluster_config cluster;
   nanoseconds drain_timeout = 500'000'000;
+  /// Set by cdb backtest: every node's market clock follows the backtest's
+  /// driver (runtime/lockstep.hpp), so a replay may be split over nodes.
+  bool lockstep = false;
 
   /// Appends every error of every section.
   void validate(std::vector<std::string>& errors) const;

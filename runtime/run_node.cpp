@@ -95,6 +95,64 @@ admin_handler admin_commands(caf::actor_system& sys, const caf::actor& sup,
 
 } // namespace
 
+void load_middleman(cdb_options& cfg) {
+  auto& cluster = cfg.node.cluster;
+  cfg.load<caf::io::middleman>();
+  caf::put(cfg.content, "middleman.heartbeat-interval",
+           caf::timespan{cluster.heartbeat_interval});
+  caf::put(cfg.content, "middleman.connection-timeout",
+           caf::timespan{cluster.connection_timeout});
+  if (cluster.tls()) {
+    cfg.load<caf::openssl::manager>();
+    cfg.openssl_cafile = cluster.tls_ca;
+    cfg.openssl_certificate = cluster.tls_cert;
+    cfg.openssl_key = cluster.tls_key;
+  }
+}
+
+node_link spawn_link(caf::actor_system& sys, const node_config& n,
+                     timestamp started, const metrics_ptr& metrics) {
+  auto& cluster = n.cluster;
+  cluster_settings cs{cluster.peers, cluster.roles, cluster.connection_timeout,
+                      cluster.reconnect_initial, cluster.reconnect_max};
+  node_link out;
+  out.mm = cluster.tls() ? sys.openssl_manager().actor_handle()
+                         : sys.middleman().actor_handle();
+  out.link = sys.spawn(spawn_cluster, cs, out.mm, n.node_name, started,
+                       metrics);
+  return out;
+}
+
+bool listen(caf::actor_system& sys, const node_config& n, node_link& l) {
+  auto& cluster = n.cluster;
+  if (cluster.listen_port == 0)
+    return true;
+  auto port = static_cast<std::uint16_t>(cluster.listen_port);
+  auto* addr = cluster.listen_address.c_str();
+  auto bound = cluster.tls()
+                 ? caf::openssl::publish(l.link, port, addr, true)
+                 : sys.middleman().publish(l.link, port, addr, true);
+  if (!bound) {
+    CDB_ERROR("main", "node.listen_port: cannot listen on "
+                        << cluster.listen_address << ':' << port << ": "
+                        << sys.render(bound.error()));
+    return false;
+  }
+  l.port = *bound;
+  CDB_INFO("main", "node " << n.node_name << " listens for peer nodes on "
+                           << cluster.listen_address << ':' << *bound
+                           << (cluster.tls() ? " (mutual TLS)" : ""));
+  return true;
+}
+
+void close_link(caf::scoped_actor& self, node_link& l) {
+  if (l.port != 0) // peers see the port close, not a dead actor
+    self->send(l.mm, caf::close_atom::value, l.port);
+  l.port = 0;
+  if (l.link)
+    self->send_exit(l.link, caf::exit_reason::user_shutdown);
+}
+
 int run_node(cdb_options& cfg) {
   register_messages(cfg);
   struct sigaction sa {};
@@ -102,19 +160,8 @@ int run_node(cdb_options& cfg) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   auto& cluster = cfg.node.cluster;
-  if (cluster.distributed()) {
-    cfg.load<caf::io::middleman>();
-    caf::put(cfg.content, "middleman.heartbeat-interval",
-             caf::timespan{cluster.heartbeat_interval});
-    caf::put(cfg.content, "middleman.connection-timeout",
-             caf::timespan{cluster.connection_timeout});
-    if (cluster.tls()) {
-      cfg.load<caf::openssl::manager>();
-      cfg.openssl_cafile = cluster.tls_ca;
-      cfg.openssl_certificate = cluster.tls_cert;
-      cfg.openssl_key = cluster.tls_key;
-    }
-  }
+  if (cluster.distributed())
+    load_middleman(cfg);
   caf::actor_system sys{cfg};
   auto clock = std::make_shared<wall_clock>();
   auto metrics = std::make_shared<node_metrics>();
@@ -147,53 +194,25 @@ int run_node(cdb_options& cfg) {
   CDB_INFO("main", "run " << run_id << " starting on node " << n.node_name);
   for (std::size_t i = 0; i + 1 < actor_names.size(); ++i)
     metrics->actors[i].hosted = cluster.hosts(actor_names[i]);
-  cluster_actor link;
-  caf::io::middleman_actor mm; // plain or TLS, for dialing and closing
-  if (cluster.distributed()) {
-    cluster_settings cs{cluster.peers, cluster.roles,
-                        cluster.connection_timeout, cluster.reconnect_initial,
-                        cluster.reconnect_max};
-    mm = cluster.tls() ? sys.openssl_manager().actor_handle()
-                       : sys.middleman().actor_handle();
-    link = sys.spawn(spawn_cluster, cs, mm, n.node_name, started, metrics);
-  }
+  node_link links;
+  if (cluster.distributed())
+    links = spawn_link(sys, n, started, metrics);
   auto sup = sys.spawn(supervisor, n.supervisor,
                        node_children(n, run_id, market_clock, metrics, run),
-                       node_hooks(cluster, link), clock, metrics,
+                       node_hooks(cluster, links.link), clock, metrics,
                        n.drain_timeout);
   caf::scoped_actor self{sys};
   self->monitor(sup);
-  std::uint16_t listening = 0;
-  auto stop_cluster = [&] {
-    if (listening != 0) // peers see the port close, not a dead actor
-      self->send(mm, caf::close_atom::value, listening);
-    listening = 0;
-    if (link)
-      self->send_exit(link, caf::exit_reason::user_shutdown);
-  };
+  auto stop_cluster = [&] { close_link(self, links); };
   // A start that fails after the actors run: the supervisor takes its
   // children with it.
   auto abort_start = [&] {
     stop_cluster();
     self->send_exit(sup, caf::exit_reason::kill);
   };
-  if (cluster.listen_port != 0) {
-    auto port = static_cast<std::uint16_t>(cluster.listen_port);
-    auto* addr = cluster.listen_address.c_str();
-    auto bound = cluster.tls()
-                   ? caf::openssl::publish(link, port, addr, true)
-                   : sys.middleman().publish(link, port, addr, true);
-    if (!bound) {
-      CDB_ERROR("main", "node.listen_port: cannot listen on "
-                          << cluster.listen_address << ':' << port << ": "
-                          << sys.render(bound.error()));
-      abort_start();
-      return 2;
-    }
-    listening = *bound;
-    CDB_INFO("main", "node " << n.node_name << " listens for peer nodes on "
-                             << cluster.listen_address << ':' << *bound
-                             << (cluster.tls() ? " (mutual TLS)" : ""));
+  if (cluster.distributed() && !listen(sys, n, links)) {
+    abort_start();
+    return 2;
   }
   std::unique_ptr<admin_server> admin;
   try {

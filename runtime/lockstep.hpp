@@ -1,0 +1,138 @@
+// The backtest's scheduler: one turn at a time, in an order that depends on
+// the data and the config alone, and not on which node an actor runs on.
+// A backtest on one node and the same backtest split over several nodes
+// take the same turns in the same order, so they give the same result.
+//
+// The rule:
+// - A turn: one ready actor handles every message in its mailbox, also
+//   those it sends itself meanwhile.
+// - The actors a turn made ready (their mailbox was empty) queue behind
+//   every actor already waiting, in role order (feed, signal, risk,
+//   circuit_breaker, execution, persistence, then any other actor),
+//   whatever the order of the sends that woke them.
+// - Only when no actor is ready does a timer fire: the earliest; of timers
+//   due at the same time, the one of the first role, then the one set
+//   first. The market clock moves to its time.
+// An actor's mailbox holds the same messages in the same order either way:
+// every message of a turn comes from the one actor that has it, and a turn
+// starts only after everything the turn before sent has arrived.
+//
+// On one node the scheduler keeps the queue itself (run()). Split over
+// nodes, the backtest driver keeps it (runtime/split_backtest.hpp): each
+// node's scheduler takes the turns it is told (run_turn) and says which of
+// its actors became ready (take_arrivals). Actors elsewhere in the process
+// (the middleman's threads) may enqueue at any time; a mutex guards the
+// queue and the timers.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/detail/test_actor_clock.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+namespace cdb {
+
+/// The place of an actor (by its name) in the order of turns and timers:
+/// 0 feed … 5 persistence, 6 any other actor.
+int role_rank(const char* actor_name);
+
+/// CAF's manual clock, thread-safe, firing timers by the rule above.
+class lockstep_clock : public caf::detail::test_actor_clock {
+public:
+  /// The time of the timer to fire next; false if there is none.
+  bool next_due(time_point& due, int& rank) const;
+
+  /// Fires the next timer and moves the clock to its time; false if none.
+  bool fire_next();
+
+  /// Fires the timers of actors without a role (a node dialing its peers,
+  /// request timeouts) due by `until`, without moving the clock: while a
+  /// split backtest links up, the market clock stands still.
+  std::size_t fire_setup_timers(time_point until);
+
+  void set_ordinary_timeout(time_point t, caf::abstract_actor* self,
+                            caf::atom_value type, uint64_t id) override;
+  void set_multi_timeout(time_point t, caf::abstract_actor* self,
+                         caf::atom_value type, uint64_t id) override;
+  void set_request_timeout(time_point t, caf::abstract_actor* self,
+                           caf::message_id id) override;
+  void cancel_ordinary_timeout(caf::abstract_actor* self,
+                               caf::atom_value type) override;
+  void cancel_request_timeout(caf::abstract_actor* self,
+                              caf::message_id id) override;
+  void cancel_timeouts(caf::abstract_actor* self) override;
+  void schedule_message(time_point t, caf::strong_actor_ptr receiver,
+                        caf::mailbox_element_ptr content) override;
+  void schedule_message(time_point t, caf::group target,
+                        caf::strong_actor_ptr sender,
+                        caf::message content) override;
+  void cancel_all() override;
+
+private:
+  schedule_map::iterator pick() const;
+  void fire(schedule_map::iterator i);
+
+  mutable std::recursive_mutex mtx_;
+};
+
+class lockstep_scheduler : public caf::scheduler::test_coordinator {
+public:
+  /// For actor_system_config::load<lockstep_scheduler>().
+  static caf::actor_system::module* make(caf::actor_system& sys,
+                                         caf::detail::type_list<>);
+
+  explicit lockstep_scheduler(caf::actor_system& sys);
+
+  lockstep_clock& clock() noexcept override;
+
+  /// One node: takes turns until no actor is ready; returns their number.
+  std::size_t run();
+
+  /// Split: from now on, records the names of the actors that become
+  /// ready (take_arrivals).
+  void track_arrivals();
+
+  /// Split: takes the turn of the ready actor named `name`; false if none
+  /// of this node's ready actors has that name.
+  bool run_turn(const std::string& name);
+
+  /// Split: the names of the actors that became ready since the last call,
+  /// in the order they did.
+  std::vector<std::string> take_arrivals();
+
+  /// How many actors are ready.
+  std::size_t ready() const;
+
+  /// How many turns were taken so far.
+  std::uint64_t turns() const noexcept {
+    return turns_;
+  }
+
+protected:
+  void enqueue(caf::resumable* job) override;
+  void stop() override;
+
+private:
+  class turn_unit;
+  struct entry {
+    caf::resumable* job;
+    int rank;
+  };
+  void take(caf::resumable* job);
+  int rank_of(caf::resumable* job);
+
+  mutable std::mutex mtx_;
+  std::deque<entry> ready_;
+  bool track_ = false;
+  std::vector<std::string> arrived_;
+  std::unordered_map<caf::resumable*, int> ranks_;
+  std::uint64_t turns_ = 0;
+  lockstep_clock clock_;
+};
+
+} // namespace cdb
