@@ -18,6 +18,7 @@
 #include "actors/persistence/persistence_actor.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/register.hpp"
+#include "runtime/backtest_recorder.hpp"
 #include "runtime/flags.hpp"
 #include "runtime/lockstep.hpp"
 #include "runtime/log.hpp"
@@ -47,168 +48,6 @@ public:
 private:
   const caf::detail::test_actor_clock& c_;
 };
-
-/// What the recorder learns on the way, besides the record.
-struct recorder_state {
-  static inline const char* name = "persistence"; ///< Its place in turns.
-  std::shared_ptr<run_record> rec;
-  std::unordered_map<std::string, std::string> signal_strategy;
-  std::unordered_map<std::string, std::string> order_strategy;
-  /// Per instrument: the bars behind its price chart.
-  struct price_series {
-    nanoseconds interval = 0; ///< The smallest seen.
-    std::uint64_t stride = 1; ///< Every stride-th bar is kept.
-    std::uint64_t seen = 0;
-  };
-  std::map<std::string, price_series> series;
-  event_senders unacked;
-  persistence_actor db; ///< With --persist: gets a copy of everything.
-  equity_point newest;  ///< Of the last snapshot.
-  std::uint64_t events = 0;
-};
-
-using recorder_ptr = persistence_actor::stateful_pointer<recorder_state>;
-
-template <class T>
-void keep(recorder_ptr self, const T& x) {
-  auto& st = self->state;
-  ++st.events;
-  if (auto sender = self->current_sender())
-    st.unacked.emplace_back(std::move(sender), x.id);
-  if (st.db)
-    caf::anon_send(st.db, x);
-  if (st.unacked.size() >= 512)
-    acknowledge(self->state.unacked);
-}
-
-/// Plays persistence for the backtest: keeps what the report needs in
-/// memory, acknowledges every event (per 512, and every 10 s of market
-/// time), answers every recovery with "nothing recorded" (a backtest starts
-/// fresh) and, with --persist, hands a copy of everything to the real
-/// persistence.
-persistence_actor::behavior_type
-backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
-                  persistence_actor db) {
-  self->state.rec = std::move(rec);
-  self->state.db = std::move(db);
-  self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
-  return {
-    [self](const signal& x) {
-      auto& st = self->state;
-      st.rec->signals[x.strategy]++;
-      st.rec->instrument_signals[x.instrument]++;
-      st.signal_strategy[x.id] = x.strategy;
-      keep(self, x);
-    },
-    [self](const risk_decision& x) {
-      auto& r = *self->state.rec;
-      if (x.approved)
-        ++r.approved;
-      else
-        r.rejections[x.layer]++;
-      keep(self, x);
-    },
-    [self](const order& x) {
-      auto& st = self->state;
-      std::string strategy = "(risk)"; // a flatten: no signal behind it
-      if (auto i = st.signal_strategy.find(x.signal_id);
-          i != st.signal_strategy.end())
-        strategy = i->second;
-      else if (auto j = st.order_strategy.find(x.parent_id);
-               j != st.order_strategy.end())
-        strategy = j->second; // a bracket's stop or target
-      st.order_strategy[x.id] = strategy;
-      keep(self, x);
-    },
-    [self](const order_event& x) { keep(self, x); },
-    [self](const fill& x) {
-      auto& st = self->state;
-      report_fill f;
-      f.t = x.event_time;
-      f.instrument = x.instrument;
-      auto i = st.order_strategy.find(x.order_id);
-      f.strategy = i != st.order_strategy.end() ? i->second : "(unknown)";
-      f.direction = x.direction;
-      f.qty = x.qty;
-      f.price = x.price;
-      f.fee = x.fee;
-      f.slippage_bps = x.slippage_bps;
-      f.realized_pnl = x.realized_pnl;
-      st.rec->fills.push_back(std::move(f));
-      keep(self, x);
-    },
-    [self](const portfolio_snapshot& x) {
-      auto invested = std::any_of(x.positions.begin(), x.positions.end(),
-                                  [](const position& p) { return p.qty != 0; });
-      // Only changes are kept (a month at one snapshot per second would
-      // be millions of equal points); the newest is added at the end.
-      auto& st = self->state;
-      auto& eq = st.rec->equity;
-      equity_point p{x.event_time, x.equity, invested};
-      if (!eq.empty() && eq.back().t == p.t)
-        eq.back() = p;
-      else if (eq.empty() || eq.back().equity != p.equity
-               || eq.back().invested != p.invested)
-        eq.push_back(p);
-      st.newest = p;
-      keep(self, x);
-    },
-    [self](const trading_state& x) {
-      for (auto& t : x.trips)
-        add_trip(*self->state.rec,
-                 report_trip{t.since, t.rule, to_string(t.mode), t.reason});
-      keep(self, x);
-    },
-    [self](const feed_status& x) {
-      if (self->state.db)
-        caf::anon_send(self->state.db, x);
-    },
-    [self](const bar& x) {
-      auto& st = self->state;
-      auto& ps = st.series[x.instrument];
-      auto& series = st.rec->prices[x.instrument];
-      if (ps.interval == 0 || x.interval < ps.interval) {
-        ps = recorder_state::price_series{x.interval};
-        series.clear();
-      }
-      // The chart draws 2 000 points: keep at most 20 000 per instrument,
-      // every other one dropped (and the stride doubled) when full.
-      if (x.interval == ps.interval && (ps.seen++ % ps.stride) == 0)
-        series.push_back(price_point{x.end_time, x.close});
-      if (series.size() >= 20'000) {
-        for (std::size_t i = 0; 2 * i < series.size(); ++i)
-          series[i] = series[2 * i];
-        series.resize((series.size() + 1) / 2);
-        ps.stride *= 2;
-      }
-      if (st.db)
-        caf::anon_send(st.db, x);
-    },
-    [self](timer_atom) {
-      // Risk decides a signal when it arrives: its orders are in by now,
-      // and the signal's strategy is no longer needed.
-      self->state.signal_strategy.clear();
-      acknowledge(self->state.unacked);
-      self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
-    },
-    [self](flush_atom) -> caf::result<std::uint64_t> {
-      auto& eq = self->state.rec->equity;
-      if (!eq.empty() && self->state.newest.t > eq.back().t)
-        eq.push_back(self->state.newest);
-      acknowledge(self->state.unacked);
-      if (!self->state.db)
-        return self->state.events;
-      auto rp = self->make_response_promise<std::uint64_t>();
-      self->request(self->state.db, caf::infinite, flush_atom::value)
-        .then([rp](std::uint64_t n) mutable { rp.deliver(n); },
-              [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
-      return rp;
-    },
-    [](recover_bars_atom, std::uint32_t) { return recorded_bars{}; },
-    [](recover_atom) { return trading_state{}; },
-    [](recover_account_atom) { return account_recovery{}; },
-  };
-}
 
 std::uint64_t count_lines(const std::string& path) {
   std::ifstream in{path, std::ios::binary};
@@ -358,7 +197,13 @@ int run_alone(backtest_run& bt, lockstep_scheduler& sched,
     sched.run();
     if (sup_done)
       break;
-    if (!stopping
+    // The end comes once every timer of this instant has fired: an account
+    // point at the end time belongs to the run.
+    caf::actor_clock::time_point due;
+    int rank = 0;
+    bool instant_done = !sched.clock().next_due(due, rank)
+                        || due > sched.clock().current_time;
+    if (!stopping && instant_done
         && (bt.metrics->feed_done
             || (bt.end > 0 && bt.clock->now() >= bt.end))) {
       stopping = true;
@@ -555,8 +400,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     if (s.name == "persistence")
       s.start = [rec = bt.rec, db, recorder](caf::actor_system& s,
                                              std::uint32_t) {
-        *recorder = caf::actor_cast<caf::actor>(
-          s.spawn(backtest_recorder, rec, db));
+        *recorder = spawn_recorder(s, rec, db);
         return *recorder;
       };
   node_link links;

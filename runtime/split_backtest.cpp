@@ -271,17 +271,20 @@ void split_node::advance() {
     return;
   }
   auto now = since_epoch(bt_.sched.clock().current_time);
-  if (!flushed_
-      && (bt_.metrics->feed_done || (bt_.end > 0 && now >= bt_.end))) {
-    flushed_ = true;
-    self_->send(agents_[persistence_], ls_flush_atom::value, step_);
-    return;
-  }
   std::size_t next = agents_.size();
   for (std::size_t n = 0; n < timers_.size(); ++n)
     if (timers_[n].first >= 0
         && (next == agents_.size() || timers_[n] < timers_[next]))
       next = n;
+  // The end comes once every timer of this instant has fired (as on one
+  // node: runtime/backtest.cpp).
+  bool instant_done = next == agents_.size() || timers_[next].first > now;
+  if (!flushed_ && instant_done
+      && (bt_.metrics->feed_done || (bt_.end > 0 && now >= bt_.end))) {
+    flushed_ = true;
+    self_->send(agents_[persistence_], ls_flush_atom::value, step_);
+    return;
+  }
   if (flushed_ || next == agents_.size()) {
     if (!flushed_)
       CDB_ERROR("backtest", "nothing left to do before the end: stalled at "

@@ -22,7 +22,8 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 class probe : public caf::event_based_actor {
 public:
   probe(caf::actor_config& cfg, std::string name, log_ptr log)
-    : caf::event_based_actor(cfg), name_(std::move(name)), log_(log) {
+    : caf::event_based_actor(cfg), name_(std::move(name)),
+      log_(std::move(log)) {
     // nop
   }
 
