@@ -2,13 +2,15 @@
 // market) as fast as the machine allows, in event time, with the same
 // result run after run; then the report (runtime/trade_report.hpp).
 //
-// How: the actor system runs on CAF's deterministic scheduler (one thread,
-// every message in FIFO order) and its actor clock is the market clock.
-// After each message the feed publishes, every consequence (signals, risk
-// decisions, orders, fills, account updates, trading states) runs to the
-// end before the clock moves on to the next event or timer. So no actor
-// ever sees the market ahead of an order it has yet to receive, and the
-// order of everything depends on the data and the config alone.
+// How: the actor system runs on the lockstep scheduler (runtime/
+// lockstep.hpp: one turn at a time, in an order fixed by the actors' roles)
+// and its actor clock is the market clock. After each timer, every
+// consequence (signals, risk decisions, orders, fills, account updates,
+// trading states) runs to the end before the clock moves on to the next
+// event or timer. So no actor ever sees the market ahead of an order it has
+// yet to receive, and the order of everything depends on the data and the
+// config alone. A node with some of the roles runs its part of a backtest
+// split over nodes (runtime/split_backtest.hpp), with the same result.
 #pragma once
 
 #include <string>

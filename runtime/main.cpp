@@ -39,7 +39,9 @@ modes:
                   [--json FILE] [--html FILE] [--persist] [--no-progress]
                   [--config FILE] [--group.key=value ...]
                   (no --data: the synthetic market for run.duration, 1 h
-                  by default; TIME: UTC, e.g. 2020-02-22T01:30:00Z)
+                  by default; TIME: UTC, e.g. 2020-02-22T01:30:00Z;
+                  with node.roles and node.peers: one node of a backtest
+                  split over nodes, same result; docs/backtest.md)
   exchange-sim  serve the synthetic market as Binance combined streams on
                 loopback, with faults on demand (the [sim] options)
   record        capture the raw messages of feed.url to rotating JSONL files
