@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -407,23 +408,26 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   if (split)
     links = spawn_link(sys, n, wall_clock{}.now(), bt.metrics);
   auto hooks = node_hooks(n.cluster, links.link);
+  // A split node keeps what its supervisor wired (every role and every
+  // node's agent) and names its agent, its main thread, in its roster.
   auto wired = std::make_shared<child_map>();
-  hooks.wire = [wire = hooks.wire, wired](caf::event_based_actor* self,
-                                          const child_map& all) {
-    *wired = all;
-    wire(self, all);
-  };
-  // A split node's agent: its main thread, named in its roster.
-  caf::scoped_actor agent{sys};
-  if (split)
+  std::optional<caf::scoped_actor> agent;
+  if (split) {
+    hooks.wire = [wire = hooks.wire, wired](caf::event_based_actor* self,
+                                            const child_map& all) {
+      *wired = all;
+      wire(self, all);
+    };
+    agent.emplace(sys);
     hooks.local_changed =
       [changed = hooks.local_changed, name = agent_prefix + n.node_name,
-       handle = caf::actor_cast<caf::actor>(agent)](
+       handle = caf::actor_cast<caf::actor>(*agent)](
         caf::event_based_actor* self, const child_map& local) {
         auto with_agent = local;
         with_agent.emplace(name, handle);
         changed(self, with_agent);
       };
+  }
   auto sup = sys.spawn(supervisor, n.supervisor, std::move(specs), hooks,
                        bt.clock, bt.metrics, n.drain_timeout);
   bool sup_done = false;
@@ -437,12 +441,12 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   int status = 0;
   if (split) {
     if (!listen(sys, n, links)) {
-      close_link(agent, links);
-      agent->send_exit(sup, caf::exit_reason::kill);
+      close_link(*agent, links);
+      (*agent)->send_exit(sup, caf::exit_reason::kill);
       return 2;
     }
     split_backtest sb{sys,
-                      agent,
+                      *agent,
                       sched,
                       sup,
                       sup_done,
@@ -458,7 +462,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
                       },
                       60'000'000'000};
     status = run_split(sb);
-    close_link(agent, links);
+    close_link(*agent, links);
   } else {
     status = run_alone(bt, sched, sup, sup_done, *recorder);
   }

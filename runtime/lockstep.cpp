@@ -234,7 +234,6 @@ void lockstep_scheduler::enqueue(caf::resumable* job) {
 }
 
 void lockstep_scheduler::take(caf::resumable* job) {
-  ++turns_;
   turn_unit unit{*this};
   for (;;) {
     switch (job->resume(&unit, std::numeric_limits<std::size_t>::max())) {

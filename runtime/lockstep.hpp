@@ -108,11 +108,6 @@ public:
   /// How many actors are ready.
   std::size_t ready() const;
 
-  /// How many turns were taken so far.
-  std::uint64_t turns() const noexcept {
-    return turns_;
-  }
-
 protected:
   void enqueue(caf::resumable* job) override;
   void stop() override;
@@ -130,8 +125,11 @@ private:
   std::deque<entry> ready_;
   bool track_ = false;
   std::vector<std::string> arrived_;
+  /// Each ready actor's rank, read once per actor (a name lookup per wake-up
+  /// costs a backtest ~8 % of its events/s). An entry goes when its actor
+  /// is done, which happens only in a turn, so a reused address starts
+  /// afresh.
   std::unordered_map<caf::resumable*, int> ranks_;
-  std::uint64_t turns_ = 0;
   lockstep_clock clock_;
 };
 
