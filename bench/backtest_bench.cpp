@@ -1,6 +1,9 @@
 // Backtest throughput (issue 10): market events per second through
-//   actors: `cdb backtest` in this process (the node's actors on CAF's
-//           deterministic scheduler, reports built as usual), and
+//   actors: `cdb backtest` in this process (the node's actors on the
+//           lockstep scheduler, reports built as usual), the feed handing
+//           market data to its subscribers by calls (the default), and
+//           again with `--messages` (a message per tick and subscriber, as
+//           a live node delivers), and
 //   loop:   the same signal engine, risk engine and venue (fill model and
 //           account) called in a plain loop, no actors, no messages: the
 //           practical limit of this logic on this machine,
@@ -137,8 +140,9 @@ double seconds_since(steady::time_point t0) {
 struct figure {
   std::string what;
   std::uint64_t events = 0;
-  double actors = 0; ///< events/s
-  double loop = 0;   ///< events/s
+  double actors = 0;   ///< events/s, market data handed over by calls
+  double messages = 0; ///< events/s, a message per tick and subscriber
+  double loop = 0;     ///< events/s
 };
 
 /// The plain loop over `ticks` synthetic ticks.
@@ -234,7 +238,9 @@ double actors(std::vector<std::string> args, std::uint64_t& seen) {
   if (status != 0 || j.is_discarded())
     return 0;
   seen = j["timing"]["events"].get<std::uint64_t>();
-  std::printf("actors %s: %llu ticks in %.2f s, %lld signals, %lld fills\n",
+  std::printf("actors%s %s: %llu ticks in %.2f s, %lld signals, %lld "
+              "fills\n",
+              bt.messages ? " (--messages)" : "",
               bt.data.empty() ? "synthetic" : "files",
               static_cast<unsigned long long>(seen),
               j["timing"]["wall_seconds"].get<double>(),
@@ -267,12 +273,15 @@ int main(int argc, char** argv) {
     figure f{"synthetic market", ticks, 0, 0};
     std::uint64_t a = 0;
     std::uint64_t l = 0;
-    f.actors = actors({"--config", conf,
-                       "--feed.max_ticks=" + std::to_string(ticks),
-                       "--run.duration=100000h"},
-                      a);
+    std::vector<std::string> args{"--config", conf,
+                                  "--feed.max_ticks=" + std::to_string(ticks),
+                                  "--run.duration=100000h"};
+    f.actors = actors(args, a);
+    std::uint64_t m = 0;
+    args.emplace_back("--messages");
+    f.messages = actors(args, m);
     f.loop = loop_synthetic(cfg.node, ticks, l);
-    complete &= a >= ticks && l >= ticks;
+    complete &= a >= ticks && m == a && l >= ticks;
     figures.push_back(f);
   }
   {
@@ -282,17 +291,24 @@ int main(int argc, char** argv) {
     figure f{"shipped trades+quotes", 0, 0, 0};
     std::uint64_t a = 0;
     std::uint64_t l = 0;
-    f.actors = actors({"--config", conf, "--data", files[0], files[1]}, a);
+    std::vector<std::string> args{"--config", conf, "--data", files[0],
+                                  files[1]};
+    f.actors = actors(args, a);
+    std::uint64_t m = 0;
+    args.emplace_back("--messages");
+    f.messages = actors(args, m);
     f.loop = loop_files(n, l);
     f.events = l;
-    complete &= a == l && l > 0;
+    complete &= a == l && m == l && l > 0;
     figures.push_back(f);
   }
-  std::printf("\n| data | events | actors (events/s) | plain loop (events/s) "
-              "| actors / loop |\n|---|---:|---:|---:|---:|\n");
+  std::printf("\n| data | events | actors (events/s) | actors, --messages "
+              "(events/s) | plain loop (events/s) | actors / loop |\n"
+              "|---|---:|---:|---:|---:|---:|\n");
   for (auto& f : figures)
-    std::printf("| %s | %llu | %.0f | %.0f | %.1f %% |\n", f.what.c_str(),
-                static_cast<unsigned long long>(f.events), f.actors, f.loop,
+    std::printf("| %s | %llu | %.0f | %.0f | %.0f | %.1f %% |\n",
+                f.what.c_str(), static_cast<unsigned long long>(f.events),
+                f.actors, f.messages, f.loop,
                 f.loop > 0 ? 100 * f.actors / f.loop : 0.0);
   if (!complete)
     std::fprintf(stderr, "not every event was seen by both sides\n");

@@ -48,7 +48,8 @@ void execution_actor_fills(benchmark::State& st) {
   ec.latency = 0;
   ec.initial_cash = 1e12;
   auto metrics = std::make_shared<node_metrics>();
-  actor_context ctx{"bench", 1, std::make_shared<wall_clock>(), metrics};
+  actor_context ctx{"bench", 1, std::make_shared<wall_clock>(), metrics,
+                    nullptr};
   auto exec = sys.spawn(spawn_execution, ec, ctx);
   auto risk = sys.spawn(forwarder, exec);
   caf::scoped_actor self{sys};

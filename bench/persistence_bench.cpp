@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   pc.spool_dir = dir.string();
   auto metrics = std::make_shared<node_metrics>();
-  actor_context ctx{t, 1, std::make_shared<wall_clock>(), metrics};
+  actor_context ctx{t, 1, std::make_shared<wall_clock>(), metrics, nullptr};
   run_info run{t, "bench", "0", "0", 0, "bench-" + t};
   auto db = sys.spawn<caf::detached>(spawn_persistence, pc, ctx, run);
   caf::scoped_actor self{sys};

@@ -63,7 +63,7 @@ void signal_actor_ticks(benchmark::State& st) {
   signal_config sc;
   sc.strategies = {"ema_cross * bars=1s"};
   actor_context ctx{"bench", 1, std::make_shared<wall_clock>(),
-                    std::make_shared<node_metrics>()};
+                    std::make_shared<node_metrics>(), nullptr};
   auto sig = sys.spawn(spawn_signal, sc, ctx);
   caf::scoped_actor self{sys};
   self->send(sig, signal_wiring{feed_actor{}, risk, persistence_actor{}});

@@ -20,6 +20,7 @@
 #include "messages/interfaces.hpp"
 #include "messages/register.hpp"
 #include "runtime/backtest_recorder.hpp"
+#include "runtime/direct_market.hpp"
 #include "runtime/flags.hpp"
 #include "runtime/lockstep.hpp"
 #include "runtime/log.hpp"
@@ -106,6 +107,8 @@ struct backtest_run {
   /// whether a long run grows.
   std::vector<double> hourly_rss;
   timestamp next_hour = 0;
+  /// The feed's direct delivery; nullptr with --messages or split.
+  std::shared_ptr<direct_market> direct;
 };
 
 constexpr timestamp market_hour = 3'600'000'000'000;
@@ -195,6 +198,10 @@ int run_alone(backtest_run& bt, lockstep_scheduler& sched,
   std::uint64_t steps = 0;
   bt.next_hour = bt.origin + market_hour;
   for (;;) {
+    // The feed runs ahead at most to the end and to the next hourly sample.
+    if (bt.direct)
+      bt.direct->horizon = bt.end > 0 ? std::min(bt.end, bt.next_hour)
+                                      : bt.next_hour;
     sched.run();
     if (sup_done)
       break;
@@ -279,6 +286,8 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
       out.html = v;
     } else if (a == "--persist") {
       out.persist = true;
+    } else if (a == "--messages") {
+      out.messages = true;
     } else if (a == "--progress") {
       out.progress = 1;
     } else if (a == "--no-progress") {
@@ -392,10 +401,12 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   bt.rec->initial_cash = n.execution.initial_cash;
   persistence_actor db;
   if (args.persist) {
-    actor_context ctx{run_id, 1, bt.clock, bt.metrics};
+    actor_context ctx{run_id, 1, bt.clock, bt.metrics, nullptr};
     db = sys.spawn(spawn_persistence, n.persistence, ctx, run);
   }
-  auto specs = node_children(n, run_id, bt.clock, bt.metrics, run);
+  if (!split && !args.messages)
+    bt.direct = std::make_shared<direct_market>(sched);
+  auto specs = node_children(n, run_id, bt.clock, bt.metrics, run, bt.direct);
   auto recorder = std::make_shared<caf::actor>();
   for (auto& s : specs)
     if (s.name == "persistence")

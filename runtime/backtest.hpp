@@ -26,13 +26,17 @@ struct backtest_args {
   timestamp from = 0;            ///< 0: from the first record.
   timestamp to = 0;              ///< 0: to the last record.
   bool persist = false;          ///< Also write the events to PostgreSQL.
-  std::string json;              ///< Report file, JSON.
-  std::string html;              ///< Report file, HTML.
-  int progress = -1;             ///< 1 bar, 0 lines, -1: bar on a terminal.
+  /// Market data to signal, risk and execution by message, as on a live
+  /// node, not by calls (runtime/direct_market.hpp): slower, same result.
+  bool messages = false;
+  std::string json;  ///< Report file, JSON.
+  std::string html;  ///< Report file, HTML.
+  int progress = -1; ///< 1 bar, 0 lines, -1: bar on a terminal.
 };
 
 /// Takes the backtest's own flags out of `args` (--data FILE..., --from,
-/// --to, --persist, --json, --html, --progress/--no-progress) and leaves
+/// --to, --persist, --messages, --json, --html, --progress/--no-progress)
+/// and leaves
 /// the rest for load_options. Appends an error per bad flag.
 backtest_args take_backtest_args(std::vector<std::string>& args,
                                  std::vector<std::string>& errors);

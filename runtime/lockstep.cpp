@@ -102,6 +102,19 @@ bool lockstep_clock::next_due(time_point& due, int& rank) const {
   return true;
 }
 
+bool lockstep_clock::clear_before(time_point t) const {
+  std::lock_guard<std::recursive_mutex> guard{mtx_};
+  auto i = schedule_.begin();
+  if (i == schedule_.end() || i->first > t)
+    return true;
+  if (i->first < t)
+    return false;
+  for (; i != schedule_.end() && i->first == t; ++i)
+    if (rank_of_actor(owner(*i->second)) == 0)
+      return false;
+  return true;
+}
+
 bool lockstep_clock::fire_next() {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
   auto i = pick();
@@ -111,6 +124,12 @@ bool lockstep_clock::fire_next() {
     current_time = i->first;
   fire(i);
   return true;
+}
+
+void lockstep_clock::advance_to(time_point t) {
+  std::lock_guard<std::recursive_mutex> guard{mtx_};
+  if (t > current_time)
+    current_time = t;
 }
 
 std::size_t lockstep_clock::fire_setup_timers(time_point until) {

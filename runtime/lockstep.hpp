@@ -47,8 +47,17 @@ public:
   /// The time of the timer to fire next; false if there is none.
   bool next_due(time_point& due, int& rank) const;
 
+  /// True if no timer is due before `t`, nor at `t` for the feed (whose
+  /// timers there come first). Reads the first timer only: no rank lookup
+  /// unless it is due at `t`.
+  bool clear_before(time_point t) const;
+
   /// Fires the next timer and moves the clock to its time; false if none.
   bool fire_next();
+
+  /// Moves the clock forward to `t` without firing anything (a feed
+  /// running ahead: runtime/direct_market.hpp checked nothing is due).
+  void advance_to(time_point t);
 
   /// Fires the timers of actors without a role (a node dialing its peers,
   /// request timeouts) due by `until`, without moving the clock: while a

@@ -52,9 +52,10 @@ execution_config execution_settings(const node_config& cfg) {
 std::vector<child_spec>
 node_children(const node_config& cfg, const std::string& run_id,
               const clock_ptr& clock, const metrics_ptr& metrics,
-              const run_info& run) {
+              const run_info& run,
+              const std::shared_ptr<direct_market>& direct) {
   auto ctx = [=](std::uint32_t n) {
-    return actor_context{run_id, n, clock, metrics};
+    return actor_context{run_id, n, clock, metrics, direct};
   };
   auto market_start = clock->now();
   std::vector<child_spec> out;

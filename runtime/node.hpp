@@ -43,11 +43,13 @@ std::string make_run_id(timestamp now);
 execution_config execution_settings(const node_config& cfg);
 
 /// The actors this node hosts (node.roles) in start (and shutdown) order:
-/// feed first, persistence last.
+/// feed first, persistence last. `direct`: a backtest on one node, whose
+/// feed hands market data over by calls (runtime/direct_market.hpp).
 std::vector<child_spec>
 node_children(const node_config& cfg, const std::string& run_id,
               const clock_ptr& clock, const metrics_ptr& metrics,
-              const run_info& run);
+              const run_info& run,
+              const std::shared_ptr<direct_market>& direct = nullptr);
 
 /// Wiring and escalation for the actors, and for a node of several
 /// (`cluster.distributed()`): the cluster actor that tells peers this

@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/direct_market.hpp"
 #include "runtime/log.hpp"
 
 namespace cdb {
@@ -221,6 +222,31 @@ void recover(self_ptr self, const execution_config& cfg,
       });
 }
 
+void on_market(self_ptr self, const actor_context& ctx, const quote_tick& q) {
+  self->state.paper->on_quote(q, ctx.clock->now());
+  publish_if_filled(self, ctx);
+}
+
+void on_market(self_ptr self, const actor_context& ctx, const trade_tick& t) {
+  self->state.paper->on_trade(t, ctx.clock->now());
+  publish_if_filled(self, ctx);
+}
+
+void on_market(self_ptr self, const actor_context& ctx,
+               const book_snapshot& b) {
+  self->state.paper->on_book(b, ctx.clock->now());
+  publish_if_filled(self, ctx);
+}
+
+void on_market(self_ptr self, const actor_context& ctx, const mark_price& m) {
+  self->state.paper->on_mark(m, ctx.clock->now());
+  publish_if_filled(self, ctx);
+}
+
+void on_market(self_ptr self, const actor_context&, const bar& b) {
+  self->state.paper->on_bar(b);
+}
+
 } // namespace
 
 execution_actor::behavior_type spawn_execution(self_ptr self,
@@ -239,6 +265,9 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
   auto interval = std::chrono::nanoseconds{cfg.snapshot_interval};
   self->delayed_send(self, interval, timer_atom::value);
   auto now = [ctx] { return ctx.clock->now(); };
+  if (ctx.direct)
+    ctx.direct->attach(self,
+                       [self, ctx](const auto& x) { on_market(self, ctx, x); });
   return {
     [self, ctx](const submit_order& cmd) {
       if (!from_risk(self, ctx, "order", cmd.value.id))
@@ -255,29 +284,17 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
       if (from_risk(self, ctx, "amend of", cmd.order_id))
         handle_or_hold(self, ctx, held_request{{}, {}, cmd});
     },
-    [self, ctx, now](const quote_tick& q) {
-      self->state.paper->on_quote(q, now());
-      publish_if_filled(self, ctx);
-    },
-    [self, ctx, now](const trade_tick& t) {
-      self->state.paper->on_trade(t, now());
-      publish_if_filled(self, ctx);
-    },
+    [self, ctx](const quote_tick& q) { on_market(self, ctx, q); },
+    [self, ctx](const trade_tick& t) { on_market(self, ctx, t); },
     [self, ctx, now](const trade_batch& b) {
       auto t = now();
       for (auto& x : b.trades)
         self->state.paper->on_trade(x, t);
       publish_if_filled(self, ctx);
     },
-    [self, ctx, now](const book_snapshot& b) {
-      self->state.paper->on_book(b, now());
-      publish_if_filled(self, ctx);
-    },
-    [self, ctx, now](const mark_price& m) {
-      self->state.paper->on_mark(m, now());
-      publish_if_filled(self, ctx);
-    },
-    [self](const bar& b) { self->state.paper->on_bar(b); },
+    [self, ctx](const book_snapshot& b) { on_market(self, ctx, b); },
+    [self, ctx](const mark_price& m) { on_market(self, ctx, m); },
+    [self, ctx](const bar& b) { on_market(self, ctx, b); },
     [](const market_history&) {
       // Never asked for: it subscribes without history.
     },

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include <caf/all.hpp>
 
@@ -136,6 +137,70 @@ namespace {
 
 using self_ptr = instrumented_pointer<feed_actor, feed_state>;
 
+/// Sorts the subscribers into those that take market data by calls, in
+/// role order, and the others; after every change of the subscribers.
+void sort_subscribers(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  st.direct.clear();
+  st.by_message.clear();
+  for (auto& sink : st.subscribers) {
+    auto taker = ctx.direct ? ctx.direct->find(sink->id()) : nullptr;
+    if (taker)
+      st.direct.push_back({sink, std::move(taker)});
+    else
+      st.by_message.push_back(sink);
+  }
+  std::stable_sort(st.direct.begin(), st.direct.end(),
+                   [](const auto& a, const auto& b) {
+                     return a.taker->rank < b.taker->rank;
+                   });
+}
+
+/// The feed is about to send the direct subscribers something else: what
+/// they have of this step goes by message first, and the rest of the step.
+void hand_over_by_message(self_ptr self) {
+  auto& st = self->state;
+  if (st.step.empty())
+    return; // what comes later goes behind this message anyway
+  for (auto& d : st.direct) {
+    if (d.by_message)
+      continue;
+    d.by_message = true;
+    st.step.each([&](const auto& x) { self->send(d.sink, x); });
+  }
+}
+
+/// The step is complete: each direct subscriber takes it by calls, in role
+/// order, if it was idle at the start (else by message, behind its mail);
+/// what they send meanwhile queues as in their turns.
+void hand_over(self_ptr self) {
+  auto& st = self->state;
+  for (auto& d : st.direct)
+    d.idle = !d.by_message && d.taker->alive
+             && direct_market::idle(d.taker->actor);
+  for (auto& d : st.direct) {
+    if (d.by_message) {
+      d.by_message = false;
+      continue;
+    }
+    if (!d.idle || !d.taker->alive) {
+      st.step.each([&](const auto& x) { self->send(d.sink, x); });
+      continue;
+    }
+    try {
+      st.step.each([&](const auto& x) { d.taker->take(x); });
+    } catch (const std::exception& e) {
+      // As in its own turn: the subscriber fails, its supervisor decides.
+      CDB_ERROR("feed", d.taker->actor->name()
+                          << " failed on market data: " << e.what());
+      d.taker->alive = false;
+      self->send_exit(d.sink, caf::make_error(caf::sec::runtime_error,
+                                              std::string{e.what()}));
+    }
+  }
+  st.step.clear();
+}
+
 void send_status(self_ptr self, const actor_context& ctx,
                  const feed_status& s) {
   if (!s.instrument.empty())
@@ -145,18 +210,18 @@ void send_status(self_ptr self, const actor_context& ctx,
     CDB_WARN("feed", s.instrument << ' ' << to_string(s.state) << ": "
                                   << s.reason << " (data age "
                                   << s.data_age / 1'000'000 << " ms)");
+  hand_over_by_message(self);
   for (auto& sink : self->state.subscribers)
     self->send(sink, s);
   for (auto& sink : self->state.status_subscribers)
     self->send(sink, s);
 }
 
-/// Sends `x` to every market subscriber as one shared message: CAF copies
-/// a message only for a receiver that changes it, so three subscribers
-/// cost one tuple (and one copy of its strings), not three.
+/// Sends `x` to `subs` as one shared message: CAF copies a message only
+/// for a receiver that changes it, so three subscribers cost one tuple
+/// (and one copy of its strings), not three.
 template <class T>
-void broadcast(self_ptr self, const T& x) {
-  auto& subs = self->state.subscribers;
+void send_all(self_ptr self, const std::vector<market_sink>& subs, const T& x) {
   if (subs.empty())
     return;
   if (subs.size() == 1) {
@@ -167,6 +232,26 @@ void broadcast(self_ptr self, const T& x) {
   for (auto& sink : subs)
     caf::actor_cast<caf::abstract_actor*>(sink)->enqueue(
       self->ctrl(), caf::make_message_id(), msg, self->context());
+}
+
+/// Publishes `x` to every market subscriber: a message each, or for a
+/// direct subscriber into the step it takes at the end of the step.
+template <class T>
+void broadcast(self_ptr self, const T& x) {
+  auto& st = self->state;
+  if (st.direct.empty()) {
+    send_all(self, st.subscribers, x);
+    return;
+  }
+  send_all(self, st.by_message, x);
+  bool kept = false;
+  for (auto& d : st.direct)
+    if (d.by_message)
+      self->send(d.sink, x);
+    else if (!kept) {
+      st.step.add(x);
+      kept = true;
+    }
 }
 
 /// Tells the status subscribers (the circuit breaker, persistence's record)
@@ -331,8 +416,11 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     ++st.others;
 }
 
-void synthetic_step(self_ptr self, const feed_config& cfg,
-                    const actor_context& ctx) {
+/// One step of the synthetic market; the wait until the next, none once
+/// the feed stops.
+std::optional<std::chrono::nanoseconds>
+synthetic_step(self_ptr self, const feed_config& cfg,
+               const actor_context& ctx) {
   auto& st = self->state;
   st.market->step(st.quotes, st.trades);
   for (auto& q : st.quotes)
@@ -352,13 +440,13 @@ void synthetic_step(self_ptr self, const feed_config& cfg,
   st.trades.clear();
   if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
     finish(self, ctx, "tick budget reached", st.market->time());
-    return;
+    return std::nullopt;
   }
   // Pace in real time: aim at the next step's event time.
   auto step = std::chrono::nanoseconds{cfg.synthetic.step};
   auto next = st.market->time() + cfg.synthetic.step - ctx.clock->now();
   auto delay = std::chrono::nanoseconds{next > 0 ? next : 0};
-  self->delayed_send(self, std::min(delay, step), timer_atom::value);
+  return std::min(delay, step);
 }
 
 /// Starts a replay once the expected subscribers are in, and the market
@@ -373,18 +461,20 @@ void maybe_release(self_ptr self, const feed_config& cfg,
   self->send(self, timer_atom::value);
 }
 
-void replay_step(self_ptr self, const feed_config& cfg,
-                 const actor_context& ctx) {
+/// Publishes the records due by now; the wait until the next is due, none
+/// before the release or once the feed stops.
+std::optional<std::chrono::nanoseconds>
+replay_step(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
   auto& st = self->state;
   if (!st.released)
-    return; // maybe_release() sends the first timer
+    return std::nullopt; // maybe_release() sends the first timer
   auto now = ctx.clock->now();
   while (st.has_next && event_time_of(st.next) <= now) {
     publish(self, ctx, st.next);
     st.has_next = st.replay->next(st.next);
     if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
       finish(self, ctx, "tick budget reached", now);
-      return;
+      return std::nullopt;
     }
   }
   if (!st.has_next) {
@@ -400,14 +490,38 @@ void replay_step(self_ptr self, const feed_config& cfg,
            "replay finished (" + std::to_string(bad) + " bad rows, "
              + std::to_string(st.others) + " books, bars and mark prices)",
            now);
-    return;
+    return std::nullopt;
   }
   // Sleep until the next record is due on the market clock, at most 100 ms
   // (a backtest's clock jumps there: no need to look earlier).
   auto wait = static_cast<double>(event_time_of(st.next) - now) / cfg.speed;
-  auto delay = std::chrono::nanoseconds{static_cast<std::int64_t>(
+  return std::chrono::nanoseconds{static_cast<std::int64_t>(
     std::clamp(wait, 0.0, cfg.event_clock ? 1e18 : 1e8))};
-  self->delayed_send(self, delay, timer_atom::value);
+}
+
+/// Steps at most this many times in one turn (a backtest's progress and
+/// hourly samples come between turns).
+constexpr int max_steps_per_turn = 256;
+
+/// The timer: one step, handed over; with direct delivery, further steps
+/// in the same turn while nothing else would run before them.
+void on_timer(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
+  for (int n = 1;; ++n) {
+    auto wait = cfg.replay() ? replay_step(self, cfg, ctx)
+                             : synthetic_step(self, cfg, ctx);
+    if (!self->state.direct.empty())
+      hand_over(self);
+    if (!wait)
+      return;
+    auto now = ctx.clock->now();
+    auto next = now + wait->count();
+    if (!ctx.direct || n == max_steps_per_turn || !self->mailbox().empty()
+        || !ctx.direct->may_run_ahead(now, next)) {
+      self->delayed_send(self, *wait, timer_atom::value);
+      return;
+    }
+    ctx.direct->advance(next);
+  }
 }
 
 void start_synthetic(self_ptr self, const feed_config& cfg,
@@ -532,13 +646,14 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
     start_live(self, cfg, ctx);
   else
     start_synthetic(self, cfg, ctx, market_start);
-  self->set_down_handler([self](caf::down_msg& dm) {
+  self->set_down_handler([self, ctx](caf::down_msg& dm) {
     auto& subs = self->state.subscribers;
     subs.erase(std::remove_if(subs.begin(), subs.end(),
                               [&](const market_sink& s) {
                                 return s.address() == dm.source;
                               }),
                subs.end());
+    sort_subscribers(self, ctx);
     auto& ss = self->state.status_subscribers;
     ss.erase(std::remove_if(ss.begin(), ss.end(),
                             [&](const status_sink& s) {
@@ -560,8 +675,10 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
     self->delayed_send(self, std::chrono::nanoseconds{cfg.synthetic.step},
                        timer_atom::value);
   auto subscribe = [self, cfg, ctx](const market_sink& sink) {
-    if (add_subscriber(self, ctx, self->state.subscribers, sink)
-        && cfg.replay())
+    if (!add_subscriber(self, ctx, self->state.subscribers, sink))
+      return;
+    sort_subscribers(self, ctx);
+    if (cfg.replay())
       maybe_release(self, cfg, ctx);
   };
   return {
@@ -576,9 +693,10 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
         self->send(sink, self->state.history->snapshot());
       subscribe(sink);
     },
-    [self](unsubscribe_atom, const market_sink& sink) {
+    [self, ctx](unsubscribe_atom, const market_sink& sink) {
       auto& subs = self->state.subscribers;
       subs.erase(std::remove(subs.begin(), subs.end(), sink), subs.end());
+      sort_subscribers(self, ctx);
       self->demonitor(sink.address());
     },
     [self, ctx, period](watchdog_atom) {
@@ -612,12 +730,8 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
         send_status(self, ctx, s);
     },
     [self, cfg, ctx](timer_atom) {
-      if (self->state.stopped)
-        return;
-      if (cfg.replay())
-        replay_step(self, cfg, ctx);
-      else
-        synthetic_step(self, cfg, ctx);
+      if (!self->state.stopped)
+        on_timer(self, cfg, ctx);
     },
   };
 }

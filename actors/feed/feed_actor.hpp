@@ -26,6 +26,7 @@
 #include "actors/feed/ws_client.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
+#include "runtime/direct_market.hpp"
 #include "runtime/instrumented.hpp"
 
 namespace cdb {
@@ -127,6 +128,19 @@ struct feed_state {
   std::unique_ptr<ws_client> client; ///< Last: stopped first on exit.
   std::uint64_t others = 0;          ///< Books, bars and mark prices published.
   std::vector<market_sink> subscribers;
+  /// A backtest on one node (runtime/direct_market.hpp): the subscribers
+  /// that take market data by calls, in role order, and the step they
+  /// have yet to take. The other subscribers get messages.
+  struct direct_sub {
+    market_sink sink;
+    std::shared_ptr<market_taker> taker;
+    /// This step's data goes by message: the feed sent it something else.
+    bool by_message = false;
+    bool idle = false; ///< Idle when the step is handed over.
+  };
+  std::vector<direct_sub> direct;
+  std::vector<market_sink> by_message; ///< Subscribers without a taker.
+  market_step step;
   std::vector<status_sink> status_subscribers; ///< Health reports only.
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;

@@ -2,12 +2,35 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/direct_market.hpp"
 #include "runtime/log.hpp"
 #include "runtime/sender.hpp"
 
 namespace cdb {
 
 namespace {
+
+using self_ptr = instrumented_pointer<risk_actor, risk_state>;
+
+void on_market(self_ptr self, const quote_tick& q) {
+  self->state.engine->on_quote(q);
+}
+
+void on_market(self_ptr self, const trade_tick& t) {
+  self->state.engine->on_trade(t);
+}
+
+void on_market(self_ptr self, const mark_price& m) {
+  self->state.engine->on_mark(m);
+}
+
+void on_market(self_ptr, const book_snapshot&) {
+  // Risk prices exposure at the quote.
+}
+
+void on_market(self_ptr, const bar&) {
+  // Volatility comes with the signal's stop hint.
+}
 
 /// Records, counts and sends risk's decisions; `signalled` is when the
 /// signal they answer was made (0: not answering a signal).
@@ -79,6 +102,8 @@ spawn_risk(instrumented_pointer<risk_actor, risk_state> self,
   self->state.engine = std::make_unique<risk_engine>(cfg, ctx.ids("dec"),
                                                      ctx.ids("ord"));
   self->state.box = std::make_unique<outbox>("risk", outbox_limit, ctx.metrics);
+  if (ctx.direct)
+    ctx.direct->attach(self, [self](const auto& x) { on_market(self, x); });
   // Until the circuit breaker has sent the trading state and execution the
   // account, the engine rejects every signal "not_ready".
   return {
@@ -86,8 +111,8 @@ spawn_risk(instrumented_pointer<risk_actor, risk_state> self,
       auto outs = self->state.engine->on_signal(s, ctx.clock->now());
       dispatch(self, ctx, std::move(outs), s.init_time);
     },
-    [self](const quote_tick& q) { self->state.engine->on_quote(q); },
-    [self](const trade_tick& t) { self->state.engine->on_trade(t); },
+    [self](const quote_tick& q) { on_market(self, q); },
+    [self](const trade_tick& t) { on_market(self, t); },
     [self](const trade_batch& b) { self->state.engine->on_trades(b.trades); },
     [](const market_history&) {
       // Never asked for: it subscribes without history.
@@ -95,13 +120,9 @@ spawn_risk(instrumented_pointer<risk_actor, risk_state> self,
     [](const feed_status&) {
       // Stale data is caught by the data-quality layer's quote age.
     },
-    [](const book_snapshot&) {
-      // Risk prices exposure at the quote.
-    },
-    [](const bar&) {
-      // Volatility comes with the signal's stop hint.
-    },
-    [self](const mark_price& m) { self->state.engine->on_mark(m); },
+    [self](const book_snapshot& b) { on_market(self, b); },
+    [self](const bar& b) { on_market(self, b); },
+    [self](const mark_price& m) { on_market(self, m); },
     [self, ctx](const portfolio_snapshot& s) {
       self->state.engine->on_portfolio(s);
       ctx.metrics->risk_ready = self->state.engine->ready();

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/direct_market.hpp"
 #include "runtime/log.hpp"
 
 namespace cdb {
@@ -68,6 +69,29 @@ void send_out(self_ptr self, const actor_context& ctx) {
   st.out.clear();
   if (st.engine->has_events()) // warm-ups and errors are events
     report(self, ctx);
+}
+
+void on_market(self_ptr self, const actor_context& ctx, const trade_tick& t) {
+  self->state.engine->on_trade(t, self->state.out);
+  send_out(self, ctx);
+}
+
+void on_market(self_ptr self, const actor_context& ctx, const quote_tick& q) {
+  self->state.engine->on_quote(q, self->state.out);
+  send_out(self, ctx);
+}
+
+void on_market(self_ptr self, const actor_context& ctx, const bar& b) {
+  self->state.engine->on_bar(b, self->state.out);
+  send_out(self, ctx);
+}
+
+void on_market(self_ptr, const actor_context&, const book_snapshot&) {
+  // No strategy reads depth yet.
+}
+
+void on_market(self_ptr, const actor_context&, const mark_price&) {
+  // No strategy reads mark prices yet.
 }
 
 /// Replays the recorded bars of each series whose newest bar ended within
@@ -149,30 +173,20 @@ spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
   // Every strategy has its series from the start, at 0.
   for (auto& s : st.engine->status())
     ctx.metrics->signals_by_strategy.at({s.strategy});
+  if (ctx.direct)
+    ctx.direct->attach(self,
+                       [self, ctx](const auto& x) { on_market(self, ctx, x); });
   return {
-    [self, ctx](const trade_tick& t) {
-      self->state.engine->on_trade(t, self->state.out);
-      send_out(self, ctx);
-    },
+    [self, ctx](const trade_tick& t) { on_market(self, ctx, t); },
     [self, ctx](const trade_batch& b) {
       for (auto& t : b.trades)
         self->state.engine->on_trade(t, self->state.out);
       send_out(self, ctx);
     },
-    [self, ctx](const quote_tick& q) {
-      self->state.engine->on_quote(q, self->state.out);
-      send_out(self, ctx);
-    },
-    [self, ctx](const bar& b) {
-      self->state.engine->on_bar(b, self->state.out);
-      send_out(self, ctx);
-    },
-    [](const book_snapshot&) {
-      // No strategy reads depth yet.
-    },
-    [](const mark_price&) {
-      // No strategy reads mark prices yet.
-    },
+    [self, ctx](const quote_tick& q) { on_market(self, ctx, q); },
+    [self, ctx](const bar& b) { on_market(self, ctx, b); },
+    [self, ctx](const book_snapshot& b) { on_market(self, ctx, b); },
+    [self, ctx](const mark_price& m) { on_market(self, ctx, m); },
     [](const feed_status&) {
       // Staleness is risk's and the circuit breaker's business.
     },

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # cdb backtest, whole process:
 #  1. the synthetic market twice: the JSON reports are identical byte for
-#     byte once their timing member is removed, and the run traded;
+#     byte once their timing member is removed, and the run traded; with
+#     --messages (a message per tick, not direct delivery) identical too;
 #  2. the real trades and quotes of ../shared/data twice: identical too
-#     (signals and every risk decision), all records read, --from/--to
+#     (signals and every risk decision), also with --messages, all
+#     records read, --from/--to
 #     keep a window of them;
 #  3. --persist writes the run to PostgreSQL: as many fills as the report,
 #     and `cdb report --html` renders the same report from the database;
@@ -33,6 +35,16 @@ if cmp -s <(untimed "$tmp/syn1.json") <(untimed "$tmp/syn2.json"); then
 else
   bad "two synthetic backtests differ: $(diff <(untimed "$tmp/syn1.json") <(untimed "$tmp/syn2.json") | head -n 10)"
 fi
+# The feed hands market data over by calls (runtime/direct_market.hpp);
+# --messages sends a message per tick and subscriber: the same report.
+"$cdb" backtest "${conf[@]}" --run.duration=20min --messages --json "$tmp/synm.json" \
+  >"$tmp/synm.out" 2>"$tmp/synm.err" || {
+  echo "backtest --messages failed with status $?"; tail -n 20 "$tmp/synm.err"; exit 1; }
+if cmp -s <(untimed "$tmp/syn1.json") <(untimed "$tmp/synm.json"); then
+  ok "a message per tick (--messages) gives the report of direct delivery ($(jq .signals "$tmp/synm.json") signals)"
+else
+  bad "--messages differs from direct delivery: $(diff <(untimed "$tmp/syn1.json") <(untimed "$tmp/synm.json") | head -n 10)"
+fi
 [ "$(jq .fills "$tmp/syn1.json")" -gt 0 ] && [ "$(jq .trades "$tmp/syn1.json")" -gt 0 ] &&
   ok "the synthetic backtest traded" || bad "no fills or trades in the synthetic backtest"
 events=$(jq .timing.events "$tmp/syn1.json")
@@ -53,6 +65,12 @@ if cmp -s <(untimed "$tmp/rec1.json") <(untimed "$tmp/rec2.json"); then
 else
   bad "two backtests of the recorded data differ"
 fi
+"$cdb" backtest "${conf[@]}" --data "$trades" "$quotes" --signal.bars=15s --messages \
+  --json "$tmp/recm.json" >"$tmp/recm.out" 2>"$tmp/recm.err" || {
+  echo "backtest --messages failed with status $?"; tail -n 20 "$tmp/recm.err"; exit 1; }
+cmp -s <(untimed "$tmp/rec1.json") <(untimed "$tmp/recm.json") &&
+  ok "the recorded data by message (--messages) gives the same report" ||
+  bad "the recorded data: --messages differs from direct delivery"
 [ "$(jq .timing.events "$tmp/rec1.json")" = 19998 ] && ok "all 19998 recorded ticks replayed" ||
   bad "replayed $(jq .timing.events "$tmp/rec1.json") ticks, want 19998"
 [ "$(jq .signals "$tmp/rec1.json")" -gt 0 ] && ok "signals from the recorded data" || bad "no signals"

@@ -76,7 +76,7 @@ struct fixture {
   std::string run = unique("r");
   std::string node = unique("n");
   actor_context ctx{run, 1, std::make_shared<wall_clock>(),
-                    std::make_shared<node_metrics>()};
+                    std::make_shared<node_metrics>(), nullptr};
   caf::scoped_actor self{sys};
   persistence_actor db;
 

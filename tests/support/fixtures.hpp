@@ -31,7 +31,7 @@ struct coordinator_fixture : test_coordinator_fixture<test_config> {
   metrics_ptr metrics = std::make_shared<node_metrics>();
 
   actor_context context(std::uint32_t incarnation = 1) {
-    return actor_context{"test", incarnation, clock, metrics};
+    return actor_context{"test", incarnation, clock, metrics, nullptr};
   }
 };
 

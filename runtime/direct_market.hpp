@@ -1,0 +1,199 @@
+// Direct delivery: in a backtest on one node, the feed hands market data to
+// signal, risk and execution by calling their handlers, not by a message to
+// each. The lockstep scheduler (runtime/lockstep.hpp) runs one turn at a
+// time on one thread, so a subscriber that is idle (nothing in its mailbox,
+// not queued) cannot run meanwhile, and a call does what its turn would
+// have done with the same tick:
+// - The feed gives a subscriber the ticks of one step only while the
+//   subscriber is idle; one that has a message waiting gets the rest of
+//   the step by message, in order behind it.
+// - The subscribers take the step in role order (signal, risk, execution),
+//   the order of their turns after the feed's.
+// - What a subscriber sends meanwhile queues as it would in its turn.
+// - The feed goes on to its next step in the same turn only if no actor
+//   is ready, no timer is due before it, and the step is within the run's
+//   horizon (the backtest's end, its next hourly sample). Otherwise it sets
+//   its timer as always.
+// A backtest thus takes the turns it would take with a message per tick,
+// minus the ones that only handled ticks; tests/e2e/backtest_test.sh checks
+// that both give the same report byte for byte. A split backtest and a live
+// node never deliver directly.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <caf/fwd.hpp>
+
+#include "messages/fields.hpp"
+#include "messages/market_data.hpp"
+
+namespace cdb {
+
+class lockstep_scheduler;
+
+/// A subscriber's market data handlers, called by the feed.
+class market_taker {
+public:
+  virtual ~market_taker() = default;
+  virtual void take(const quote_tick& x) = 0;
+  virtual void take(const trade_tick& x) = 0;
+  virtual void take(const bar& x) = 0;
+  virtual void take(const book_snapshot& x) = 0;
+  virtual void take(const mark_price& x) = 0;
+
+  /// The subscriber's actor (its mailbox tells whether it is idle).
+  caf::scheduled_actor* actor = nullptr;
+  /// Its place in the order of turns (runtime/lockstep.hpp: role_rank).
+  int rank = 0;
+  /// Cleared when the actor is done: the feed sends it messages again.
+  bool alive = true;
+};
+
+/// A market_taker calling `f` with each kind of market data.
+template <class F>
+class market_taker_fn final : public market_taker {
+public:
+  explicit market_taker_fn(F f) : f_(std::move(f)) {
+    // nop
+  }
+
+  void take(const quote_tick& x) override {
+    f_(x);
+  }
+
+  void take(const trade_tick& x) override {
+    f_(x);
+  }
+
+  void take(const bar& x) override {
+    f_(x);
+  }
+
+  void take(const book_snapshot& x) override {
+    f_(x);
+  }
+
+  void take(const mark_price& x) override {
+    f_(x);
+  }
+
+private:
+  F f_;
+};
+
+/// One step of the feed's market data, kept in order until the direct
+/// subscribers take it (the buffers are reused step after step).
+class market_step {
+public:
+  void add(const quote_tick& x) {
+    put(quotes_, x, 0);
+  }
+
+  void add(const trade_tick& x) {
+    put(trades_, x, 1);
+  }
+
+  void add(const bar& x) {
+    put(bars_, x, 2);
+  }
+
+  void add(const book_snapshot& x) {
+    put(books_, x, 3);
+  }
+
+  void add(const mark_price& x) {
+    put(marks_, x, 4);
+  }
+
+  bool empty() const noexcept {
+    return order_.empty();
+  }
+
+  /// Calls `f` with each record, in the order they were added.
+  template <class F>
+  void each(F&& f) const {
+    for (auto [kind, i] : order_)
+      switch (kind) {
+        case 0: f(quotes_[i]); break;
+        case 1: f(trades_[i]); break;
+        case 2: f(bars_[i]); break;
+        case 3: f(books_[i]); break;
+        default: f(marks_[i]); break;
+      }
+  }
+
+  void clear() noexcept {
+    quotes_.clear();
+    trades_.clear();
+    bars_.clear();
+    books_.clear();
+    marks_.clear();
+    order_.clear();
+  }
+
+private:
+  template <class T>
+  void put(std::vector<T>& xs, const T& x, std::uint8_t kind) {
+    order_.emplace_back(kind, static_cast<std::uint32_t>(xs.size()));
+    xs.push_back(x);
+  }
+
+  std::vector<quote_tick> quotes_;
+  std::vector<trade_tick> trades_;
+  std::vector<bar> bars_;
+  std::vector<book_snapshot> books_;
+  std::vector<mark_price> marks_;
+  std::vector<std::pair<std::uint8_t, std::uint32_t>> order_;
+};
+
+/// The takers of one backtest node and the scheduler's view the feed needs.
+class direct_market : public std::enable_shared_from_this<direct_market> {
+public:
+  explicit direct_market(lockstep_scheduler& sched) : sched_(sched) {
+    // nop
+  }
+
+  /// `self` takes market data by calls to `f(x)` until it is done; called
+  /// in the actor's initialisation.
+  template <class Self, class F>
+  void attach(Self* self, F f) {
+    auto t = std::make_shared<market_taker_fn<F>>(std::move(f));
+    t->actor = self;
+    t->rank = rank_of(self->name());
+    takers_[self->id()] = t;
+    self->attach_functor(
+      [owner = shared_from_this(), id = self->id()] { owner->detach(id); });
+  }
+
+  /// The taker of the actor `id`, nullptr if it has none.
+  std::shared_ptr<market_taker> find(std::uint64_t id) const;
+
+  /// True if `actor` has nothing waiting: a call now comes where its turn
+  /// would have handled the message.
+  static bool idle(caf::scheduled_actor* actor);
+
+  /// May the feed, having handled the instant `now`, run its next step at
+  /// `next` in the same turn? See the rules above.
+  bool may_run_ahead(timestamp now, timestamp next) const;
+
+  /// Moves the market clock to `t` (the feed's next step).
+  void advance(timestamp t);
+
+  /// Steps before `horizon` only (0: no bound); set by the backtest.
+  timestamp horizon = 0;
+
+private:
+  static int rank_of(const char* name);
+  void detach(std::uint64_t id);
+
+  lockstep_scheduler& sched_;
+  std::unordered_map<std::uint64_t, std::shared_ptr<market_taker>> takers_;
+};
+
+using direct_market_ptr = std::shared_ptr<direct_market>;
+
+} // namespace cdb
