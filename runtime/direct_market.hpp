@@ -20,7 +20,9 @@
 // node never deliver directly.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <unordered_map>
 #include <utility>
@@ -109,6 +111,16 @@ public:
     put(marks_, x, 4);
   }
 
+  /// Adds every record of `xs`, moved (swapped in when the step has none
+  /// of that kind yet); leaves `xs` empty.
+  void take(std::vector<quote_tick>& xs) {
+    move_in(quotes_, xs, 0);
+  }
+
+  void take(std::vector<trade_tick>& xs) {
+    move_in(trades_, xs, 1);
+  }
+
   bool empty() const noexcept {
     return order_.empty();
   }
@@ -136,6 +148,18 @@ public:
   }
 
 private:
+  template <class T>
+  void move_in(std::vector<T>& mine, std::vector<T>& xs, std::uint8_t kind) {
+    auto first = static_cast<std::uint32_t>(mine.size());
+    if (mine.empty())
+      mine.swap(xs);
+    else
+      std::move(xs.begin(), xs.end(), std::back_inserter(mine));
+    xs.clear();
+    for (auto i = first; i < mine.size(); ++i)
+      order_.emplace_back(kind, i);
+  }
+
   template <class T>
   void put(std::vector<T>& xs, const T& x, std::uint8_t kind) {
     order_.emplace_back(kind, static_cast<std::uint32_t>(xs.size()));

@@ -36,10 +36,13 @@ modes:
   backtest      the same actors over recorded data, as fast as the machine
                 allows, in event time, with the same result every run:
                 cdb backtest [--data FILE...] [--from TIME] [--to TIME]
-                  [--json FILE] [--html FILE] [--persist] [--no-progress]
+                  [--json FILE] [--html FILE] [--persist] [--messages]
+                  [--no-progress]
                   [--config FILE] [--group.key=value ...]
                   (no --data: the synthetic market for run.duration, 1 h
                   by default; TIME: UTC, e.g. 2020-02-22T01:30:00Z;
+                  --messages: a message per tick as on a live node, not
+                  the feed's direct delivery: slower, same report;
                   with node.roles and node.peers: one node of a backtest
                   split over nodes, same result; docs/backtest.md)
   exchange-sim  serve the synthetic market as Binance combined streams on

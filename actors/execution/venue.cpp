@@ -46,7 +46,7 @@ std::string format(double x) {
 } // namespace
 
 venue::instrument_state::instrument_state(const execution_config& cfg)
-  : stats(cfg.stats_bar, cfg.stats_window) {
+  : stats(cfg.stats_bar, cfg.stats_window), history(cfg.history) {
   // nop
 }
 
@@ -680,9 +680,7 @@ bool venue::accept_time(instrument_state& m, timestamp t) {
 
 void venue::record(instrument_state& m, market_event e, timestamp now,
                    const std::string& instrument) {
-  m.history.push_back(std::move(e));
-  while (m.history.size() > cfg_.history)
-    m.history.pop_front();
+  m.history.push_back(std::move(e)); // full: replaces the oldest
   auto& ev = m.history.back();
   for (auto& kvp : m.orders)
     if (auto* w = find(kvp.second))

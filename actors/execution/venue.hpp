@@ -19,6 +19,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <boost/circular_buffer.hpp>
+
 #include "actors/execution/fill_model.hpp"
 #include "actors/execution/portfolio.hpp"
 #include "actors/risk/market_stats.hpp"
@@ -123,7 +125,9 @@ private:
     explicit instrument_state(const execution_config& cfg);
     book_state book;
     market_stats stats;
-    std::deque<market_event> history;
+    /// The last execution.history events, a fixed ring: a new event takes
+    /// the oldest one's slot, nothing is allocated per event.
+    boost::circular_buffer<market_event> history;
     std::map<std::uint64_t, std::string> orders; ///< Working, by arrival.
     timestamp time = -1;
     bool mark_feed = false;

@@ -234,24 +234,46 @@ void send_all(self_ptr self, const std::vector<market_sink>& subs, const T& x) {
       self->ctrl(), caf::make_message_id(), msg, self->context());
 }
 
-/// Publishes `x` to every market subscriber: a message each, or for a
-/// direct subscriber into the step it takes at the end of the step.
+/// With direct subscribers: sends `x` to every subscriber that gets it by
+/// message; true if a direct subscriber is to take it with the step.
 template <class T>
-void broadcast(self_ptr self, const T& x) {
+bool send_by_message(self_ptr self, const T& x) {
   auto& st = self->state;
-  if (st.direct.empty()) {
-    send_all(self, st.subscribers, x);
-    return;
-  }
   send_all(self, st.by_message, x);
   bool kept = false;
   for (auto& d : st.direct)
     if (d.by_message)
       self->send(d.sink, x);
-    else if (!kept) {
-      st.step.add(x);
+    else
       kept = true;
-    }
+  return kept;
+}
+
+/// Publishes `x` to every market subscriber: a message each, or for a
+/// direct subscriber into the step it takes at the end of the step.
+template <class T>
+void broadcast(self_ptr self, const T& x) {
+  auto& st = self->state;
+  if (st.direct.empty())
+    send_all(self, st.subscribers, x);
+  else if (send_by_message(self, x))
+    st.step.add(x);
+}
+
+/// Publishes every record of `xs` as broadcast() does; the step takes them
+/// without a copy. Leaves `xs` empty.
+template <class T>
+void broadcast_all(self_ptr self, std::vector<T>& xs) {
+  auto& st = self->state;
+  bool kept = false;
+  for (auto& x : xs)
+    if (st.direct.empty())
+      send_all(self, st.subscribers, x);
+    else
+      kept |= send_by_message(self, x);
+  if (kept)
+    st.step.take(xs);
+  xs.clear();
 }
 
 /// Tells the status subscribers (the circuit breaker, persistence's record)
@@ -427,17 +449,13 @@ synthetic_step(self_ptr self, const feed_config& cfg,
     saw(self, ctx, q.instrument);
   for (auto& t : st.trades)
     st.history->add(t);
-  for (auto& q : st.quotes)
-    broadcast(self, q);
-  for (auto& t : st.trades)
-    broadcast(self, t);
   auto n = st.quotes.size() + st.trades.size();
   st.published += n;
   ctx.metrics->ticks += n;
   count_feed(*ctx.metrics, feed_kind::quote, st.quotes.size());
   count_feed(*ctx.metrics, feed_kind::trade, st.trades.size());
-  st.quotes.clear();
-  st.trades.clear();
+  broadcast_all(self, st.quotes);
+  broadcast_all(self, st.trades);
   if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
     finish(self, ctx, "tick budget reached", st.market->time());
     return std::nullopt;

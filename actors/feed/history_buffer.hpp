@@ -1,7 +1,8 @@
 // The recent past a (re)started subscriber warms up from: the last N trades
 // of each instrument and the last M venue bars of each instrument and
-// interval. Fixed-size rings: memory is bounded by the config (about 100
-// bytes a trade), and recording a record is a copy into a slot.
+// interval. Fixed-size rings: memory is bounded by the config (72 bytes a
+// trade: the instrument is the ring's, not each slot's), and recording a
+// record is a copy into a slot.
 #pragma once
 
 #include <cstddef>
@@ -31,6 +32,17 @@ public:
   std::size_t trades() const noexcept;
 
 private:
+  /// A trade without its instrument: a third less memory to write per
+  /// trade, which a long backtest feels (docs/performance.md).
+  struct kept_trade {
+    double price = 0;
+    double qty = 0;
+    timestamp event_time = 0;
+    timestamp recv_time = 0;
+    std::string trade_id;
+    side aggressor = side::buy;
+  };
+
   template <class T>
   struct ring {
     std::vector<T> items;
@@ -45,15 +57,17 @@ private:
       head = head + 1 == items.size() ? 0 : head + 1;
     }
 
-    void append_to(std::vector<T>& out) const {
+    /// Calls `f` with each item, oldest first.
+    template <class F>
+    void each(F&& f) const {
       for (std::size_t i = 0; i < items.size(); ++i)
-        out.push_back(items[(head + i) % items.size()]);
+        f(items[(head + i) % items.size()]);
     }
   };
 
   std::size_t max_trades_;
   std::size_t max_bars_;
-  std::map<std::string, ring<trade_tick>> trades_;
+  std::map<std::string, ring<kept_trade>, std::less<>> trades_;
   std::map<std::pair<std::string, nanoseconds>, ring<bar>> bars_;
 };
 

@@ -43,6 +43,24 @@ CAF_TEST(history keeps the newest records per instrument oldest first) {
   CAF_CHECK_EQUAL(h.trades(), 4u);
 }
 
+CAF_TEST(a kept trade comes back whole and with its instrument) {
+  history_buffer h{2, 0};
+  trade_tick t;
+  t.instrument = "ETHUSDT";
+  t.price = 2001.25;
+  t.qty = 0.375;
+  t.aggressor = side::sell;
+  t.trade_id = "a-long-trade-id-beyond-the-short-string-buffer";
+  t.event_time = 17;
+  t.recv_time = 19;
+  for (int i = 0; i < 3; ++i) // the third overwrites the first slot
+    h.add(t);
+  auto snap = h.snapshot();
+  CAF_REQUIRE_EQUAL(snap.trades.size(), 2u);
+  CAF_CHECK_EQUAL(snap.trades[0], t);
+  CAF_CHECK_EQUAL(snap.trades[1], t);
+}
+
 CAF_TEST(zero capacity keeps nothing) {
   history_buffer h{0, 0};
   h.add(trade("A", 1));
