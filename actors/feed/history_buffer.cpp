@@ -1,6 +1,19 @@
 #include "actors/feed/history_buffer.hpp"
 
+#include <tuple>
+
 namespace cdb {
+
+namespace {
+
+/// A trade's fields but its instrument, of a trade_tick or a kept slot.
+template <class T>
+auto fields_of(T& x) {
+  return std::tie(x.price, x.qty, x.aggressor, x.trade_id, x.event_time,
+                  x.recv_time);
+}
+
+} // namespace
 
 void history_buffer::add(const trade_tick& t) {
   if (max_trades_ == 0)
@@ -8,27 +21,13 @@ void history_buffer::add(const trade_tick& t) {
   auto i = trades_.find(t.instrument);
   if (i == trades_.end())
     i = trades_.emplace(t.instrument, ring<kept_trade>{}).first;
-  auto& r = i->second;
-  auto put = [&t](kept_trade& k) {
-    k.price = t.price;
-    k.qty = t.qty;
-    k.event_time = t.event_time;
-    k.recv_time = t.recv_time;
-    k.trade_id = t.trade_id;
-    k.aggressor = t.aggressor;
-  };
-  if (r.items.size() < max_trades_) {
-    put(r.items.emplace_back());
-    return;
-  }
-  put(r.items[r.head]);
-  r.head = r.head + 1 == r.items.size() ? 0 : r.head + 1;
+  fields_of(i->second.slot(max_trades_)) = fields_of(t);
 }
 
 void history_buffer::add(const bar& b) {
   if (max_bars_ == 0)
     return;
-  bars_[{b.instrument, b.interval}].add(b, max_bars_);
+  bars_[{b.instrument, b.interval}].slot(max_bars_) = b;
 }
 
 market_history history_buffer::snapshot() const {
@@ -38,12 +37,7 @@ market_history history_buffer::snapshot() const {
     r.each([&, name = &instrument](const kept_trade& k) {
       auto& t = out.trades.emplace_back();
       t.instrument = *name;
-      t.price = k.price;
-      t.qty = k.qty;
-      t.aggressor = k.aggressor;
-      t.trade_id = k.trade_id;
-      t.event_time = k.event_time;
-      t.recv_time = k.recv_time;
+      fields_of(t) = fields_of(k);
     });
   for (auto& kvp : bars_)
     kvp.second.each([&](const bar& b) { out.bars.push_back(b); });

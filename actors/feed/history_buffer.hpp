@@ -48,13 +48,13 @@ private:
     std::vector<T> items;
     std::size_t head = 0; ///< Oldest item once full.
 
-    void add(const T& x, std::size_t cap) {
-      if (items.size() < cap) {
-        items.push_back(x);
-        return;
-      }
-      items[head] = x;
+    /// The slot for a new item: a new one until `cap`, then the oldest.
+    T& slot(std::size_t cap) {
+      if (items.size() < cap)
+        return items.emplace_back();
+      auto& x = items[head];
       head = head + 1 == items.size() ? 0 : head + 1;
+      return x;
     }
 
     /// Calls `f` with each item, oldest first.
