@@ -107,12 +107,9 @@ bool lockstep_clock::clear_before(time_point t) const {
   auto i = schedule_.begin();
   if (i == schedule_.end() || i->first > t)
     return true;
-  if (i->first < t)
-    return false;
-  for (; i != schedule_.end() && i->first == t; ++i)
-    if (rank_of_actor(owner(*i->second)) == 0)
-      return false;
-  return true;
+  // Due at `t`: clear unless the first of that instant (pick's rule) is
+  // the feed's.
+  return i->first == t && rank_of_actor(owner(*pick()->second)) > 0;
 }
 
 bool lockstep_clock::fire_next() {

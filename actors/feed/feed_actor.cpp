@@ -183,7 +183,7 @@ void hand_over(self_ptr self) {
       d.by_message = false;
       continue;
     }
-    if (!d.idle || !d.taker->alive) {
+    if (!d.idle) {
       st.step.each([&](const auto& x) { self->send(d.sink, x); });
       continue;
     }
