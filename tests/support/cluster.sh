@@ -240,5 +240,11 @@ expect_more_fills() {
   else
     bad "no new fill within $1 s $2: approved $(approved), received $(metric execution cdb_orders_received_total), refused $(metric execution cdb_orders_refused_total) at execution"
     tail -n 25 "$tmp/risk.err" "$tmp/execution.err" "$tmp/market.err"
+    # What the breaker held and what each node saw of its links.
+    echo "--- circuit breaker:"
+    grep circuit_breaker "$tmp/risk.err" | tail -n 15 || true
+    echo "--- cluster:"
+    grep '\[cluster\]' "$tmp/risk.err" "$tmp/execution.err" \
+      "$tmp/market.err" | tail -n 20 || true
   fi
 }
