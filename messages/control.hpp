@@ -33,15 +33,27 @@ struct actor_failure {
 };
 
 /// A peer node is gone (its link closed or timed out): the roles it hosted
-/// are unreachable from here until it returns. The supervisor passes it to
-/// the circuit breaker, which halts at once when risk or execution is among
-/// them (the link timeout already was the wait).
+/// are unreachable from `seen_by` (the node whose link it was) until it
+/// returns. The supervisor passes it to the circuit breaker, which halts at
+/// once when risk or execution is among them (the link timeout already was
+/// the wait) and holds until `seen_by` reports them back (peer_back).
 struct peer_lost {
   static constexpr const char* type_name = "cdb::peer_lost";
   std::string node;
   std::vector<std::string> roles;
   std::string reason;
-  CDB_FIELDS(node, roles, reason)
+  std::string seen_by;
+  CDB_FIELDS(node, roles, reason, seen_by)
+};
+
+/// The node `seen_by` linked peer `node` (again) and reaches its roles: the
+/// circuit breaker withdraws what `seen_by` reported lost of them.
+struct peer_back {
+  static constexpr const char* type_name = "cdb::peer_back";
+  std::string node;
+  std::vector<std::string> roles;
+  std::string seen_by;
+  CDB_FIELDS(node, roles, seen_by)
 };
 
 /// Closes every open position with reduce-only market orders.

@@ -123,7 +123,8 @@ struct breaker_wiring {
 /// they led to.
 using circuit_breaker_actor = breaker_inbox::extend<
   caf::reacts_to<feed_status>, caf::reacts_to<actor_failure>,
-  caf::reacts_to<peer_lost>, caf::replies_to<halt_trading>::with<trading_state>,
+  caf::reacts_to<peer_lost>, caf::reacts_to<peer_back>,
+  caf::replies_to<halt_trading>::with<trading_state>,
   caf::replies_to<resume_trading>::with<trading_state>,
   caf::replies_to<flatten_positions>::with<trading_state>,
   caf::reacts_to<breaker_wiring>, caf::reacts_to<timer_atom>,

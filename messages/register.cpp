@@ -43,6 +43,7 @@ void register_messages(caf::actor_system_config& cfg) {
   add<resume_trading>(cfg);
   add<flatten_positions>(cfg);
   add<peer_lost>(cfg);
+  add<peer_back>(cfg);
   add<node_roster>(cfg);
   add<execution_wiring>(cfg);
   add<breaker_wiring>(cfg);

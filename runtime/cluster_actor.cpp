@@ -31,6 +31,17 @@ link* find_link(self_ptr self, const caf::actor_addr& addr) {
   return nullptr;
 }
 
+/// The roles of `names` this node does not host itself.
+std::vector<std::string> remote_roles(const cluster_settings& cfg,
+                                      const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (auto& name : names)
+    if (std::find(cfg.local_roles.begin(), cfg.local_roles.end(), name)
+        == cfg.local_roles.end())
+      out.push_back(name);
+  return out;
+}
+
 /// Merges the linked peers' rosters and hands them to the supervisor.
 void publish_view(self_ptr self, const cluster_settings& cfg,
                   const metrics_ptr& metrics) {
@@ -191,14 +202,14 @@ spawn_cluster(self_ptr self, const cluster_settings& cfg,
       if (!l.peer || l.peer.address() != dm.source)
         continue;
       auto why = caf::to_string(dm.reason);
-      peer_lost lost{l.roster.node, {}, "link to " + l.label + " lost"};
+      peer_lost lost{l.roster.node,
+                     {},
+                     "link to " + l.label + " lost",
+                     self->state.own.node};
       if (l.has_roster) {
         CDB_WARN("cluster", "lost peer " << l.label << " (node "
                                          << l.roster.node << "): " << why);
-        for (auto& name : l.roster.names)
-          if (std::find(cfg.local_roles.begin(), cfg.local_roles.end(), name)
-              == cfg.local_roles.end())
-            lost.roles.push_back(name);
+        lost.roles = remote_roles(cfg, l.roster.names);
       } else {
         CDB_INFO("cluster",
                  "peer " << l.label << " closed before its roster: " << why);
@@ -275,7 +286,8 @@ spawn_cluster(self_ptr self, const cluster_settings& cfg,
       }
       if (l->has_roster && l->roster == r)
         return; // the dialer's periodic refresh: nothing changed
-      if (!l->has_roster)
+      auto linked = !l->has_roster;
+      if (linked)
         l->linked_seq = ++st.links_seen;
       l->roster = std::move(r);
       l->has_roster = true;
@@ -283,6 +295,13 @@ spawn_cluster(self_ptr self, const cluster_settings& cfg,
       if (l->stats != nullptr)
         l->stats->up = 1;
       publish_view(self, cfg, metrics);
+      // What this node may have reported lost of that peer is back: the
+      // breaker holds a loss until the node that saw it sees it end.
+      if (linked && st.supervisor)
+        caf::anon_send(st.supervisor,
+                       peer_back{l->roster.node,
+                                 remote_roles(cfg, l->roster.names),
+                                 st.own.node});
     },
     [self, cfg, mm](caf::connect_atom, std::uint64_t tag) {
       auto i = static_cast<std::size_t>(tag & 0xffff);

@@ -11,7 +11,9 @@
 //   with them exactly as on a single node.
 // - A lost link (closed, or silent beyond the middleman's connection
 //   timeout) removes that peer's actors and tells the supervisor which
-//   roles went with it (peer_lost: the circuit breaker halts).
+//   roles went with it (peer_lost: the circuit breaker halts); a link's
+//   first roster tells it the peer's roles are back (peer_back: the
+//   breaker withdraws what this node reported lost).
 // Takes: roster (request), (subscribe, peer), node_roster (own from the
 //        supervisor, or a peer's), (connect, index) its retry timer,
 //        down_msg of a peer.

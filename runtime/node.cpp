@@ -164,7 +164,7 @@ void failed(caf::event_based_actor* self, const child_map& m,
 
 supervisor_hooks node_hooks(const cluster_config& cluster,
                             const cluster_actor& link) {
-  supervisor_hooks hooks{wire, failed, {}, {}, {}};
+  supervisor_hooks hooks{wire, failed, {}, {}, {}, {}};
   if (!cluster.distributed())
     return hooks;
   hooks.wait_for = all_roles();
@@ -176,6 +176,11 @@ supervisor_hooks node_hooks(const cluster_config& cluster,
              == p.roles.end())
       CDB_WARN("supervisor", "node " << p.node << " lost (" << p.reason
                                      << ") and no circuit breaker to tell");
+  };
+  hooks.back = [](caf::event_based_actor* self, const child_map& m,
+                  const peer_back& p) {
+    if (auto breaker = get<circuit_breaker_actor>(m, "circuit_breaker"))
+      self->send(breaker, p);
   };
   if (link)
     hooks.local_changed = [link](caf::event_based_actor* self,

@@ -218,6 +218,10 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
       if (hooks.lost && !self->state.shutting_down)
         hooks.lost(self, running(self), p);
     },
+    [=](const peer_back& p) {
+      if (hooks.back && !self->state.shutting_down)
+        hooks.back(self, running(self), p);
+    },
     [=](kill_atom, const std::string& name) {
       auto* c = find(self, name);
       if (c != nullptr && c->handle) {

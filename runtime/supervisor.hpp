@@ -8,7 +8,8 @@
 // Takes:  down_msg (children), (restart, name) (own backoff timer),
 //         (kill, name) (test and chaos hook), (child, name) -> actor,
 //         shutdown (stops children in order, flushing those that ask),
-//         node_roster (actors of peer nodes, merged), peer_lost.
+//         node_roster (actors of peer nodes, merged), peer_lost,
+//         peer_back.
 #pragma once
 
 #include <functional>
@@ -57,6 +58,11 @@ struct supervisor_hooks {
   std::function<void(caf::event_based_actor*, const child_map&,
                      const peer_lost&)>
     lost;
+  /// Optional: a peer node's roles are reachable again (the breaker
+  /// withdraws the loss this node reported).
+  std::function<void(caf::event_based_actor*, const child_map&,
+                     const peer_back&)>
+    back;
   /// Optional: the node's own children changed (a start or restart); the
   /// node's directory tells its peers.
   std::function<void(caf::event_based_actor*, const child_map& local)>

@@ -13,6 +13,12 @@ namespace cdb {
 
 namespace {
 
+/// The condition key of a loss `seen_by` reported: only its end, as that
+/// node sees it (peer_back), or that node's own loss withdraws it.
+std::string report_key(const std::string& role, const std::string& seen_by) {
+  return seen_by.empty() ? role : role + " (seen from " + seen_by + ")";
+}
+
 constexpr const char* rule_names[breaker_rule_count] = {
   "drawdown",        "daily_loss",       "losing_streak",
   "feed_stale",      "restart_storm",    "unreachable",
@@ -351,20 +357,50 @@ breaker_update breaker::on_up(const std::string& role, timestamp now) {
   return check_durations(now);
 }
 
-breaker_update breaker::on_lost(const std::string& role, timestamp now) {
+breaker_update breaker::on_lost(const std::string& role,
+                                const std::string& seen_by, timestamp now) {
   breaker_update u;
+  auto key = report_key(role, seen_by);
   if (role == "feed") {
-    stale_since_.emplace(role, now);
+    stale_since_.emplace(key, now);
   } else if (role == "risk" || role == "execution") {
-    down_since_.emplace(role, now);
+    down_since_.emplace(key, now);
     u = trip(breaker_rule::unreachable,
-             role
+             key
                + " lost with its node (link closed or silent beyond the "
                  "connection timeout)",
              now);
   }
   merge(u, check_durations(now));
   return u;
+}
+
+breaker_update breaker::on_back(const std::string& role,
+                                const std::string& seen_by, timestamp now) {
+  auto key = report_key(role, seen_by);
+  down_since_.erase(key);
+  stale_since_.erase(key);
+  return check_durations(now);
+}
+
+breaker_update breaker::forget_reports_of(const std::string& node,
+                                          timestamp now) {
+  if (node.empty())
+    return check_durations(now);
+  auto suffix = report_key("", node);
+  auto drop = [&suffix](std::map<std::string, timestamp>& since) {
+    for (auto i = since.begin(); i != since.end();)
+      if (i->first.size() > suffix.size()
+          && i->first.compare(i->first.size() - suffix.size(), suffix.size(),
+                              suffix)
+               == 0)
+        i = since.erase(i);
+      else
+        ++i;
+  };
+  drop(down_since_);
+  drop(stale_since_);
+  return check_durations(now);
 }
 
 std::size_t breaker::count_in_window(std::deque<timestamp>& times, timestamp t,

@@ -137,12 +137,20 @@ public:
   /// `role` ("risk", "execution") went down / is reachable again.
   breaker_update on_down(const std::string& role, timestamp now);
   breaker_update on_up(const std::string& role, timestamp now);
-  /// A peer node hosting `role` is gone (its link timed out or closed):
-  /// for risk or execution the unreachable rule trips at once (the link
-  /// timeout was the wait); a lost feed counts as stale from now (the
-  /// feed_stale rule applies after feed_stale_after). The role's on_up (a
-  /// wiring that has it again) clears the condition.
-  breaker_update on_lost(const std::string& role, timestamp now);
+  /// A peer node hosting `role` is gone as node `seen_by` sees it (its
+  /// link timed out or closed): for risk or execution the unreachable rule
+  /// trips at once (the link timeout was the wait); a lost feed counts as
+  /// stale from now (the feed_stale rule applies after feed_stale_after).
+  /// The condition holds until `seen_by` reports the role back (on_back)
+  /// or is lost itself (forget_reports_of): each node's view counts, not
+  /// only the breaker's own wiring (on_up).
+  breaker_update on_lost(const std::string& role, const std::string& seen_by,
+                         timestamp now);
+  breaker_update on_back(const std::string& role, const std::string& seen_by,
+                         timestamp now);
+  /// `node` is gone: what it reported lost can no longer be withdrawn by
+  /// it, and is dropped (the other nodes' views and this one's remain).
+  breaker_update forget_reports_of(const std::string& node, timestamp now);
 
   /// The events waiting for the database (persistence's backlog).
   breaker_update on_backlog(std::uint64_t events, timestamp now);

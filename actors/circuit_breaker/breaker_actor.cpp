@@ -195,10 +195,19 @@ circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
       std::string roles;
       for (auto& role : p.roles)
         roles += (roles.empty() ? "" : ", ") + role;
-      CDB_WARN("circuit_breaker",
-               "node " << p.node << " lost (" << roles << "): " << p.reason);
+      CDB_WARN("circuit_breaker", "node " << p.node << " lost (" << roles
+                                          << ") as seen from " << p.seen_by
+                                          << ": " << p.reason);
+      auto& r = *self->state.rules;
+      apply(self, ctx, r.forget_reports_of(p.node, now()));
       for (auto& role : p.roles)
-        apply(self, ctx, self->state.rules->on_lost(role, now()));
+        apply(self, ctx, r.on_lost(role, p.seen_by, now()));
+    },
+    [self, ctx, now](const peer_back& p) {
+      CDB_INFO("circuit_breaker",
+               "node " << p.node << " is reachable from " << p.seen_by);
+      for (auto& role : p.roles)
+        apply(self, ctx, self->state.rules->on_back(role, p.seen_by, now()));
     },
     [self, ctx, now](const halt_trading& h) {
       CDB_WARN("circuit_breaker", "operator halt: " << h.reason);

@@ -39,6 +39,7 @@ struct fixture : test::coordinator_fixture {
   std::vector<std::string> restarted; ///< Failures reported for a restart.
 
   std::vector<std::string> lost;       ///< Roles reported lost.
+  std::vector<std::string> back;       ///< Roles reported back.
   std::vector<std::size_t> wired_maps; ///< Size of each wired map.
   std::vector<std::size_t> local_maps; ///< Size of each local roster.
 
@@ -67,6 +68,10 @@ struct fixture : test::coordinator_fixture {
     hooks.lost = [this](caf::event_based_actor*, const child_map&,
                         const peer_lost& p) {
       lost.insert(lost.end(), p.roles.begin(), p.roles.end());
+    };
+    hooks.back = [this](caf::event_based_actor*, const child_map&,
+                        const peer_back& p) {
+      back.insert(back.end(), p.roles.begin(), p.roles.end());
     };
     hooks.local_changed = [this](caf::event_based_actor*,
                                  const child_map& local) {
@@ -190,10 +195,15 @@ CAF_TEST(a node of several wires once every actor it waits for is there) {
   CAF_CHECK(peer_view().current != nullptr);
   // The peer goes: wired again without it, and the loss is reported.
   self->send(sup, node_roster{});
-  self->send(sup, peer_lost{"risk-node", {"risk"}, "link lost"});
+  self->send(sup, peer_lost{"risk-node", {"risk"}, "link lost", "market-node"});
   sched.run();
   CAF_CHECK_EQUAL(wired_maps, (std::vector<std::size_t>{2, 1}));
   CAF_CHECK_EQUAL(lost, (std::vector<std::string>{"risk"}));
+  CAF_CHECK(back.empty());
+  // It returns: its roles are reported back.
+  self->send(sup, peer_back{"risk-node", {"risk"}, "market-node"});
+  sched.run();
+  CAF_CHECK_EQUAL(back, (std::vector<std::string>{"risk"}));
   // A restart of a local child updates the directory's roster.
   crash_current();
   trigger_timeouts();

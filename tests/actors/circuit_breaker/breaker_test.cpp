@@ -293,32 +293,88 @@ CAF_TEST(unreachable peer trips after the grace and lifts after cooldown) {
 CAF_TEST(a peer node lost with execution trips unreachable at once) {
   breaker_config cfg; // cooldown 10 s
   breaker b{cfg};
-  auto u = b.on_lost("execution", 5 * sec);
+  auto u = b.on_lost("execution", "risk-node", 5 * sec);
   CAF_REQUIRE(u);
   CAF_CHECK(tripped(b, "unreachable"));
   CAF_CHECK(b.mode() == trading_mode::halted);
+  CAF_CHECK(u.reason.find("unreachable: execution (seen from risk-node) lost")
+            == 0);
   // Still gone: the condition holds, no cooldown runs.
   CAF_CHECK(!b.on_time(30 * sec));
   CAF_CHECK(b.mode() == trading_mode::halted);
-  // Back (wired again): lifts after the cooldown.
-  b.on_up("execution", 31 * sec);
+  // Back as the node that lost it sees it: lifts after the cooldown.
+  b.on_back("execution", "risk-node", 31 * sec);
   CAF_CHECK(!b.on_time(41 * sec - 1));
   CAF_CHECK(b.on_time(41 * sec));
   CAF_CHECK(b.mode() == trading_mode::active);
 }
 
+CAF_TEST(a loss another node saw holds until that node sees the peer back) {
+  breaker_config cfg; // cooldown 10 s
+  breaker b{cfg};
+  // The market node lost execution; this node's own wiring still has it
+  // (CI, 2026-12-02: the breaker stayed HALTED with every link up).
+  CAF_REQUIRE(b.on_lost("execution", "market-node", 5 * sec));
+  b.on_up("execution", 6 * sec);
+  CAF_CHECK(!b.on_time(60 * sec));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  // Another node's view does not withdraw it either.
+  b.on_back("execution", "risk-node", 61 * sec);
+  CAF_CHECK(!b.on_time(80 * sec));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  b.on_back("execution", "market-node", 81 * sec);
+  CAF_CHECK(!b.on_time(91 * sec - 1));
+  CAF_CHECK(b.on_time(91 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(each node that lost execution has to see it back) {
+  breaker_config cfg; // cooldown 10 s
+  breaker b{cfg};
+  CAF_REQUIRE(b.on_lost("execution", "risk-node", 5 * sec));
+  b.on_lost("execution", "market-node", 5 * sec);
+  b.on_back("execution", "risk-node", 6 * sec);
+  CAF_CHECK(!b.on_time(30 * sec));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+  b.on_back("execution", "market-node", 31 * sec);
+  CAF_CHECK(b.on_time(41 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+}
+
+CAF_TEST(what a lost node reported is forgotten with it) {
+  breaker_config cfg; // cooldown 10 s
+  breaker b{cfg};
+  CAF_REQUIRE(b.on_lost("execution", "market-node", 5 * sec));
+  b.on_lost("execution", "risk-node", 5 * sec);
+  // The market node is gone itself: it cannot withdraw its report.
+  b.forget_reports_of("market-node", 6 * sec);
+  CAF_CHECK(!b.on_time(30 * sec));
+  CAF_CHECK(b.mode() == trading_mode::halted); // risk-node's report holds
+  b.on_back("execution", "risk-node", 31 * sec);
+  CAF_CHECK(b.on_time(41 * sec));
+  CAF_CHECK(b.mode() == trading_mode::active);
+  // A nameless node forgets nothing.
+  CAF_REQUIRE(b.on_lost("execution", "market-node", 50 * sec));
+  b.forget_reports_of("", 51 * sec);
+  CAF_CHECK(!b.on_time(70 * sec));
+  CAF_CHECK(b.mode() == trading_mode::halted);
+}
+
 CAF_TEST(a lost feed node counts as stale and trips after the stale limit) {
   breaker_config cfg; // feed_stale_after 10 s, reducing
   breaker b{cfg};
-  CAF_CHECK(!b.on_lost("feed", 0));
-  CAF_CHECK(!b.on_lost("persistence", 0)); // producers keep their events
+  CAF_CHECK(!b.on_lost("feed", "risk-node", 0));
+  // producers keep their events
+  CAF_CHECK(!b.on_lost("persistence", "risk-node", 0));
   CAF_CHECK(!b.on_time(10 * sec - 1));
   CAF_REQUIRE(b.on_time(10 * sec));
   CAF_CHECK(tripped(b, "feed_stale"));
   CAF_CHECK(b.mode() == trading_mode::reducing);
-  b.on_up("feed", 11 * sec); // cooldown 30 s
-  CAF_CHECK(!b.on_time(41 * sec - 1));
-  CAF_CHECK(b.on_time(41 * sec));
+  b.on_up("feed", 11 * sec); // this node's wiring: not the report's end
+  CAF_CHECK(!b.on_time(60 * sec));
+  b.on_back("feed", "risk-node", 61 * sec); // cooldown 30 s
+  CAF_CHECK(!b.on_time(91 * sec - 1));
+  CAF_CHECK(b.on_time(91 * sec));
   CAF_CHECK(b.mode() == trading_mode::active);
 }
 
