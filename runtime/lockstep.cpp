@@ -18,30 +18,31 @@ using clk = caf::detail::simple_actor_clock;
 constexpr int other_rank = 6;
 
 /// The actor a timer belongs to: who set it, or for a delayed message its
-/// sender (else its receiver).
+/// sender (else its receiver). Reads the pointer in place: no reference
+/// count moves.
 caf::abstract_actor* owner(const clk::delayed_event& e) {
-  caf::strong_actor_ptr who;
+  const caf::strong_actor_ptr* who = nullptr;
   switch (e.subtype) {
     case clk::ordinary_timeout_type:
-      who = static_cast<const clk::ordinary_timeout&>(e).self;
+      who = &static_cast<const clk::ordinary_timeout&>(e).self;
       break;
     case clk::multi_timeout_type:
-      who = static_cast<const clk::multi_timeout&>(e).self;
+      who = &static_cast<const clk::multi_timeout&>(e).self;
       break;
     case clk::request_timeout_type:
-      who = static_cast<const clk::request_timeout&>(e).self;
+      who = &static_cast<const clk::request_timeout&>(e).self;
       break;
     case clk::actor_msg_type: {
       auto& m = static_cast<const clk::actor_msg&>(e);
-      who = m.content && m.content->sender ? m.content->sender : m.receiver;
+      who = m.content && m.content->sender ? &m.content->sender : &m.receiver;
       break;
     }
     case clk::group_msg_type:
-      who = static_cast<const clk::group_msg&>(e).sender;
+      who = &static_cast<const clk::group_msg&>(e).sender;
       break;
     default: break;
   }
-  return caf::actor_cast<caf::abstract_actor*>(who);
+  return who != nullptr ? caf::actor_cast<caf::abstract_actor*>(*who) : nullptr;
 }
 
 int rank_of_actor(const caf::abstract_actor* a) {
@@ -66,6 +67,16 @@ int role_rank(const char* actor_name) {
 
 // -- lockstep_clock -----------------------------------------------------------
 
+int lockstep_clock::rank_of(const delayed_event& e) const {
+  auto* a = owner(e);
+  if (a == nullptr)
+    return other_rank;
+  auto [i, fresh] = ranks_.try_emplace(a->id(), other_rank);
+  if (fresh)
+    i->second = rank_of_actor(a);
+  return i->second;
+}
+
 lockstep_clock::schedule_map::iterator lockstep_clock::pick() const {
   auto& s = const_cast<schedule_map&>(schedule_);
   auto best = s.begin();
@@ -75,9 +86,9 @@ lockstep_clock::schedule_map::iterator lockstep_clock::pick() const {
   auto i = std::next(best);
   if (i == s.end() || i->first != due)
     return best; // the usual case: alone at its time
-  auto best_rank = rank_of_actor(owner(*best->second));
+  auto best_rank = rank_of(*best->second);
   for (; i != s.end() && i->first == due; ++i)
-    if (auto r = rank_of_actor(owner(*i->second)); r < best_rank) {
+    if (auto r = rank_of(*i->second); r < best_rank) {
       best = i;
       best_rank = r;
     }
@@ -98,7 +109,7 @@ bool lockstep_clock::next_due(time_point& due, int& rank) const {
   if (i == schedule_.end())
     return false;
   due = i->first;
-  rank = rank_of_actor(owner(*i->second));
+  rank = rank_of(*i->second);
   return true;
 }
 
@@ -109,7 +120,7 @@ bool lockstep_clock::clear_before(time_point t) const {
     return true;
   // Due at `t`: clear unless the first of that instant (pick's rule) is
   // the feed's.
-  return i->first == t && rank_of_actor(owner(*pick()->second)) > 0;
+  return i->first == t && rank_of(*pick()->second) > 0;
 }
 
 bool lockstep_clock::fire_next() {
@@ -133,10 +144,10 @@ std::size_t lockstep_clock::fire_setup_timers(time_point until) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
   std::size_t n = 0;
   for (;;) {
-    auto i = std::find_if(
-      schedule_.begin(), schedule_.upper_bound(until), [](const auto& kvp) {
-        return rank_of_actor(owner(*kvp.second)) == other_rank;
-      });
+    auto i = std::find_if(schedule_.begin(), schedule_.upper_bound(until),
+                          [&](const auto& kvp) {
+                            return rank_of(*kvp.second) == other_rank;
+                          });
     if (i == schedule_.upper_bound(until))
       return n;
     fire(i);

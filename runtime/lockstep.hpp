@@ -85,8 +85,13 @@ public:
 private:
   schedule_map::iterator pick() const;
   void fire(schedule_map::iterator i);
+  /// The rank of the actor a timer belongs to, looked up once per actor
+  /// (by its id, which CAF never reuses): the cast and the name lookup cost
+  /// a backtest ~5 % of its instructions when done per timer.
+  int rank_of(const delayed_event& e) const;
 
   mutable std::recursive_mutex mtx_;
+  mutable std::unordered_map<caf::actor_id, int> ranks_;
 };
 
 class lockstep_scheduler : public caf::scheduler::test_coordinator {

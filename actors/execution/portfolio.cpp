@@ -55,6 +55,7 @@ void portfolio::restore(const portfolio_snapshot& s) {
   day_ = trading_day(s.event_time, day_start_);
   start_of_day_equity_ = s.start_of_day_equity;
   positions_.clear();
+  mark_cache_.clear();
   for (auto& p : s.positions) {
     positions_[p.instrument] = p;
     if (p.perpetual)
@@ -135,9 +136,15 @@ double portfolio::settle_funding(const std::string& instrument, double rate,
 }
 
 void portfolio::mark(const std::string& instrument, double price) {
-  auto i = positions_.find(instrument);
-  if (i != positions_.end())
-    i->second.mark = price;
+  auto* p = mark_cache_.find(instrument);
+  if (p == nullptr) {
+    auto i = positions_.find(instrument);
+    if (i == positions_.end())
+      return;
+    p = &i->second;
+    mark_cache_.put(instrument, p);
+  }
+  p->mark = price;
 }
 
 void portfolio::set_exits(const std::string& instrument, double stop_loss,

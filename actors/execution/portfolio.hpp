@@ -13,6 +13,7 @@
 #include <string>
 
 #include "messages/trading.hpp"
+#include "runtime/instrument_cache.hpp"
 
 namespace cdb {
 
@@ -114,6 +115,7 @@ private:
   double start_of_day_equity_ = 0;
   std::map<std::string, instrument_terms> instruments_;
   std::map<std::string, position> positions_;
+  instrument_cache<position> mark_cache_; ///< Entries of positions_.
 };
 
 } // namespace cdb

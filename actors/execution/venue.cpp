@@ -57,13 +57,15 @@ venue::venue(const execution_config& cfg, venue_ids ids, venue_sink& sink)
 }
 
 venue::instrument_state& venue::market(const std::string& instrument) {
-  auto i = markets_.find(instrument);
-  if (i == markets_.end()) {
-    i = markets_.emplace(instrument, instrument_state{cfg_}).first;
-    if (cfg_.is_perpetual(instrument))
-      account_.set_terms(instrument, {true, cfg_.leverage_of(instrument)});
-  }
-  return i->second;
+  return cached(market_cache_, instrument, [&]() -> instrument_state& {
+    auto i = markets_.find(instrument);
+    if (i == markets_.end()) {
+      i = markets_.emplace(instrument, instrument_state{cfg_}).first;
+      if (cfg_.is_perpetual(instrument))
+        account_.set_terms(instrument, {true, cfg_.leverage_of(instrument)});
+    }
+    return i->second;
+  });
 }
 
 venue::working* venue::find(const std::string& id) {
@@ -729,7 +731,7 @@ void venue::on_trade(const trade_tick& t, timestamp now) {
   e.t = t.event_time;
   e.is_trade = true;
   e.book = m.book;
-  e.trade = t;
+  e.trade = {t.price, t.qty, t.aggressor};
   record(m, std::move(e), now, t.instrument);
 }
 

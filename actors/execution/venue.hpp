@@ -114,11 +114,19 @@ public:
   }
 
 private:
+  /// What the fill model reads of a trade (no strings: an event is copied
+  /// into the ring for every tick).
+  struct traded {
+    double price = 0;
+    double qty = 0;
+    side aggressor = side::buy;
+  };
+
   struct market_event {
     timestamp t = 0;
     bool is_trade = false;
     book_state book; ///< The book after the event.
-    trade_tick trade;
+    traded trade;
   };
 
   struct instrument_state {
@@ -202,6 +210,7 @@ private:
   venue_sink& sink_;
   portfolio account_;
   std::map<std::string, instrument_state> markets_;
+  instrument_cache<instrument_state> market_cache_; ///< Entries of markets_.
   std::map<std::string, working> orders_; ///< Working, and final not yet swept.
   /// Ids of the last 4096 final orders, so a resend stays a duplicate
   /// and a cancel of one is told it is final.

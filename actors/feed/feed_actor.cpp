@@ -307,8 +307,11 @@ bool add_subscriber(self_ptr self, const actor_context& ctx,
 void saw(self_ptr self, const actor_context& ctx,
          const std::string& instrument) {
   auto now = ctx.clock->now();
-  ctx.metrics->feed_instruments.at({instrument})
-    .last_data.store(now, std::memory_order_relaxed);
+  auto& cell = cached(self->state.feed_cells, instrument,
+                      [&]() -> instrument_feed& {
+                        return ctx.metrics->feed_instruments.at({instrument});
+                      });
+  cell.last_data.store(now, std::memory_order_relaxed);
   if (auto s = self->state.watchdog->on_data(instrument, now))
     send_status(self, ctx, *s);
 }

@@ -108,6 +108,8 @@ struct feed_state {
   market_message next; ///< The replay's next record, not yet due.
   bool has_next = false;
   std::unique_ptr<staleness_watchdog> watchdog;
+  /// Each instrument's cell of metrics->feed_instruments (cells never move).
+  instrument_cache<instrument_feed> feed_cells;
   std::unique_ptr<history_buffer> history; ///< For subscribers' warm-up.
   sequence_tracker trade_ids;      ///< Per instrument: contiguous trade ids.
   std::uint64_t reported_gaps = 0; ///< Gaps told to the status subscribers.

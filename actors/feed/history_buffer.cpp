@@ -18,10 +18,13 @@ auto fields_of(T& x) {
 void history_buffer::add(const trade_tick& t) {
   if (max_trades_ == 0)
     return;
-  auto i = trades_.find(t.instrument);
-  if (i == trades_.end())
-    i = trades_.emplace(t.instrument, ring<kept_trade>{}).first;
-  fields_of(i->second.slot(max_trades_)) = fields_of(t);
+  auto& r = cached(trade_rings_, t.instrument, [&]() -> ring<kept_trade>& {
+    auto i = trades_.find(t.instrument);
+    if (i == trades_.end())
+      i = trades_.emplace(t.instrument, ring<kept_trade>{}).first;
+    return i->second;
+  });
+  fields_of(r.slot(max_trades_)) = fields_of(t);
 }
 
 void history_buffer::add(const bar& b) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "messages/market_data.hpp"
+#include "runtime/instrument_cache.hpp"
 
 namespace cdb {
 
@@ -68,6 +69,7 @@ private:
   std::size_t max_trades_;
   std::size_t max_bars_;
   std::map<std::string, ring<kept_trade>, std::less<>> trades_;
+  instrument_cache<ring<kept_trade>> trade_rings_; ///< Entries of trades_.
   std::map<std::pair<std::string, nanoseconds>, ring<bar>> bars_;
 };
 

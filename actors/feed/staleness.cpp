@@ -4,8 +4,13 @@ namespace cdb {
 
 std::optional<feed_status>
 staleness_watchdog::on_data(const std::string& instrument, timestamp now) {
-  auto [i, added] = instruments_.try_emplace(instrument);
-  auto& e = i->second;
+  auto* seen = known_.find(instrument);
+  bool added = seen == nullptr;
+  if (added) {
+    seen = &instruments_.try_emplace(instrument).first->second;
+    known_.put(instrument, seen);
+  }
+  auto& e = *seen;
   auto age = added ? 0 : now - e.last;
   e.last = now;
   if (!added && e.state == feed_health::fresh)

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "messages/market_data.hpp"
+#include "runtime/instrument_cache.hpp"
 
 namespace cdb {
 
@@ -45,6 +46,7 @@ private:
 
   nanoseconds threshold_;
   std::map<std::string, entry> instruments_;
+  instrument_cache<entry> known_; ///< Entries of instruments_.
 };
 
 } // namespace cdb

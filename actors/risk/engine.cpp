@@ -23,16 +23,18 @@ risk_engine::risk_engine(const risk_config& cfg, id_source decision_ids,
 
 risk_engine::instrument_view&
 risk_engine::view_of(const std::string& instrument) {
-  auto i = markets_.find(instrument);
-  if (i != markets_.end())
-    return i->second;
-  market_view m;
-  for (auto& p : cfg_.perpetuals)
-    m.perpetual = m.perpetual || p == "*" || p == instrument;
-  return markets_
-    .emplace(instrument,
-             instrument_view{m, market_stats{cfg_.vol_bar, cfg_.vol_window}})
-    .first->second;
+  return cached(view_cache_, instrument, [&]() -> instrument_view& {
+    auto i = markets_.find(instrument);
+    if (i != markets_.end())
+      return i->second;
+    market_view m;
+    for (auto& p : cfg_.perpetuals)
+      m.perpetual = m.perpetual || p == "*" || p == instrument;
+    return markets_
+      .emplace(instrument,
+               instrument_view{m, market_stats{cfg_.vol_bar, cfg_.vol_window}})
+      .first->second;
+  });
 }
 
 void risk_engine::on_quote(const quote_tick& q) {

@@ -12,6 +12,7 @@
 #include "actors/risk/market_stats.hpp"
 #include "actors/risk/sizing_methods.hpp"
 #include "runtime/ids.hpp"
+#include "runtime/instrument_cache.hpp"
 
 namespace cdb {
 
@@ -100,6 +101,7 @@ private:
   /// The quote with the statistics the perpetual checks need.
   market_view decision_view(const std::string& instrument) const;
   std::map<std::string, instrument_view> markets_;
+  instrument_cache<instrument_view> view_cache_; ///< Entries of markets_.
   std::map<std::string, double> positions_;
 };
 

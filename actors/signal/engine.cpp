@@ -49,16 +49,14 @@ void signal_engine::add_instances(const std::string& instrument,
 
 std::vector<signal_engine::instance*>&
 signal_engine::route(const std::string& instrument) {
-  if (last_route_ != nullptr && instrument == last_name_)
-    return *last_route_;
-  auto i = routes_.find(instrument);
-  if (i == routes_.end()) {
-    i = routes_.emplace(instrument, std::vector<instance*>{}).first;
-    add_instances(instrument, i->second);
-  }
-  last_name_ = instrument;
-  last_route_ = &i->second;
-  return i->second;
+  return cached(route_cache_, instrument, [&]() -> std::vector<instance*>& {
+    auto i = routes_.find(instrument);
+    if (i == routes_.end()) {
+      i = routes_.emplace(instrument, std::vector<instance*>{}).first;
+      add_instances(instrument, i->second);
+    }
+    return i->second;
+  });
 }
 
 template <class F>

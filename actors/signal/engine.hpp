@@ -20,6 +20,7 @@
 
 #include "actors/signal/signal_config.hpp"
 #include "messages/status.hpp"
+#include "runtime/instrument_cache.hpp"
 
 namespace cdb {
 
@@ -107,8 +108,7 @@ private:
   bar_spec default_bars_;
   std::vector<std::unique_ptr<instance>> instances_;
   std::unordered_map<std::string, std::vector<instance*>> routes_;
-  std::string last_name_;
-  std::vector<instance*>* last_route_ = nullptr;
+  instrument_cache<std::vector<instance*>> route_cache_;
   intent_list intents_;
   std::vector<bar> closed_;
   std::vector<engine_event> events_;
