@@ -29,19 +29,14 @@ bool direct_market::idle(caf::scheduled_actor* actor) {
   return actor->mailbox().blocked() && actor->mailbox().queue().empty();
 }
 
-bool direct_market::may_run_ahead(timestamp now, timestamp next) const {
+bool direct_market::run_ahead(timestamp now, timestamp next) {
   if (horizon > 0 && now >= horizon)
     return false;
   // The feed's step goes first among the timers of its instant, unless
   // the feed itself has one there already (its watchdog): it was set first.
   return sched_.ready() == 0
-         && sched_.clock().clear_before(
+         && sched_.clock().advance_if_clear(
            caf::actor_clock::time_point{std::chrono::nanoseconds{next}});
-}
-
-void direct_market::advance(timestamp t) {
-  sched_.clock().advance_to(
-    caf::actor_clock::time_point{std::chrono::nanoseconds{t}});
 }
 
 } // namespace cdb

@@ -201,11 +201,9 @@ public:
   static bool idle(caf::scheduled_actor* actor);
 
   /// May the feed, having handled the instant `now`, run its next step at
-  /// `next` in the same turn? See the rules above.
-  bool may_run_ahead(timestamp now, timestamp next) const;
-
-  /// Moves the market clock to `t` (the feed's next step).
-  void advance(timestamp t);
+  /// `next` in the same turn (the rules above)? If so, moves the market
+  /// clock to `next`.
+  bool run_ahead(timestamp now, timestamp next);
 
   /// Steps before `horizon` only (0: no bound); set by the backtest.
   timestamp horizon = 0;

@@ -134,6 +134,15 @@ bool lockstep_clock::fire_next() {
   return true;
 }
 
+bool lockstep_clock::advance_if_clear(time_point t) {
+  std::lock_guard<std::recursive_mutex> guard{mtx_};
+  if (!clear_before(t))
+    return false;
+  if (t > current_time)
+    current_time = t;
+  return true;
+}
+
 void lockstep_clock::advance_to(time_point t) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
   if (t > current_time)

@@ -59,6 +59,10 @@ public:
   /// running ahead: runtime/direct_market.hpp checked nothing is due).
   void advance_to(time_point t);
 
+  /// clear_before(t), and if so advance_to(t), under one lock (once per
+  /// step of a feed running ahead).
+  bool advance_if_clear(time_point t);
+
   /// Fires the timers of actors without a role (a node dialing its peers,
   /// request timeouts) due by `until`, without moving the clock: while a
   /// split backtest links up, the market clock stands still.

@@ -537,11 +537,10 @@ void on_timer(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
     auto now = ctx.clock->now();
     auto next = now + wait->count();
     if (!ctx.direct || n == max_steps_per_turn || !self->mailbox().empty()
-        || !ctx.direct->may_run_ahead(now, next)) {
+        || !ctx.direct->run_ahead(now, next)) {
       self->delayed_send(self, *wait, timer_atom::value);
       return;
     }
-    ctx.direct->advance(next);
   }
 }
 

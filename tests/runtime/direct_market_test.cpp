@@ -256,4 +256,16 @@ CAF_TEST(the clock is clear before a time unless a timer is due earlier
   CAF_CHECK(c.current_time == due);
 }
 
+CAF_TEST(the clock advances only when it is clear) {
+  auto& c = sched->clock();
+  caf::actor_clock::time_point due;
+  int rank = -1;
+  CAF_REQUIRE(c.next_due(due, rank)); // the feed's first step
+  auto before = c.current_time;
+  CAF_CHECK(!c.advance_if_clear(due)); // the feed's own timer is there
+  CAF_CHECK(c.current_time == before);
+  CAF_CHECK(c.advance_if_clear(due - std::chrono::nanoseconds{1}));
+  CAF_CHECK(c.current_time == due - std::chrono::nanoseconds{1});
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
