@@ -99,16 +99,26 @@ private:
   std::size_t size_ = 0;
 };
 
-/// `cache.find(name)`, else `lookup()` (the map's find or emplace, returning
-/// a reference to the entry), remembered.
+/// `cache.find(name)`, else `lookup()` (the map's find, returning a pointer
+/// to the entry or nullptr), remembered unless nullptr. A full cache keeps
+/// asking `lookup`, so the map stays the answer for every name.
+template <class T, std::size_t Max, class Lookup>
+T* cached_if(instrument_cache<T, Max>& cache, const std::string& name,
+             Lookup&& lookup) {
+  if (auto* hit = cache.find(name))
+    return hit;
+  T* entry = lookup();
+  if (entry != nullptr)
+    cache.put(name, entry);
+  return entry;
+}
+
+/// The same for a lookup that always has the entry (find or emplace,
+/// returning a reference).
 template <class T, std::size_t Max, class Lookup>
 T& cached(instrument_cache<T, Max>& cache, const std::string& name,
           Lookup&& lookup) {
-  if (auto* hit = cache.find(name))
-    return *hit;
-  T& entry = lookup();
-  cache.put(name, &entry);
-  return entry;
+  return *cached_if(cache, name, [&] { return &lookup(); });
 }
 
 } // namespace cdb

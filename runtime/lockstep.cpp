@@ -138,8 +138,7 @@ bool lockstep_clock::advance_if_clear(time_point t) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
   if (!clear_before(t))
     return false;
-  if (t > current_time)
-    current_time = t;
+  advance_to(t); // the mutex is recursive
   return true;
 }
 

@@ -136,15 +136,12 @@ double portfolio::settle_funding(const std::string& instrument, double rate,
 }
 
 void portfolio::mark(const std::string& instrument, double price) {
-  auto* p = mark_cache_.find(instrument);
-  if (p == nullptr) {
+  auto* p = cached_if(mark_cache_, instrument, [&]() -> position* {
     auto i = positions_.find(instrument);
-    if (i == positions_.end())
-      return;
-    p = &i->second;
-    mark_cache_.put(instrument, p);
-  }
-  p->mark = price;
+    return i != positions_.end() ? &i->second : nullptr;
+  });
+  if (p != nullptr)
+    p->mark = price;
 }
 
 void portfolio::set_exits(const std::string& instrument, double stop_loss,

@@ -4,13 +4,12 @@ namespace cdb {
 
 std::optional<feed_status>
 staleness_watchdog::on_data(const std::string& instrument, timestamp now) {
-  auto* seen = known_.find(instrument);
-  bool added = seen == nullptr;
-  if (added) {
-    seen = &instruments_.try_emplace(instrument).first->second;
-    known_.put(instrument, seen);
-  }
-  auto& e = *seen;
+  bool added = false;
+  auto& e = cached(known_, instrument, [&]() -> entry& {
+    auto [i, fresh] = instruments_.try_emplace(instrument);
+    added = fresh;
+    return i->second;
+  });
   auto age = added ? 0 : now - e.last;
   e.last = now;
   if (!added && e.state == feed_health::fresh)

@@ -1,4 +1,6 @@
 #define CAF_SUITE feed_health
+#include <string>
+
 #include <caf/test/unit_test.hpp>
 
 #include "actors/feed/sequence_tracker.hpp"
@@ -30,6 +32,21 @@ CAF_TEST(a jump in trade ids is a gap with its missing count) {
   CAF_CHECK_EQUAL(t.gaps(), 1u);
   // Streams are independent.
   CAF_CHECK(t.check("ETH/t", 1, true) == seq_verdict::first);
+}
+
+CAF_TEST(more instruments than the lookup cache holds are each new once) {
+  // The watchdog caches 8 names; the 9th and later go to its map each time
+  // and must still be "first data" only once.
+  constexpr nanoseconds s = 1'000'000'000;
+  staleness_watchdog w{2 * s};
+  for (int n = 0; n < 12; ++n) {
+    auto name = "I" + std::to_string(n);
+    auto first = w.on_data(name, s);
+    CAF_REQUIRE(first);
+    CAF_CHECK_EQUAL(first->reason, "first data");
+  }
+  for (int n = 0; n < 12; ++n)
+    CAF_CHECK(!w.on_data("I" + std::to_string(n), 2 * s));
 }
 
 CAF_TEST(silence turns an instrument stale and data turns it fresh) {
