@@ -402,6 +402,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   persistence_actor db;
   if (args.persist) {
     actor_context ctx{run_id, 1, bt.clock, bt.metrics, nullptr};
+    ctx.throughput = 0; // a turn empties the mailbox anyway
     db = sys.spawn(spawn_persistence, n.persistence, ctx, run);
   }
   if (!split && !args.messages)

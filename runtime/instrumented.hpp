@@ -7,11 +7,17 @@
 // when handled. CAF 0.17 calls the virtual consume() for every mailbox element
 // and enqueue() for every message sent to the actor. Cost per message:
 // bench/metrics_bench.cpp, docs/performance.md.
+//
+// It also caps the messages the actor handles per scheduler run
+// (limit_throughput): at the cap the actor goes to the back of its worker's
+// queue, and whatever it made ready meanwhile runs first.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <limits>
 #include <memory>
 
 #include <caf/invoke_message_result.hpp>
@@ -19,6 +25,7 @@
 #include <caf/resumable.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "runtime/context.hpp"
 #include "runtime/metrics.hpp"
 
 namespace cdb {
@@ -44,6 +51,12 @@ public:
     stats_.store(raw, std::memory_order_release);
   }
 
+  /// Handles at most `n` messages per scheduler run (0: no cap of its
+  /// own). Called in the actor's initialisation.
+  void limit_throughput(std::size_t n) noexcept {
+    throughput_ = n > 0 ? n : std::numeric_limits<std::size_t>::max();
+  }
+
   void enqueue(caf::mailbox_element_ptr what,
                caf::execution_unit* host) override {
     if (auto* s = current())
@@ -58,7 +71,7 @@ public:
                                        std::size_t max_throughput) override {
     mark_ = std::chrono::steady_clock::now();
     in_run_ = true;
-    auto result = Base::resume(ctx, max_throughput);
+    auto result = Base::resume(ctx, std::min(max_throughput, throughput_));
     in_run_ = false;
     return result;
   }
@@ -92,6 +105,7 @@ private:
   std::shared_ptr<actor_stats> keep_; ///< Owns what stats_ points to.
   alignas(64) std::chrono::steady_clock::time_point mark_{};
   bool in_run_ = false;
+  std::size_t throughput_ = std::numeric_limits<std::size_t>::max();
 };
 
 /// The self pointer of a stateful, instrumented actor behind `Handle`.
@@ -111,6 +125,14 @@ inline std::shared_ptr<actor_stats> stats_of(const metrics_ptr& m,
 template <class Self>
 void instrument(Self* self, const metrics_ptr& m, const char* name) {
   self->instrument(stats_of(m, name));
+}
+
+/// Starts reporting `self` as the node's actor `name`, handling at most
+/// `ctx.throughput` messages per scheduler run.
+template <class Self>
+void instrument(Self* self, const actor_context& ctx, const char* name) {
+  instrument(self, ctx.metrics, name);
+  self->limit_throughput(ctx.throughput);
 }
 
 } // namespace cdb

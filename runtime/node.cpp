@@ -55,7 +55,9 @@ node_children(const node_config& cfg, const std::string& run_id,
               const run_info& run,
               const std::shared_ptr<direct_market>& direct) {
   auto ctx = [=](std::uint32_t n) {
-    return actor_context{run_id, n, clock, metrics, direct};
+    actor_context c{run_id, n, clock, metrics, direct};
+    c.throughput = cfg.lockstep ? 0 : cfg.actor_throughput;
+    return c;
   };
   auto market_start = clock->now();
   std::vector<child_spec> out;

@@ -9,6 +9,7 @@
 #include "actors/risk/risk_config.hpp"
 #include "actors/signal/signal_actor.hpp"
 #include "runtime/cluster.hpp"
+#include "runtime/context.hpp"
 #include "runtime/supervisor.hpp"
 
 namespace cdb {
@@ -25,6 +26,10 @@ struct node_config {
   supervisor_config supervisor;
   cluster_config cluster;
   nanoseconds drain_timeout = 500'000'000;
+  /// Messages each actor handles per scheduler run (runtime/context.hpp);
+  /// 0: as many as CAF's scheduler.max-throughput allows. A backtest's
+  /// turns empty each mailbox whatever it is, so it uses 0.
+  std::size_t actor_throughput = default_actor_throughput;
   /// Set by cdb backtest: every node's market clock follows the backtest's
   /// driver (runtime/lockstep.hpp), so a replay may be split over nodes.
   bool lockstep = false;

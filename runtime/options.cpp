@@ -40,6 +40,9 @@ cdb_options::cdb_options() {
     .add(log_level, "log_level", "debug, info, warning or error")
     .add(*span(&n.drain_timeout), "drain_timeout",
          "time for in-flight work after the feed stops at shutdown")
+    .add(n.actor_throughput, "actor_throughput",
+         "messages an actor handles before its thread runs the next ready "
+         "actor; 0: CAF's scheduler.max-throughput")
     .add(chaos_kill_actor, "chaos_kill_actor",
          "test hook: kill this actor (feed, signal, risk, ...)")
     .add(chaos_kill_after, "chaos_kill_after",

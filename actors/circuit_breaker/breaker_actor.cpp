@@ -152,7 +152,7 @@ nanoseconds check_period(const breaker_config& cfg) {
 circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
                                                    const breaker_config& cfg,
                                                    const actor_context& ctx) {
-  instrument(self, ctx.metrics, "circuit_breaker");
+  instrument(self, ctx, "circuit_breaker");
   for (std::size_t i = 0; i < breaker_rule_count; ++i) // each rule from 0
     ctx.metrics->trips_by_rule.at({to_string(static_cast<breaker_rule>(i))});
   auto& st = self->state;

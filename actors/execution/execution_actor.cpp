@@ -252,7 +252,7 @@ void on_market(self_ptr self, const actor_context&, const bar& b) {
 execution_actor::behavior_type spawn_execution(self_ptr self,
                                                const execution_config& cfg,
                                                const actor_context& ctx) {
-  instrument(self, ctx.metrics, "execution");
+  instrument(self, ctx, "execution");
   auto& st = self->state;
   st.sink = std::make_unique<actor_sink>(self, ctx);
   st.paper = std::make_unique<venue>(cfg,

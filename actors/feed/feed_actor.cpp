@@ -654,7 +654,7 @@ void on_venue_message(self_ptr self, const feed_config& cfg,
 feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
                                      const actor_context& ctx,
                                      timestamp market_start) {
-  instrument(self, ctx.metrics, "feed");
+  instrument(self, ctx, "feed");
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
   self->state.bar_quote_spread_bps = cfg.replay() ? cfg.bar_quote_spread_bps
                                                   : 0.0;

@@ -274,7 +274,7 @@ std::string unwritten(self_ptr self) {
 persistence_actor::behavior_type
 spawn_persistence(self_ptr self, const persistence_config& cfg,
                   const actor_context& ctx, const run_info& run) {
-  instrument(self, ctx.metrics, "persistence");
+  instrument(self, ctx, "persistence");
   auto& st = self->state;
   st.db = std::make_unique<store>(cfg.dsn);
   st.node = run.node;

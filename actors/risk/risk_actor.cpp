@@ -97,7 +97,7 @@ bool from_breaker(instrumented_pointer<risk_actor, risk_state> self,
 risk_actor::behavior_type
 spawn_risk(instrumented_pointer<risk_actor, risk_state> self,
            const risk_config& cfg, const actor_context& ctx) {
-  instrument(self, ctx.metrics, "risk");
+  instrument(self, ctx, "risk");
   ctx.metrics->risk_ready = false;
   self->state.engine = std::make_unique<risk_engine>(cfg, ctx.ids("dec"),
                                                      ctx.ids("ord"));

@@ -164,7 +164,7 @@ void warm_up(self_ptr self, const signal_config& cfg,
 signal_actor::behavior_type
 spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
              const signal_config& cfg, const actor_context& ctx) {
-  instrument(self, ctx.metrics, "signal");
+  instrument(self, ctx, "signal");
   auto& st = self->state;
   st.ids = std::make_unique<id_source>(ctx.ids("sig"));
   st.engine = std::make_unique<signal_engine>(cfg);

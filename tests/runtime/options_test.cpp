@@ -55,6 +55,19 @@ CAF_TEST(flags set values and later sources win) {
   CAF_CHECK_EQUAL(cfg.node.persistence.dsn, "host=/tmp");
 }
 
+CAF_TEST(actors handle one message per run unless told otherwise) {
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  CAF_CHECK(load({}).empty());
+  CAF_CHECK_EQUAL(cfg.node.actor_throughput, default_actor_throughput);
+  CAF_CHECK_EQUAL(default_actor_throughput, 1u);
+  env["CDB_RUN_ACTOR_THROUGHPUT"] = "0";
+  CAF_CHECK(load({}).empty());
+  CAF_CHECK_EQUAL(cfg.node.actor_throughput, 0u);
+  CAF_CHECK(load({"--run.actor_throughput=16"}).empty());
+  CAF_CHECK_EQUAL(cfg.node.actor_throughput, 16u);
+  CAF_CHECK(names(load({"--run.actor_throughput=-1"}), "run.actor_throughput"));
+}
+
 CAF_TEST(config file values are typed and integers widen to reals) {
   auto path = std::string{"/tmp/cdb-options-test.conf"};
   std::ofstream{path} << "[risk]\nmax_position_pct=8\n[market]\nseed=7\n"
