@@ -25,8 +25,12 @@
 //   floor: one message between two bare CAF actors on the same scheduler
 //          (send to handling, one in flight), the framework's own cost
 //          per hop: the signal-to-order path is two hops.
-// Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS [TICKS [THREADS]]]]
-// (defaults 200000, 20000, 100000 and 2 scheduler threads, as cdb runs).
+// Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS [TICKS [THREADS
+//                         [ACTOR_THROUGHPUT]]]]]
+// (defaults 200000, 20000, 100000, 2 scheduler threads and 1 message per
+// actor run, as cdb runs; ACTOR_THROUGHPUT 0 is CAF's default).
+// Execution and persistence are stand-ins, instrumented and capped as the
+// real ones.
 // Results: docs/performance.md; reported, never asserted; the exit status says
 // only whether every signal became an order.
 #include <algorithm>
@@ -34,6 +38,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -43,6 +48,7 @@
 #include "actors/signal/signal_actor.hpp"
 #include "bench/bench_messages.hpp"
 #include "messages/register.hpp"
+#include "runtime/instrumented.hpp"
 #include "runtime/log.hpp"
 
 namespace {
@@ -54,8 +60,13 @@ using steady = std::chrono::steady_clock;
 using decided_atom = caf::atom_constant<caf::atom("decided")>;
 
 /// CAF's worker threads in every actor system here: 2 as cdb runs, or the
-/// fifth argument.
+/// fourth argument.
 std::size_t scheduler_threads = 2;
+
+/// Messages each of cdb's actors (and the stand-ins) handles per scheduler
+/// run: 1 as cdb runs (run.actor_throughput), or the fifth argument (0: as
+/// many as there are, CAF's default).
+std::size_t actor_throughput = default_actor_throughput;
 
 struct percentiles {
   double p50, p99, p999, max;
@@ -109,6 +120,7 @@ actor_context bench_context() {
   ctx.run_id = "bench";
   ctx.clock = std::make_shared<wall_clock>();
   ctx.metrics = std::make_shared<node_metrics>();
+  ctx.throughput = actor_throughput;
   return ctx;
 }
 
@@ -152,9 +164,11 @@ struct exec_state {
 };
 
 /// Stands in for execution: tells the driver when each order arrives.
+/// Instrumented and capped as the real one (one message per run).
 execution_actor::behavior_type
-fake_execution(execution_actor::stateful_pointer<exec_state> self,
-               caf::actor driver) {
+fake_execution(instrumented_pointer<execution_actor, exec_state> self,
+               const actor_context& ctx, caf::actor driver) {
+  instrument(self, ctx, "execution");
   self->state.driver = std::move(driver);
   return {
     [](const quote_tick&) {},
@@ -189,9 +203,11 @@ struct null_persistence_state {
 };
 
 /// `observer` (may be null) hears of every risk decision: approved or not.
+/// Instrumented and capped as the real one.
 persistence_actor::behavior_type null_persistence(
-  persistence_actor::stateful_pointer<null_persistence_state> self,
-  const caf::actor& observer) {
+  instrumented_pointer<persistence_actor, null_persistence_state> self,
+  const actor_context& ctx, const caf::actor& observer) {
+  instrument(self, ctx, "persistence");
   persistence_config cfg;
   auto keep = [self, batch = cfg.batch_size](const std::string& id) {
     if (auto sender = self->current_sender())
@@ -282,8 +298,8 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
   caf::actor driver = blocking ? caf::actor{main_thread}
                                : sys.spawn(driver_actor, risk, n,
                                            caf::actor{main_thread}, us);
-  auto exec = sys.spawn(fake_execution, driver);
-  auto db = sys.spawn(null_persistence, caf::actor{});
+  auto exec = sys.spawn(fake_execution, ctx, driver);
+  auto db = sys.spawn(null_persistence, ctx, caf::actor{});
   auto t = ctx.clock->now();
   main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
   prime_risk(main_thread, risk, t);
@@ -435,8 +451,8 @@ bool tick_path(std::size_t ticks, percentiles& out, std::size_t& orders) {
   us->reserve(ticks / 2);
   auto driver = sys.spawn(tick_driver, sig, risk, ctx, caf::actor{main_thread},
                           us, walk(ticks, t));
-  auto exec = sys.spawn(fake_execution, driver);
-  auto db = sys.spawn(null_persistence, driver);
+  auto exec = sys.spawn(fake_execution, ctx, driver);
+  auto db = sys.spawn(null_persistence, ctx, driver);
   main_thread->send(sig, signal_wiring{feed_actor{}, risk, db});
   main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
   prime_risk(main_thread, risk, t);
@@ -522,12 +538,20 @@ int main(int argc, char** argv) {
                                  : 100'000;
   if (argc > 4)
     scheduler_threads = std::strtoull(argv[4], nullptr, 10);
+  if (argc > 5)
+    actor_throughput = std::strtoull(argv[5], nullptr, 10);
   if (n_pure == 0 || n_actor == 0 || n_ticks == 0 || scheduler_threads == 0) {
     std::fprintf(stderr, "usage: cdb_risk_latency [PURE_SIGNALS "
-                         "[ACTOR_SIGNALS [TICKS [THREADS]]]]\n");
+                         "[ACTOR_SIGNALS [TICKS [THREADS "
+                         "[ACTOR_THROUGHPUT]]]]]\n");
     return 2;
   }
-  std::printf("CAF scheduler: %zu worker thread(s)\n", scheduler_threads);
+  std::printf("CAF scheduler: %zu worker thread(s); actors handle %s per "
+              "run\n",
+              scheduler_threads,
+              actor_throughput == 0
+                ? "every queued message"
+                : (std::to_string(actor_throughput) + " message(s)").c_str());
   print("risk decision, pure (on_signal)", n_pure, pure(n_pure));
   bool ok = true;
   for (bool blocking : {false, true}) {
