@@ -423,12 +423,16 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   // A split node keeps what its supervisor wired (every role and every
   // node's agent) and names its agent, its main thread, in its roster.
   auto wired = std::make_shared<child_map>();
+  auto waiting = std::make_shared<std::string>();
   std::optional<caf::scoped_actor> agent;
   if (split) {
     hooks.wire = [wire = hooks.wire, wired](caf::event_based_actor* self,
                                             const child_map& all) {
       *wired = all;
       wire(self, all);
+    };
+    hooks.waiting = [waiting](const std::string& missing) {
+      *waiting = missing;
     };
     agent.emplace(sys);
     hooks.local_changed =
@@ -464,6 +468,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
                       sup_done,
                       bt.metrics,
                       wired,
+                      waiting,
                       recorder,
                       n.node_name,
                       origin,
@@ -472,7 +477,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
                       [&bt](std::uint64_t events) {
                         return report(bt, events);
                       },
-                      60'000'000'000};
+                      n.cluster.link_timeout};
     status = run_split(sb);
     close_link(*agent, links);
   } else {

@@ -68,6 +68,7 @@ void cluster_config::validate(std::vector<std::string>& errors) const {
                  "must be > 0");
   c.require_span(reconnect_max >= reconnect_initial, "reconnect_max",
                  reconnect_max, "must be >= node.reconnect_initial");
+  c.require_span(link_timeout > 0, "link_timeout", link_timeout, "must be > 0");
   bool any = !tls_ca.empty() || !tls_cert.empty() || !tls_key.empty();
   bool all = !tls_ca.empty() && !tls_cert.empty() && !tls_key.empty();
   c.require(!any || all, "tls_cert", tls_cert,

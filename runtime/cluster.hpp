@@ -37,6 +37,9 @@ struct cluster_config {
   /// reconnect_max.
   nanoseconds reconnect_initial = 100'000'000;
   nanoseconds reconnect_max = 5'000'000'000;
+  /// A split backtest: the nodes link within this span, and in the run
+  /// each answers within it; else every node stops with status 3.
+  nanoseconds link_timeout = 60'000'000'000;
   /// Mutual TLS on every link (all three set) or none (all empty): PEM
   /// files of the CA that signed every node's certificate, this node's
   /// certificate and its private key.

@@ -150,6 +150,8 @@ void lockstep_clock::advance_to(time_point t) {
 
 std::size_t lockstep_clock::fire_setup_timers(time_point until) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
+  setup_ = true;
+  setup_now_ = std::max(setup_now_, until);
   std::size_t n = 0;
   for (;;) {
     auto i = std::find_if(schedule_.begin(), schedule_.upper_bound(until),
@@ -163,24 +165,38 @@ std::size_t lockstep_clock::fire_setup_timers(time_point until) {
   }
 }
 
+void lockstep_clock::end_setup() {
+  std::lock_guard<std::recursive_mutex> guard{mtx_};
+  setup_ = false;
+}
+
+lockstep_clock::time_point
+lockstep_clock::setup_shift(time_point t,
+                            const caf::abstract_actor* owner) const {
+  if (!setup_ || setup_now_ <= current_time
+      || (owner != nullptr && rank_of_actor(owner) != other_rank))
+    return t;
+  return t + (setup_now_ - current_time);
+}
+
 void lockstep_clock::set_ordinary_timeout(time_point t,
                                           caf::abstract_actor* self,
                                           caf::atom_value type, uint64_t id) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
-  test_actor_clock::set_ordinary_timeout(t, self, type, id);
+  test_actor_clock::set_ordinary_timeout(setup_shift(t, self), self, type, id);
 }
 
 void lockstep_clock::set_multi_timeout(time_point t, caf::abstract_actor* self,
                                        caf::atom_value type, uint64_t id) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
-  test_actor_clock::set_multi_timeout(t, self, type, id);
+  test_actor_clock::set_multi_timeout(setup_shift(t, self), self, type, id);
 }
 
 void lockstep_clock::set_request_timeout(time_point t,
                                          caf::abstract_actor* self,
                                          caf::message_id id) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
-  test_actor_clock::set_request_timeout(t, self, id);
+  test_actor_clock::set_request_timeout(setup_shift(t, self), self, id);
 }
 
 void lockstep_clock::cancel_ordinary_timeout(caf::abstract_actor* self,
@@ -204,6 +220,10 @@ void lockstep_clock::schedule_message(time_point t,
                                       caf::strong_actor_ptr receiver,
                                       caf::mailbox_element_ptr content) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
+  if (setup_) {
+    const auto& who = content && content->sender ? content->sender : receiver;
+    t = setup_shift(t, caf::actor_cast<caf::abstract_actor*>(who));
+  }
   test_actor_clock::schedule_message(t, std::move(receiver),
                                      std::move(content));
 }
@@ -212,6 +232,8 @@ void lockstep_clock::schedule_message(time_point t, caf::group target,
                                       caf::strong_actor_ptr sender,
                                       caf::message content) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
+  if (setup_)
+    t = setup_shift(t, caf::actor_cast<caf::abstract_actor*>(sender));
   test_actor_clock::schedule_message(t, std::move(target), std::move(sender),
                                      std::move(content));
 }

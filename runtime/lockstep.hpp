@@ -65,8 +65,15 @@ public:
 
   /// Fires the timers of actors without a role (a node dialing its peers,
   /// request timeouts) due by `until`, without moving the clock: while a
-  /// split backtest links up, the market clock stands still.
+  /// split backtest links up, the market clock stands still. `until` is
+  /// the setup clock (the market's start plus the time spent linking):
+  /// from now until end_setup(), a timer such an actor sets counts from
+  /// there, not from the standing market clock, so a dial's timeout set a
+  /// minute into linking still waits its full span.
   std::size_t fire_setup_timers(time_point until);
+
+  /// The run begins: timers count from the market clock again.
+  void end_setup();
 
   void set_ordinary_timeout(time_point t, caf::abstract_actor* self,
                             caf::atom_value type, uint64_t id) override;
@@ -93,9 +100,14 @@ private:
   /// (by its id, which CAF never reuses): the cast and the name lookup cost
   /// a backtest ~5 % of its instructions when done per timer.
   int rank_of(const delayed_event& e) const;
+  /// `t` as the market clock has it, moved onto the setup clock if an
+  /// actor without a role (`owner`) sets it while the nodes link.
+  time_point setup_shift(time_point t, const caf::abstract_actor* owner) const;
 
   mutable std::recursive_mutex mtx_;
   mutable std::unordered_map<caf::actor_id, int> ranks_;
+  bool setup_ = false;     ///< Between fire_setup_timers and end_setup.
+  time_point setup_now_{}; ///< The setup clock.
 };
 
 class lockstep_scheduler : public caf::scheduler::test_coordinator {

@@ -166,7 +166,7 @@ void failed(caf::event_based_actor* self, const child_map& m,
 
 supervisor_hooks node_hooks(const cluster_config& cluster,
                             const cluster_actor& link) {
-  supervisor_hooks hooks{wire, failed, {}, {}, {}, {}};
+  supervisor_hooks hooks{wire, failed, {}, {}, {}, {}, {}};
   if (!cluster.distributed())
     return hooks;
   hooks.wait_for = all_roles();

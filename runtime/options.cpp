@@ -308,6 +308,8 @@ cdb_options::cdb_options() {
          "first delay before reconnecting to a peer (doubles)")
     .add(*span(&cl.reconnect_max), "reconnect_max",
          "longest delay between reconnect attempts")
+    .add(*span(&cl.link_timeout), "link_timeout",
+         "split backtest: the nodes link, and answer, within this span")
     .add(cl.tls_ca, "tls_ca",
          "mutual TLS on node links: CA (PEM) that signed every node")
     .add(cl.tls_cert, "tls_cert", "mutual TLS: this node's certificate (PEM)")

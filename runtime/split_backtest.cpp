@@ -68,6 +68,8 @@ private:
   void marks(std::uint64_t step);
   void did(std::uint64_t step);
   void fail(const std::string& why);
+  /// What the linking still waits for.
+  std::string missing() const;
   // -- the driver --
   void try_start();
   void begin_settle();
@@ -175,6 +177,7 @@ void split_node::on_peers(std::vector<caf::actor>& agents) {
       persistence_ = i;
   }
   phase_ = phase::lockstep;
+  bt_.sched.clock().end_setup();
   CDB_DEBUG("backtest", "node " << index_ << " of " << agents_.size());
   bt_.sched.track_arrivals();
   timers_.assign(agents_.size(), {-1, 0});
@@ -302,6 +305,15 @@ void split_node::advance() {
   self_->send(agents_[next], ls_fire_atom::value, step_, due);
 }
 
+std::string split_node::missing() const {
+  if (!bt_.waiting->empty())
+    return "no node reachable hosts " + *bt_.waiting;
+  if (driver_)
+    return std::to_string(hellos_.size() + 1) + " of " + std::to_string(nodes_)
+           + " nodes joined the run";
+  return "the node with the feed did not answer";
+}
+
 void split_node::fail(const std::string& why) {
   CDB_ERROR("backtest", why);
   status_ = 3;
@@ -404,12 +416,19 @@ int split_node::run() {
         [&] {
           if (phase_ == phase::lockstep)
             fail("no answer from the other nodes for "
-                 + std::to_string(bt_.answer_timeout / 1'000'000'000) + " s");
+                 + std::to_string(bt_.answer_timeout / 1'000'000'000)
+                 + " s (node.link_timeout)");
         });
     if (phase_ == phase::linking) {
       free_run();
       if (!greeted)
         greeted = greet();
+      if (phase_ == phase::linking
+          && std::chrono::steady_clock::now() - started_
+               > std::chrono::nanoseconds{bt_.answer_timeout})
+        fail("the nodes did not link within "
+             + std::to_string(bt_.answer_timeout / 1'000'000'000)
+             + " s (node.link_timeout): " + missing());
     } else if (phase_ == phase::stopping) {
       if (bt_.sched.run() == 0)
         bt_.sched.clock().fire_next();

@@ -52,6 +52,8 @@ struct split_backtest {
   metrics_ptr metrics;
   /// Every actor by role, as the supervisor last wired them.
   std::shared_ptr<const child_map> wired;
+  /// The roles the supervisor still waits for before its first wiring.
+  std::shared_ptr<const std::string> waiting;
   /// The recorder, if this node hosts persistence.
   std::shared_ptr<caf::actor> recorder;
   std::string node;
@@ -61,6 +63,8 @@ struct split_backtest {
   std::function<void(bool final)> progress;
   /// The persistence node: prints and writes the report; its exit status.
   std::function<int(std::uint64_t events)> report;
+  /// node.link_timeout: how long the nodes may take to link, and in the
+  /// run, to answer.
   nanoseconds answer_timeout = 60'000'000'000;
 };
 

@@ -39,12 +39,15 @@ void wire(self_ptr self, const supervisor_hooks& hooks) {
     for (auto& name : hooks.wait_for)
       if (all.count(name) == 0)
         missing += (missing.empty() ? "" : ", ") + name;
+    if (missing != st.waiting_for && hooks.waiting)
+      hooks.waiting(missing);
     if (!missing.empty()) {
       if (missing != st.waiting_for)
         CDB_INFO("supervisor", "waiting for " << missing << " (peer nodes)");
       st.waiting_for = missing;
       return;
     }
+    st.waiting_for.clear();
     st.wired = true;
     if (!hooks.wait_for.empty())
       CDB_INFO("supervisor", "every actor is reachable: wiring");

@@ -71,6 +71,9 @@ struct supervisor_hooks {
   /// local or from a peer node (a node may start before its peers); empty:
   /// wire at once. Later changes re-wire whatever is there.
   std::vector<std::string> wait_for;
+  /// Optional: the first wiring still waits for these names ("risk,
+  /// circuit_breaker"); empty once it is done.
+  std::function<void(const std::string& missing)> waiting;
 };
 
 struct supervisor_state {

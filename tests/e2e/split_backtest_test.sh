@@ -6,7 +6,11 @@
 #  2. a window of the shipped trades and quotes over three nodes;
 #  3. kill -9 of one node mid-run: the others stop with status 3 and say
 #     why, well before their one-minute answer timeout;
-#  4. a node started on another market start (--from) is refused by name.
+#  4. a node started on another market start (--from) is refused by name;
+#  5. a node started seconds after the others dial it (longer than a
+#     dial's timeout) still joins, and the report is the same;
+#  6. a node that never comes: the others stop with status 3 after
+#     node.link_timeout and name the roles they waited for.
 set -euo pipefail
 cdb=${1:?usage: split_backtest_test.sh CDB_BINARY}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,10 +25,14 @@ untimed() { jq 'del(.timing)' "$1"; }
 conf=(--config "$src/config/paper.conf" --no-progress)
 
 # split_node NAME ROLES PEERS ARG...: one node of a split backtest, in the
-# background (pids[NAME]); logs in $tmp/NAME.out and .err.
+# background (pids[NAME]); logs in $tmp/NAME.out and .err, emptied here
+# first: the background shell opens them later, and a wait_log must not
+# read the last section's log.
 split_node() {
   local name=$1 roles=$2 peers=$3
   shift 3
+  : >"$tmp/$name.out"
+  : >"$tmp/$name.err"
   "$cdb" backtest "${conf[@]}" --run.node_name="$tag-$name" \
     --run.log_level=info --node.roles="$roles" \
     --node.listen_port="$(cluster_port "$name")" --node.peers="$peers" "$@" \
@@ -118,5 +126,42 @@ else
   bad "market exit status $status with a node on another start: $(grep ERROR "$tmp/market.err" | head -n 2)"
 fi
 for n in risk execution; do wait "${pids[$n]}" 2>/dev/null || true; done
+
+# -- 5. a node that comes late -------------------------------------------------------
+# The execution node, which the two others dial (no other way leads there),
+# starts 7 s late: beyond node.reconnect_max (5 s) and twice
+# node.connection_timeout (a dial's timeout), while their market clocks
+# stand still. Timers counted from the standing market clock were all due
+# by then, and each dial timed out the moment it began.
+base=$(pick_base_port)
+split_node risk "$(cluster_roles risk)" "$(cluster_peers risk)" "${syn[@]}"
+split_node market "$(cluster_roles market)" "$(cluster_peers market)" "${syn[@]}"
+sleep 7
+split_node execution "$(cluster_roles execution)" "$(cluster_peers execution)" \
+  "${syn[@]}" --json "$tmp/late.json"
+for n in market risk execution; do
+  wait "${pids[$n]}" || { bad "node $n exit status $?"; tail -n 20 "$tmp/$n.err"; }
+done
+[ -s "$tmp/late.json" ] && same "$tmp/one.json" "$tmp/late.json" "execution node started 7 s late" ||
+  bad "no report with the execution node started 7 s late"
+
+# -- 6. a node that never comes ------------------------------------------------------
+base=$(pick_base_port)
+split_node execution "$(cluster_roles execution)" "$(cluster_peers execution)" \
+  --node.link_timeout=3s
+split_node market "$(cluster_roles market)" "$(cluster_peers market)" \
+  --node.link_timeout=3s
+for n in market execution; do
+  set +e
+  wait "${pids[$n]}"
+  status=$?
+  set -e
+  why=$(grep -o "the nodes did not link within 3 s.*" "$tmp/$n.err" | head -n 1)
+  if [ "$status" = 3 ] && [[ $why == *"hosts risk, circuit_breaker"* ]]; then
+    ok "no risk node: $n stopped with status 3: $why"
+  else
+    bad "$n: exit status $status without a risk node: $(grep ERROR "$tmp/$n.err" | head -n 2)"
+  fi
+done
 
 finish "split backtest e2e passed"

@@ -58,6 +58,7 @@ CAF_TEST(config errors name the key and the rule) {
   c.peers = {"nohost", "10.0.0.1:7101", "10.0.0.1:7101"};
   c.listen_port = 70000;
   c.connection_timeout = c.heartbeat_interval;
+  c.link_timeout = 0;
   c.tls_cert = "/nonexistent/cert.pem";
   std::vector<std::string> errors;
   c.validate(errors);
@@ -68,6 +69,7 @@ CAF_TEST(config errors name the key and the rule) {
   CAF_CHECK(has_error(errors, "node.listen_port = 70000"));
   CAF_CHECK(has_error(errors, "node.connection_timeout = 500ms: must be at "
                               "least twice"));
+  CAF_CHECK(has_error(errors, "node.link_timeout = 0s: must be > 0"));
   CAF_CHECK(has_error(errors, "node.tls_cert = /nonexistent/cert.pem: "
                               "node.tls_ca, node.tls_cert and node.tls_key"));
   cluster_config alone;

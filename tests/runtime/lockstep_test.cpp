@@ -1,7 +1,8 @@
 // The lockstep scheduler (runtime/lockstep.hpp) with a real actor system:
 // the order of turns and timers follows the roles, not the order of the
 // sends or of the timers' setting; the setup timers leave the market clock
-// alone; a node's ready actors are taken by name.
+// alone and count from the setup clock; a node's ready actors are taken by
+// name.
 #define CAF_SUITE lockstep
 #include <caf/all.hpp>
 #include <caf/test/dsl.hpp>
@@ -175,6 +176,44 @@ CAF_TEST(
   int rank = -1;
   CAF_REQUIRE(clock.next_due(due, rank));
   CAF_CHECK_EQUAL(rank, 0); // the feed's timer still waits for the run
+}
+
+CAF_TEST(a timer set while the nodes link counts from the setup clock) {
+  auto& clock = sched->clock();
+  auto start = clock.current_time;
+  auto feed = spawn("feed");
+  auto other = spawn("cluster");
+  sched->run();
+  // A minute into linking (the market clock still at its start), the
+  // cluster actor sets a 100 ms timer: it waits 100 ms of the setup clock.
+  clock.fire_setup_timers(start + std::chrono::minutes{1});
+  caf::anon_send(other, tick_atom::value, 100);
+  caf::anon_send(feed, tick_atom::value, 100);
+  sched->run();
+  log->clear();
+  auto ms = [&](int n) {
+    return start + std::chrono::minutes{1} + std::chrono::milliseconds{n};
+  };
+  CAF_CHECK_EQUAL(clock.fire_setup_timers(ms(99)), 0u);
+  CAF_CHECK_EQUAL(clock.fire_setup_timers(ms(100)), 1u);
+  sched->run();
+  CAF_CHECK_EQUAL(*log, std::vector<std::string>{"cluster:timer"});
+  CAF_CHECK(clock.current_time == start);
+  // The feed's timer counts from the market clock; after end_setup, so does
+  // every timer.
+  caf::actor_clock::time_point due;
+  int rank = -1;
+  CAF_REQUIRE(clock.next_due(due, rank));
+  CAF_CHECK_EQUAL(rank, 0);
+  CAF_CHECK(due == start + std::chrono::milliseconds{100});
+  clock.end_setup();
+  caf::anon_send(other, tick_atom::value, 50);
+  sched->run();
+  log->clear();
+  CAF_REQUIRE(clock.fire_next());
+  sched->run();
+  CAF_CHECK_EQUAL(*log, std::vector<std::string>{"cluster:timer"});
+  CAF_CHECK(clock.current_time == start + std::chrono::milliseconds{50});
 }
 
 CAF_TEST(a node takes the turn it is told and reports who became ready) {

@@ -68,6 +68,15 @@ CAF_TEST(actors handle one message per run unless told otherwise) {
   CAF_CHECK(names(load({"--run.actor_throughput=-1"}), "run.actor_throughput"));
 }
 
+CAF_TEST(a split backtest waits a minute for its nodes unless told otherwise) {
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  CAF_CHECK(load({}).empty());
+  CAF_CHECK_EQUAL(cfg.node.cluster.link_timeout, 60'000'000'000);
+  CAF_CHECK(load({"--node.link_timeout=3s"}).empty());
+  CAF_CHECK_EQUAL(cfg.node.cluster.link_timeout, 3'000'000'000);
+  CAF_CHECK(names(load({"--node.link_timeout=0s"}), "node.link_timeout"));
+}
+
 CAF_TEST(config file values are typed and integers widen to reals) {
   auto path = std::string{"/tmp/cdb-options-test.conf"};
   std::ofstream{path} << "[risk]\nmax_position_pct=8\n[market]\nseed=7\n"

@@ -42,6 +42,7 @@ struct fixture : test::coordinator_fixture {
   std::vector<std::string> back;       ///< Roles reported back.
   std::vector<std::size_t> wired_maps; ///< Size of each wired map.
   std::vector<std::size_t> local_maps; ///< Size of each local roster.
+  std::vector<std::string> waiting;    ///< What the first wiring waited for.
 
   caf::actor start_supervisor(std::size_t max_restarts, bool critical,
                               std::vector<std::string> wait_for = {}) {
@@ -78,6 +79,9 @@ struct fixture : test::coordinator_fixture {
       local_maps.push_back(local.size());
     };
     hooks.wait_for = std::move(wait_for);
+    hooks.waiting = [this](const std::string& missing) {
+      waiting.push_back(missing);
+    };
     auto sup = sys.spawn(supervisor, cfg, specs, hooks, clock, metrics,
                          nanoseconds{0});
     sched.run();
@@ -185,6 +189,7 @@ CAF_TEST(shutdown stops children in order and quits cleanly) {
 CAF_TEST(a node of several wires once every actor it waits for is there) {
   auto sup = start_supervisor(3, true, {"worker", "risk"});
   CAF_CHECK(wired_maps.empty()); // risk lives on a peer not yet connected
+  CAF_CHECK_EQUAL(waiting, (std::vector<std::string>{"risk"}));
   CAF_CHECK_EQUAL(local_maps, (std::vector<std::size_t>{1}));
   node_roster peers;
   peers.names = {"risk"};
@@ -192,6 +197,7 @@ CAF_TEST(a node of several wires once every actor it waits for is there) {
   self->send(sup, peers);
   sched.run();
   CAF_CHECK_EQUAL(wired_maps, (std::vector<std::size_t>{2}));
+  CAF_CHECK_EQUAL(waiting, (std::vector<std::string>{"risk", ""}));
   CAF_CHECK(peer_view().current != nullptr);
   // The peer goes: wired again without it, and the loss is reported.
   self->send(sup, node_roster{});
