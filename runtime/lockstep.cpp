@@ -220,10 +220,8 @@ void lockstep_clock::schedule_message(time_point t,
                                       caf::strong_actor_ptr receiver,
                                       caf::mailbox_element_ptr content) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
-  if (setup_) {
-    const auto& who = content && content->sender ? content->sender : receiver;
-    t = setup_shift(t, caf::actor_cast<caf::abstract_actor*>(who));
-  }
+  const auto& who = content && content->sender ? content->sender : receiver;
+  t = setup_shift(t, caf::actor_cast<caf::abstract_actor*>(who));
   test_actor_clock::schedule_message(t, std::move(receiver),
                                      std::move(content));
 }
@@ -232,8 +230,7 @@ void lockstep_clock::schedule_message(time_point t, caf::group target,
                                       caf::strong_actor_ptr sender,
                                       caf::message content) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
-  if (setup_)
-    t = setup_shift(t, caf::actor_cast<caf::abstract_actor*>(sender));
+  t = setup_shift(t, caf::actor_cast<caf::abstract_actor*>(sender));
   test_actor_clock::schedule_message(t, std::move(target), std::move(sender),
                                      std::move(content));
 }

@@ -326,13 +326,15 @@ void split_node::fail(const std::string& why) {
 int split_node::run() {
   started_ = std::chrono::steady_clock::now();
   bool greeted = false;
+  const auto limit = std::to_string(bt_.link_timeout / 1'000'000'000)
+                     + " s (node.link_timeout)";
   auto set_time = [this](timestamp t) {
     auto& c = bt_.sched.clock();
     c.current_time = std::max(c.current_time, at(t));
   };
   while (!(phase_ == phase::stopping && bt_.supervisor_done)) {
     auto wait = phase_ == phase::lockstep
-                  ? std::chrono::nanoseconds{bt_.answer_timeout}
+                  ? std::chrono::nanoseconds{bt_.link_timeout}
                   : std::chrono::nanoseconds{std::chrono::milliseconds{1}};
     self_->receive(
       [&](ls_hello_atom, caf::actor& agent, std::string& node,
@@ -415,9 +417,7 @@ int split_node::run() {
       caf::after(wait) >>
         [&] {
           if (phase_ == phase::lockstep)
-            fail("no answer from the other nodes for "
-                 + std::to_string(bt_.answer_timeout / 1'000'000'000)
-                 + " s (node.link_timeout)");
+            fail("no answer from the other nodes for " + limit);
         });
     if (phase_ == phase::linking) {
       free_run();
@@ -425,10 +425,8 @@ int split_node::run() {
         greeted = greet();
       if (phase_ == phase::linking
           && std::chrono::steady_clock::now() - started_
-               > std::chrono::nanoseconds{bt_.answer_timeout})
-        fail("the nodes did not link within "
-             + std::to_string(bt_.answer_timeout / 1'000'000'000)
-             + " s (node.link_timeout): " + missing());
+               > std::chrono::nanoseconds{bt_.link_timeout})
+        fail("the nodes did not link within " + limit + ": " + missing());
     } else if (phase_ == phase::stopping) {
       if (bt_.sched.run() == 0)
         bt_.sched.clock().fire_next();

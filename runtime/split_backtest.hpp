@@ -65,7 +65,7 @@ struct split_backtest {
   std::function<int(std::uint64_t events)> report;
   /// node.link_timeout: how long the nodes may take to link, and in the
   /// run, to answer.
-  nanoseconds answer_timeout = 60'000'000'000;
+  nanoseconds link_timeout;
 };
 
 /// Runs this node's part of the backtest until its end; returns the exit

@@ -47,7 +47,6 @@ void wire(self_ptr self, const supervisor_hooks& hooks) {
       st.waiting_for = missing;
       return;
     }
-    st.waiting_for.clear();
     st.wired = true;
     if (!hooks.wait_for.empty())
       CDB_INFO("supervisor", "every actor is reachable: wiring");

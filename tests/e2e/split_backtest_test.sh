@@ -51,6 +51,13 @@ split3() {
     wait "${pids[$n]}" || { bad "node $n exit status $?"; tail -n 20 "$tmp/$n.err"; }
   done
 }
+# wait_status NAME: waits for node NAME; its exit status in $status.
+wait_status() {
+  set +e
+  wait "${pids[$1]}"
+  status=$?
+  set -e
+}
 # same ONE SPLIT WHAT: the two reports are equal without their timing.
 same() {
   if cmp -s <(untimed "$1") <(untimed "$2"); then
@@ -97,10 +104,7 @@ wait_log "$tmp/market.err" "settled after" 30 || bad "the three nodes did not st
 kill -9 "${pids[risk]}"
 t0=$(now_ms)
 for n in market execution; do
-  set +e
-  wait "${pids[$n]}"
-  status=$?
-  set -e
+  wait_status "$n"
   if [ "$status" = 3 ] && grep -q "a node of the backtest is gone" "$tmp/$n.err"; then
     ok "kill -9 of the risk node: $n stopped with status 3 and said why"
   else
@@ -116,10 +120,7 @@ base=$(pick_base_port)
 split_node execution "$(cluster_roles execution)" "$(cluster_peers execution)" --from 2026-01-02
 split_node risk "$(cluster_roles risk)" "$(cluster_peers risk)"
 split_node market "$(cluster_roles market)" "$(cluster_peers market)"
-set +e
-wait "${pids[market]}"
-status=$?
-set -e
+wait_status market
 if [ "$status" = 3 ] && grep -q "starts the market at 2026-01-02" "$tmp/market.err"; then
   ok "a node on another market start is refused: $(grep -o 'node [^ ]* starts the market at [^,]*' "$tmp/market.err" | head -n 1)"
 else
@@ -152,10 +153,7 @@ split_node execution "$(cluster_roles execution)" "$(cluster_peers execution)" \
 split_node market "$(cluster_roles market)" "$(cluster_peers market)" \
   --node.link_timeout=3s
 for n in market execution; do
-  set +e
-  wait "${pids[$n]}"
-  status=$?
-  set -e
+  wait_status "$n"
   why=$(grep -o "the nodes did not link within 3 s.*" "$tmp/$n.err" | head -n 1)
   if [ "$status" = 3 ] && [[ $why == *"hosts risk, circuit_breaker"* ]]; then
     ok "no risk node: $n stopped with status 3: $why"
