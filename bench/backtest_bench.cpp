@@ -7,7 +7,10 @@
 //   loop:   the same signal engine, risk engine and venue (fill model and
 //           account) called in a plain loop, no actors, no messages: the
 //           practical limit of this logic on this machine,
-// over the same data, side by side, with the ratio:
+// over the same data (the synthetic market computed ahead on a second
+// thread on both sides, as in `cdb backtest`; recorded files read into
+// memory before the loop's clock starts, parsed as they go for the actors),
+// side by side, with the ratio:
 //   - N synthetic ticks (the built-in market, config/paper.conf), and
 //   - the shipped trades and quotes of ../shared/data.
 // Usage: cdb_backtest_bench [SYNTHETIC_TICKS [CONFIG]] (defaults 10 000 000
@@ -30,6 +33,7 @@
 #include "actors/execution/venue.hpp"
 #include "actors/feed/replay_reader.hpp"
 #include "actors/feed/synthetic_market.hpp"
+#include "actors/feed/synthetic_stream.hpp"
 #include "actors/risk/engine.hpp"
 #include "actors/signal/engine.hpp"
 #include "runtime/backtest.hpp"
@@ -150,7 +154,10 @@ double loop_synthetic(const node_config& n, std::uint64_t ticks,
                       std::uint64_t& seen) {
   plain_loop loop{n};
   constexpr timestamp start = 1'767'225'600'000'000'000; // as cdb backtest
-  synthetic_market market{n.feed.synthetic, start};
+  // The same data source as the feed's in a backtest: computed ahead on
+  // a second thread.
+  synthetic_stream market{
+    std::make_unique<synthetic_market>(n.feed.synthetic, start), true};
   std::vector<quote_tick> quotes;
   std::vector<trade_tick> trades;
   loop.start(start);

@@ -61,7 +61,8 @@ venue::instrument_state& venue::market(const std::string& instrument) {
     auto i = markets_.find(instrument);
     if (i == markets_.end()) {
       i = markets_.emplace(instrument, instrument_state{cfg_}).first;
-      if (cfg_.is_perpetual(instrument))
+      i->second.perpetual = cfg_.is_perpetual(instrument);
+      if (i->second.perpetual)
         account_.set_terms(instrument, {true, cfg_.leverage_of(instrument)});
     }
     return i->second;
@@ -771,8 +772,7 @@ void venue::on_mark(const mark_price& mk, timestamp now) {
 
 void venue::after_market(const std::string& instrument, instrument_state& m,
                          timestamp t, timestamp now) {
-  auto perpetual = m.mark_feed || cfg_.is_perpetual(instrument);
-  if (!perpetual)
+  if (!m.mark_feed && !m.perpetual)
     return;
   if (!m.mark_feed) {
     // Replay without marks: the configured rate at every interval boundary.

@@ -138,6 +138,7 @@ private:
     boost::circular_buffer<market_event> history;
     std::map<std::uint64_t, std::string> orders; ///< Working, by arrival.
     timestamp time = -1;
+    bool perpetual = false; ///< execution.perpetuals names it (looked up once).
     bool mark_feed = false;
     double funding_rate = 0;
     bool rate_known = false;

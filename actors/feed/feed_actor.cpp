@@ -527,9 +527,10 @@ constexpr int max_steps_per_turn = 256;
 /// The timer: one step, handed over; with direct delivery, further steps
 /// in the same turn while nothing else would run before them.
 void on_timer(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
+  const bool replay = cfg.replay(); // a string compare: once, not per step
   for (int n = 1;; ++n) {
-    auto wait = cfg.replay() ? replay_step(self, cfg, ctx)
-                             : synthetic_step(self, cfg, ctx);
+    auto wait = replay ? replay_step(self, cfg, ctx)
+                       : synthetic_step(self, cfg, ctx);
     if (!self->state.direct.empty())
       hand_over(self);
     if (!wait)
@@ -547,14 +548,18 @@ void on_timer(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
 void start_synthetic(self_ptr self, const feed_config& cfg,
                      const actor_context& ctx, timestamp market_start) {
   auto& st = self->state;
-  st.market = std::make_unique<synthetic_market>(cfg.synthetic, market_start);
+  auto market = std::make_unique<synthetic_market>(cfg.synthetic, market_start);
   // Fast-forward silently to now: same seed, same path, no replayed ticks.
   auto now = ctx.clock->now();
-  while (st.market->time() + cfg.synthetic.step <= now) {
-    st.market->step(st.quotes, st.trades);
+  while (market->time() + cfg.synthetic.step <= now) {
+    market->step(st.quotes, st.trades);
     st.quotes.clear();
     st.trades.clear();
   }
+  // A backtest runs its actors on one thread: the market's next steps
+  // are computed on another meanwhile.
+  st.market = std::make_unique<synthetic_stream>(std::move(market),
+                                                 cfg.event_clock);
   CDB_INFO("feed", "synthetic market seed="
                      << cfg.synthetic.seed
                      << " instruments=" << cfg.synthetic.instruments.size()

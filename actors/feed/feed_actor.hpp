@@ -23,6 +23,7 @@
 #include "actors/feed/sequence_tracker.hpp"
 #include "actors/feed/staleness.hpp"
 #include "actors/feed/synthetic_market.hpp"
+#include "actors/feed/synthetic_stream.hpp"
 #include "actors/feed/ws_client.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
@@ -103,7 +104,8 @@ struct feed_state {
   static inline const char* name = "feed";
   metrics_ptr metrics;             ///< The node's (actor_context::metrics).
   double bar_quote_spread_bps = 0; ///< feed.bar_quote_spread_bps.
-  std::unique_ptr<synthetic_market> market;
+  /// The synthetic market; in a backtest computed ahead on its own thread.
+  std::unique_ptr<synthetic_stream> market;
   std::unique_ptr<replay_merge> replay;
   market_message next; ///< The replay's next record, not yet due.
   bool has_next = false;
