@@ -12,11 +12,14 @@
 // memory before the loop's clock starts, parsed as they go for the actors),
 // side by side, with the ratio:
 //   - N synthetic ticks (the built-in market, config/paper.conf), and
-//   - the shipped trades and quotes of ../shared/data.
-// Usage: cdb_backtest_bench [SYNTHETIC_TICKS [CONFIG]] (defaults 10 000 000
-// and config/paper.conf). Prints one line per figure, and a final table.
-// The numbers are reported, never asserted; the exit status says only that
-// both sides saw every event.
+//   - the shipped trades and quotes of ../shared/data (2.1 market hours,
+//     sparse: the node's periodic timers outnumber the records), and
+//   - a dense recording: the shipped quotes COPIES times over, each copy
+//     shifted past the one before (written to /tmp, removed after).
+// Usage: cdb_backtest_bench [SYNTHETIC_TICKS [CONFIG [COPIES]]] (defaults
+// 10 000 000, config/paper.conf and 100). Prints one line per figure, and a
+// final table. The numbers are reported, never asserted; the exit status says
+// only that both sides saw every event.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -255,12 +258,75 @@ double actors(std::vector<std::string> args, std::uint64_t& seen) {
   return j["timing"]["events_per_second"].get<double>();
 }
 
+/// `copies` copies of the Tardis CSV at `src`, each shifted in time past
+/// the one before, into `dst`: a dense recording as long as wanted, made
+/// of real quotes (the shipped file is four minutes). False if unreadable.
+bool write_repeated(const std::string& src, int copies,
+                    const std::string& dst) {
+  std::ifstream in{src};
+  std::string header;
+  if (!std::getline(in, header))
+    return false;
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> fields;
+    std::stringstream ss{line};
+    for (std::string f; std::getline(ss, f, ',');)
+      fields.push_back(f);
+    if (fields.size() > 3)
+      rows.push_back(std::move(fields));
+  }
+  if (rows.empty())
+    return false;
+  // Columns 2 and 3: exchange and local timestamps, in microseconds.
+  auto first = std::stoll(rows.front()[2]);
+  auto span = std::stoll(rows.back()[2]) - first + 1000;
+  std::ofstream out{dst, std::ios::trunc};
+  out << header << '\n';
+  for (int k = 0; k < copies; ++k)
+    for (auto& r : rows) {
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        out << (i > 0 ? "," : "");
+        if (i == 2 || i == 3)
+          out << std::stoll(r[i]) + k * span;
+        else
+          out << r[i];
+      }
+      out << '\n';
+    }
+  return static_cast<bool>(out);
+}
+
+/// Actors (by calls and by messages) and the plain loop over `files`.
+figure files_figure(std::string what, const node_config& node,
+                    const std::string& conf,
+                    const std::vector<std::string>& files, bool& complete) {
+  auto n = node;
+  n.feed.source = "replay";
+  n.feed.files = files;
+  figure f{std::move(what), 0, 0, 0};
+  std::uint64_t a = 0;
+  std::uint64_t l = 0;
+  std::vector<std::string> args{"--config", conf, "--data"};
+  args.insert(args.end(), files.begin(), files.end());
+  f.actors = actors(args, a);
+  std::uint64_t m = 0;
+  args.emplace_back("--messages");
+  f.messages = actors(args, m);
+  f.loop = loop_files(n, l);
+  f.events = l;
+  complete &= a == l && m == l && l > 0;
+  return f;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
   std::uint64_t ticks = argc > 1 ? std::strtoull(argv[1], nullptr, 10)
                                  : 10'000'000;
   std::string conf = argc > 2 ? argv[2] : "config/paper.conf";
+  int copies = argc > 3 ? static_cast<int>(std::strtol(argv[3], nullptr, 10))
+                        : 100;
   std::string data = CDB_SHARED_DATA;
   std::vector<std::string> files{
     data + "/binance-futures-btcusdt-trades-2020-02-22.csv",
@@ -291,23 +357,18 @@ int main(int argc, char** argv) {
     complete &= a >= ticks && m == a && l >= ticks;
     figures.push_back(f);
   }
+  figures.push_back(
+    files_figure("shipped trades+quotes", cfg.node, conf, files, complete));
   {
-    auto n = cfg.node;
-    n.feed.source = "replay";
-    n.feed.files = files;
-    figure f{"shipped trades+quotes", 0, 0, 0};
-    std::uint64_t a = 0;
-    std::uint64_t l = 0;
-    std::vector<std::string> args{"--config", conf, "--data", files[0],
-                                  files[1]};
-    f.actors = actors(args, a);
-    std::uint64_t m = 0;
-    args.emplace_back("--messages");
-    f.messages = actors(args, m);
-    f.loop = loop_files(n, l);
-    f.events = l;
-    complete &= a == l && m == l && l > 0;
-    figures.push_back(f);
+    auto dense = std::string{"/tmp/cdb_backtest_bench_"}
+                 + std::to_string(::getpid()) + ".csv";
+    if (write_repeated(files[1], copies, dense))
+      figures.push_back(
+        files_figure("shipped quotes x" + std::to_string(copies) + ", shifted",
+                     cfg.node, conf, {dense}, complete));
+    else
+      complete = false;
+    std::remove(dense.c_str());
   }
   std::printf("\n| data | events | actors (events/s) | actors, --messages "
               "(events/s) | plain loop (events/s) | actors / loop |\n"

@@ -18,12 +18,12 @@ cleanup() {
 }
 trap cleanup EXIT
 quick=${CDB_BENCH_QUICK:-0}
-ticks=10000000 signals=20000 hours=24h
-[ "$quick" = 1 ] && ticks=200000 signals=2000 hours=1h
+ticks=10000000 signals=20000 hours=24h copies=100
+[ "$quick" = 1 ] && ticks=200000 signals=2000 hours=1h copies=3
 
 section() { printf '\n== %s\n' "$1"; }
-section "backtest throughput: actors against the plain loop ($ticks synthetic ticks, shipped data)"
-"$b/cdb_backtest_bench" "$ticks" config/paper.conf 2>/dev/null | tee "$out/backtest"
+section "backtest throughput: actors against the plain loop ($ticks synthetic ticks, shipped data, shipped quotes x$copies)"
+"$b/cdb_backtest_bench" "$ticks" config/paper.conf "$copies" 2>/dev/null | tee "$out/backtest"
 section "risk latency, tick-to-order on one node, CAF floor"
 "$b/cdb_risk_latency" 200000 "$signals" | tee "$out/risk"
 section "memory: a $hours backtest on the synthetic market"
@@ -46,6 +46,7 @@ echo "| figure | result |"
 echo "|---|---|"
 row "backtest, synthetic (actors / --messages / plain loop)" "$(pick backtest 's/^| synthetic market | [0-9]* | \([0-9]*\) | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 \/ \3 events\/s (\4)/p')"
 row "backtest, shipped data (actors / --messages / plain loop)" "$(pick backtest 's/^| shipped trades+quotes | [0-9]* | \([0-9]*\) | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 \/ \3 events\/s (\4)/p')"
+row "backtest, shipped quotes x$copies (actors / --messages / plain loop)" "$(pick backtest 's/^| shipped quotes x[0-9]*, shifted | [0-9]* | \([0-9]*\) | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 \/ \3 events\/s (\4)/p')"
 row "risk decision, pure" "$(pick risk 's/^risk decision, pure.*n=[0-9]* *//p')"
 row "signal -> order through the risk actor (busy)" "$(pick risk 's/^risk actor, signal -> order (busy).*n=[0-9]* *//p')"
 row "tick -> signal -> risk -> order, one node (live path, busy)" "$(pick risk 's/^tick -> signal -> risk -> order (live) *//p')"

@@ -570,12 +570,15 @@ void start_replay(self_ptr self, const feed_config& cfg,
                   const actor_context& ctx) {
   auto& st = self->state;
   std::string error;
-  st.replay = cfg.open_replay(error);
-  if (!st.replay) {
+  auto merge = cfg.open_replay(error);
+  if (!merge) {
     CDB_ERROR("feed", "cannot replay: " << error);
     self->quit(caf::make_error(caf::sec::runtime_error, error));
     return;
   }
+  // A backtest parses on another thread while its actors trade.
+  st.replay = std::make_unique<replay_stream>(std::move(merge),
+                                              cfg.event_clock);
   st.has_next = st.replay->next(st.next);
   // A restarted feed skips what its predecessor already published; the
   // clock already runs.

@@ -20,6 +20,7 @@
 #include "actors/feed/history_buffer.hpp"
 #include "actors/feed/mexc_parser.hpp"
 #include "actors/feed/replay_reader.hpp"
+#include "actors/feed/replay_stream.hpp"
 #include "actors/feed/sequence_tracker.hpp"
 #include "actors/feed/staleness.hpp"
 #include "actors/feed/synthetic_market.hpp"
@@ -106,7 +107,8 @@ struct feed_state {
   double bar_quote_spread_bps = 0; ///< feed.bar_quote_spread_bps.
   /// The synthetic market; in a backtest computed ahead on its own thread.
   std::unique_ptr<synthetic_stream> market;
-  std::unique_ptr<replay_merge> replay;
+  /// The recorded files; in a backtest read ahead on their own thread.
+  std::unique_ptr<replay_stream> replay;
   market_message next; ///< The replay's next record, not yet due.
   bool has_next = false;
   std::unique_ptr<staleness_watchdog> watchdog;
