@@ -20,6 +20,7 @@
 #include "messages/interfaces.hpp"
 #include "messages/register.hpp"
 #include "runtime/backtest_recorder.hpp"
+#include "runtime/bar_hints.hpp"
 #include "runtime/direct_market.hpp"
 #include "runtime/flags.hpp"
 #include "runtime/lockstep.hpp"
@@ -242,6 +243,19 @@ int run_alone(backtest_run& bt, lockstep_scheduler& sched,
   return status;
 }
 
+/// Warns, key by key, what a recording of bars only lacks in the config.
+void warn_bars_only(const replay_merge& probe, const market_message& first,
+                    const node_config& n) {
+  for (auto& f : probe.files())
+    if (f->format() != record_format::ohlcv_bars
+        && f->format() != record_format::binance_klines)
+      return;
+  if (first.kind != market_kind::bar)
+    return;
+  for (auto& hint : bar_recording_hints(n, first.kline.interval))
+    CDB_WARN("backtest", "the recording has bars only: " << hint);
+}
+
 } // namespace
 
 bool parse_utc(const std::string& text, timestamp& out) {
@@ -342,6 +356,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     }
     origin = event_time_of(first);
     end = args.to;
+    warn_bars_only(*probe, first, n);
     for (auto& f : n.feed.files) {
       total_lines += count_lines(f);
       title += (title.empty() ? "" : ", ") + f;

@@ -6,7 +6,8 @@
 #  2. the real trades and quotes of ../shared/data twice: identical too
 #     (signals and every risk decision), also with --messages, all
 #     records read, --from/--to
-#     keep a window of them;
+#     keep a window of them; a recording of bars only names the settings
+#     made for ticks, and trades once they are fitted;
 #  3. --persist writes the run to PostgreSQL: as many fills as the report,
 #     and `cdb report --html` renders the same report from the database;
 #  4. the HTML report is one page without external assets; headless
@@ -84,6 +85,30 @@ if [ "$n" -gt 0 ] && [ "$n" -lt 9999 ] && [[ "$start" > "2020-02-22T00:29:59" ]]
   ok "--from/--to keep a window: $n trades from $start to $end"
 else
   bad "window: $n trades from $start to $end"
+fi
+
+# Bars only (FTX 1m, one day): the settings made for ticks are named at
+# start; fitted, no warning and the bars trade.
+bars=$data/ftx-btcperp-1m-2022-01.csv
+day=(--from 2022-01-01 --to 2022-01-02)
+"$cdb" backtest "${conf[@]}" --data "$bars" "${day[@]}" \
+  --json "$tmp/bars.json" >"$tmp/bars.out" 2>"$tmp/bars.err"
+hints=$(grep -c "the recording has bars only: " "$tmp/bars.err" || true)
+if [ "$hints" = 4 ] && grep -q "feed.bar_quote_spread_bps = 0: " "$tmp/bars.err" &&
+  grep -q "signal.bars = 500ms: not the recording's 60s bars" "$tmp/bars.err"; then
+  ok "bars only: the four settings made for ticks are named"
+else
+  bad "bars only: $hints hints: $(grep backtest "$tmp/bars.err" | head -n 5)"
+fi
+"$cdb" backtest "${conf[@]}" --data "$bars" "${day[@]}" \
+  --feed.bar_quote_spread_bps=2 --feed.stale_after=2min \
+  --circuit_breaker.feed_stale_after=2min --signal.bars=1min \
+  --json "$tmp/bars2.json" >"$tmp/bars2.out" 2>"$tmp/bars2.err"
+if ! grep -q "the recording has bars only" "$tmp/bars2.err" &&
+  [ "$(jq .fills "$tmp/bars2.json")" -gt 0 ]; then
+  ok "bars only, fitted: no hint, $(jq .fills "$tmp/bars2.json") fills"
+else
+  bad "bars only, fitted: $(grep -c backtest "$tmp/bars2.err") hints, $(jq .fills "$tmp/bars2.json") fills"
 fi
 
 # -- 3. --persist ------------------------------------------------------------------
