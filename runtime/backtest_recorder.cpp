@@ -19,6 +19,8 @@ struct recorder_state {
   std::shared_ptr<run_record> rec;
   std::unordered_map<std::string, std::string> signal_strategy;
   std::unordered_map<std::string, std::string> order_strategy;
+  /// A signal's decisions (close, then open) arrive one after the other.
+  std::string last_decided;
   /// Per instrument: the bars behind its price chart.
   struct price_series {
     nanoseconds interval = 0; ///< The smallest seen.
@@ -61,7 +63,13 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
       keep(self, x);
     },
     [self](const risk_decision& x) {
-      auto& r = *self->state.rec;
+      auto& st = self->state;
+      auto& r = *st.rec;
+      // A flatten's decisions have no signal.
+      if (!x.signal_id.empty() && x.signal_id != st.last_decided) {
+        ++r.decided_signals;
+        st.last_decided = x.signal_id;
+      }
       if (x.approved)
         ++r.approved;
       else

@@ -402,6 +402,12 @@ run_record load_run_record(pqxx::connection& conn, const report_filter& f) {
     else
       r.rejections[row[1].as<std::string>()] += row[2].as<std::int64_t>();
   }
+  r.decided_signals = query(w,
+                            "SELECT count(*) FROM signals x" + where("id")
+                              + " AND EXISTS (SELECT 1 FROM risk_decisions d"
+                                " WHERE d.signal_id = x.id)",
+                            f)[0][0]
+                        .as<std::int64_t>();
   for (auto row : query(w,
                         "SELECT x.trips::text FROM trading_state_changes x"
                           + where("id") + " ORDER BY x.event_time, x.seq",

@@ -315,6 +315,7 @@ trade_report compute_report(const run_record& r) {
   rep.rejections = r.rejections;
   for (auto& kvp : r.rejections)
     rep.rejected += kvp.second;
+  rep.undecided = std::max<std::int64_t>(0, rep.signals - r.decided_signals);
   rep.trips = r.trips;
   return rep;
 }
@@ -357,6 +358,9 @@ std::string report_table(const trade_report& rep) {
                                           + std::to_string(rep.rejected));
   for (auto& [layer, n] : rep.rejections)
     line("  rejected at " + layer, std::to_string(n));
+  if (rep.undecided > 0)
+    line("  without a decision",
+         std::to_string(rep.undecided) + " (a close signal while flat)");
   line("circuit-breaker trips", std::to_string(rep.trips.size()));
   for (auto& t : rep.trips)
     out << "    " << format_time(t.t) << ' ' << t.mode << ' ' << t.rule << ": "
@@ -419,6 +423,7 @@ std::string report_json(const trade_report& rep, const run_record& r,
   j["signals"] = rep.signals;
   j["approved"] = rep.approved;
   j["rejected"] = rep.rejected;
+  j["signals_without_decision"] = rep.undecided;
   j["rejections_by_layer"] = rep.rejections;
   auto trips = nlohmann::json::array();
   for (auto& t : rep.trips)

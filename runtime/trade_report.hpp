@@ -58,6 +58,9 @@ struct run_record {
   std::map<std::string, std::int64_t> instrument_signals;
   std::int64_t approved = 0;
   std::map<std::string, std::int64_t> rejections; ///< Per risk layer.
+  /// Signals risk decided on (one or two decisions each); the rest came
+  /// to nothing: a close signal with nothing held.
+  std::int64_t decided_signals = 0;
   std::vector<report_trip> trips;
 };
 
@@ -118,6 +121,7 @@ struct trade_report {
   std::int64_t signals = 0;
   std::int64_t approved = 0;
   std::int64_t rejected = 0;
+  std::int64_t undecided = 0; ///< Signals without a decision (nothing held).
   std::map<std::string, std::int64_t> rejections;
   std::vector<report_trip> trips;
   std::vector<report_row> strategies;

@@ -125,6 +125,15 @@ else
   bad "--persist: mode '$mode', $fills fills in the database, $(jq .fills "$tmp/p.json") in the report"
 fi
 
+# Signals that came to no decision (a close while flat): the database
+# agrees with the recorder.
+nodec=$(q "SELECT count(*) FROM signals s WHERE id LIKE '%-$run-%' AND NOT EXISTS (SELECT 1 FROM risk_decisions d WHERE d.signal_id = s.id)")
+if [ "$nodec" = "$(jq .signals_without_decision "$tmp/p.json")" ]; then
+  ok "--persist: $nodec of $(jq .signals "$tmp/p.json") signals without a decision, in the database as in the report"
+else
+  bad "--persist: $nodec signals without a decision in the database, $(jq .signals_without_decision "$tmp/p.json") in the report"
+fi
+
 # The same report from the database: cdb report --html renders what the
 # backtest printed (the table in the page, line for line).
 "$cdb" report --run "$run" --html "$tmp/db.html" >"$tmp/db.out" 2>"$tmp/db.err" || bad "cdb report --html failed: $(cat "$tmp/db.err")"

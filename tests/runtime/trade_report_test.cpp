@@ -55,6 +55,7 @@ run_record fixed_run() {
   r.instrument_signals = {{"BTC", 3}, {"ETH", 7}};
   r.approved = 5;
   r.rejections = {{"position_limit", 2}, {"trading_state", 1}};
+  r.decided_signals = 8; // two closes while flat came to nothing
   r.trips = {{2 * min, "drawdown", "halted", "too deep"}};
   return r;
 }
@@ -143,7 +144,17 @@ CAF_TEST(rows per strategy and instrument with rejections and trips) {
   CAF_CHECK_EQUAL(rep.instruments[1].signals, 7);
   CAF_CHECK_EQUAL(rep.signals, 10);
   CAF_CHECK_EQUAL(rep.rejected, 3);
+  CAF_CHECK_EQUAL(rep.undecided, 2);
   CAF_CHECK_EQUAL(rep.trips.size(), 1u);
+  auto table = report_table(rep);
+  CAF_CHECK(table.find("without a decision       2 (a close signal")
+            != std::string::npos);
+  auto r = fixed_run();
+  CAF_CHECK(report_json(rep, r, "{}").find("\"signals_without_decision\": 2")
+            != std::string::npos);
+  r.decided_signals = 10; // every signal decided: no such line
+  CAF_CHECK(report_table(compute_report(r)).find("without a decision")
+            == std::string::npos);
 }
 
 CAF_TEST(a trade still open at the end is not counted) {
