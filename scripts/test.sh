@@ -6,7 +6,9 @@
 # ends with the coverage gate (scripts/coverage.sh).
 #   test.sh [--sanitize] [--label REGEX] [--no-lint]
 #     --sanitize     build-asan/ with AddressSanitizer + UBSan; the static
-#                    gates and the coverage gate ran in the plain pass
+#                    gates and the coverage gate ran in the plain pass, and
+#                    so did the fuzzers (clang builds of their own, ASan and
+#                    UBSan in both passes alike)
 #     --label REGEX  only the tests with a matching ctest label (unit,
 #                    integration, e2e, fuzz, bench, lint); no coverage gate
 #     --no-lint      every test but the static gates (make coverage)
@@ -18,7 +20,7 @@ select=()
 coverage=1
 while [ $# -gt 0 ]; do
   case "$1" in
-    --sanitize) dir=build-asan build_flag=--sanitize select=(-LE lint) coverage=0 ;;
+    --sanitize) dir=build-asan build_flag=--sanitize select=(-LE 'lint|fuzz') coverage=0 ;;
     --label) select=(-L "${2:?--label needs a regex}") coverage=0; shift ;;
     --no-lint) select=(-LE lint) ;;
     *) echo "test.sh: unknown option '$1'" >&2; exit 2 ;;
