@@ -383,14 +383,19 @@ run_record load_run_record(pqxx::connection& conn, const report_filter& f) {
     x.realized_pnl = row[8].as<double>();
     r.fills.push_back(std::move(x));
   }
+  // With each group, the signals risk decided on (the rest: a close
+  // signal while flat).
   for (auto row : query(w,
-                        "SELECT x.strategy, x.instrument, count(*) FROM"
-                        " signals x"
+                        "SELECT x.strategy, x.instrument, count(*),"
+                        " count(*) FILTER (WHERE EXISTS (SELECT 1 FROM"
+                        " risk_decisions d WHERE d.signal_id = x.id))"
+                        " FROM signals x"
                           + where("id") + " GROUP BY 1, 2",
                         f)) {
     auto n = row[2].as<std::int64_t>();
     r.signals[row[0].as<std::string>()] += n;
     r.instrument_signals[row[1].as<std::string>()] += n;
+    r.decided_signals += row[3].as<std::int64_t>();
   }
   for (auto row : query(w,
                         "SELECT x.approved, x.layer, count(*) FROM"
@@ -402,12 +407,6 @@ run_record load_run_record(pqxx::connection& conn, const report_filter& f) {
     else
       r.rejections[row[1].as<std::string>()] += row[2].as<std::int64_t>();
   }
-  r.decided_signals = query(w,
-                            "SELECT count(*) FROM signals x" + where("id")
-                              + " AND EXISTS (SELECT 1 FROM risk_decisions d"
-                                " WHERE d.signal_id = x.id)",
-                            f)[0][0]
-                        .as<std::int64_t>();
   for (auto row : query(w,
                         "SELECT x.trips::text FROM trading_state_changes x"
                           + where("id") + " ORDER BY x.event_time, x.seq",
