@@ -190,6 +190,7 @@ fake_execution(instrumented_pointer<execution_actor, exec_state> self,
     [](timer_atom) {},
     [](recover_account_atom) {},
     [](const persisted_ack&) {},
+    [](flush_atom) { return std::uint64_t{0}; },
     [](snapshot_atom) { return portfolio_snapshot{}; },
   };
 }

@@ -18,6 +18,7 @@ using kill_atom = caf::atom_constant<caf::atom("kill")>;
 using restart_atom = caf::atom_constant<caf::atom("restart")>;
 using shutdown_atom = caf::atom_constant<caf::atom("shutdown")>;
 using drained_atom = caf::atom_constant<caf::atom("drained")>;
+using settle_atom = caf::atom_constant<caf::atom("settle")>;
 using history_atom = caf::atom_constant<caf::atom("history")>;
 using recover_atom = caf::atom_constant<caf::atom("recover")>;
 /// Execution's recovery: its last account and open orders.

@@ -12,6 +12,11 @@
 //   execution execution ──portfolio_sink──► risk, circuit_breaker
 //   circuit_breaker ──risk_control (trading_state, flatten)──► risk
 //   everyone ──persistence_actor──► persistence ──persisted_ack──► producer
+//
+// A producer (signal, risk, circuit breaker, execution) answers `flush` once
+// persistence acknowledged everything it sent (0), or at once with the
+// number of events no persistence will acknowledge: the supervisor's
+// shutdown waits for it before it stops any of them.
 #pragma once
 
 #include <string>
@@ -101,6 +106,7 @@ using execution_actor = market_sink::extend<
   caf::reacts_to<amend_order>, caf::reacts_to<execution_wiring>,
   caf::reacts_to<timer_atom>, caf::reacts_to<recover_account_atom>,
   caf::reacts_to<persisted_ack>,
+  caf::replies_to<flush_atom>::with<std::uint64_t>,
   caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
 
 /// Execution seen from the circuit breaker: it can ask for the account and
@@ -129,6 +135,7 @@ using circuit_breaker_actor = breaker_inbox::extend<
   caf::replies_to<flatten_positions>::with<trading_state>,
   caf::reacts_to<breaker_wiring>, caf::reacts_to<timer_atom>,
   caf::reacts_to<persisted_ack>,
+  caf::replies_to<flush_atom>::with<std::uint64_t>,
   caf::replies_to<state_atom>::with<trading_state>>;
 
 struct risk_wiring {
@@ -143,7 +150,8 @@ struct risk_wiring {
 using risk_actor = market_sink::extend<
   caf::reacts_to<signal>, caf::reacts_to<portfolio_snapshot>,
   caf::reacts_to<trading_state>, caf::reacts_to<flatten_positions>,
-  caf::reacts_to<risk_wiring>, caf::reacts_to<persisted_ack>>;
+  caf::reacts_to<risk_wiring>, caf::reacts_to<persisted_ack>,
+  caf::replies_to<flush_atom>::with<std::uint64_t>>;
 
 struct signal_wiring {
   static constexpr const char* type_name = "cdb::signal_wiring";
@@ -155,6 +163,7 @@ struct signal_wiring {
 
 using signal_actor = market_sink::extend<
   caf::reacts_to<signal_wiring>, caf::reacts_to<persisted_ack>,
+  caf::replies_to<flush_atom>::with<std::uint64_t>,
   caf::replies_to<state_atom>::with<signal_status>>;
 
 /// The actors one node hosts, by role name ("feed", "risk", ...; the

@@ -61,6 +61,9 @@ node_children(const node_config& cfg, const std::string& run_id,
   };
   auto market_start = clock->now();
   std::vector<child_spec> out;
+  // {name, start, critical, flush_before_stop, settle_before_stop}: the
+  // producers settle at shutdown (their events acknowledged) before any of
+  // them stops; persistence flushes last.
   // signal, risk and execution subscribe to the feed: a replay waits for
   // all three before its first record.
   auto feed_cfg = cfg.feed;
@@ -76,13 +79,13 @@ node_children(const node_config& cfg, const std::string& run_id,
                    return caf::actor_cast<caf::actor>(
                      sys.spawn(spawn_signal, cfg.signal, ctx(n)));
                  },
-                 false, false});
+                 false, false, true});
   out.push_back({"risk",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(
                      sys.spawn(spawn_risk, cfg.risk, ctx(n)));
                  },
-                 true, false});
+                 true, false, true});
   auto breaker_cfg = cfg.breaker;
   breaker_cfg.day_start = cfg.risk.day_start;
   out.push_back({"circuit_breaker",
@@ -90,14 +93,14 @@ node_children(const node_config& cfg, const std::string& run_id,
                    return caf::actor_cast<caf::actor>(
                      sys.spawn(spawn_breaker, breaker_cfg, ctx(n)));
                  },
-                 true, false});
+                 true, false, true});
   auto exec_cfg = execution_settings(cfg);
   out.push_back({"execution",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(
                      sys.spawn(spawn_execution, exec_cfg, ctx(n)));
                  },
-                 true, false});
+                 true, false, true});
   out.push_back({"persistence",
                  [=](caf::actor_system& sys, std::uint32_t n) {
                    return caf::actor_cast<caf::actor>(sys.spawn<caf::detached>(

@@ -47,7 +47,9 @@ cdb_options::cdb_options() {
          "test hook: kill this actor (feed, signal, risk, ...)")
     .add(chaos_kill_after, "chaos_kill_after",
          "when to kill it, and the time between kills")
-    .add(chaos_kill_times, "chaos_kill_times", "how many times to kill it");
+    .add(chaos_kill_times, "chaos_kill_times", "how many times to kill it")
+    .add(chaos_kill_on_stop, "chaos_kill_on_stop",
+         "test hook: kill it once more as the node begins to stop");
   auto& m = n.feed.synthetic;
   opt_group{custom_options_, "market"}
     .add(m.seed, "seed", "seed of the synthetic market")

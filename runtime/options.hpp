@@ -35,6 +35,7 @@ public:
   std::string chaos_kill_actor;
   caf::timespan chaos_kill_after{std::chrono::seconds{10}};
   std::uint32_t chaos_kill_times = 1;
+  bool chaos_kill_on_stop = false;
   /// --config FILE, in order: a later file overrides an earlier one (a
   /// node's own file after the shared trading config).
   std::vector<std::string> config_files;

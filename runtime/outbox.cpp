@@ -50,7 +50,31 @@ bool outbox::ack(std::vector<std::string>& ids) {
     index_.erase(i);
     metrics_->persist_unacked--;
   }
+  if (kept_.empty())
+    settled();
   return !ids.empty();
+}
+
+void outbox::rewire(const caf::actor& self, const caf::actor& before,
+                    const caf::actor& now) {
+  if (now && now != before)
+    resend(self, now);
+  if (!now)
+    settled();
+}
+
+void outbox::settle(caf::typed_response_promise<std::uint64_t> promise,
+                    bool wired) {
+  settling_.push_back(std::move(promise));
+  if (kept_.empty() || !wired)
+    settled();
+}
+
+void outbox::settled() {
+  for (auto& p : settling_)
+    if (p.pending())
+      p.deliver(static_cast<std::uint64_t>(kept_.size()));
+  settling_.clear();
 }
 
 void outbox::resend(const caf::actor& self, const caf::actor& db) {

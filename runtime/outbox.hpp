@@ -5,6 +5,9 @@
 // one again, in order; the database ignores what it already has. Bounded:
 // beyond `limit` events the oldest are dropped, logged and counted
 // (persist_dropped), so a dead persistence never costs unbounded memory.
+// At shutdown the supervisor asks each producer to `flush` (settle) before
+// it stops anyone but the feed: the producer replies once everything it
+// kept is acknowledged, so nothing dies in its outbox.
 #pragma once
 
 #include <cstddef>
@@ -15,7 +18,10 @@
 #include <vector>
 
 #include <caf/actor.hpp>
+#include <caf/delegated.hpp>
 #include <caf/message.hpp>
+#include <caf/result.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "messages/trading.hpp"
 #include "runtime/metrics.hpp"
@@ -53,12 +59,16 @@ public:
   /// Sends everything kept to `db` (a new persistence), oldest first.
   void resend(const caf::actor& self, const caf::actor& db);
 
-  /// A wiring arrived: resends to `now` if it replaces `before`.
+  /// A wiring arrived: resends to `now` if it replaces `before`. Without
+  /// a persistence any more, nothing will be acknowledged: a waiting
+  /// `settle` hears how many events are kept.
   void rewire(const caf::actor& self, const caf::actor& before,
-              const caf::actor& now) {
-    if (now && now != before)
-      resend(self, now);
-  }
+              const caf::actor& now);
+
+  /// Replies through `promise` once nothing is kept (0); at once with the
+  /// number kept when nothing is or `wired` is false (no persistence to
+  /// acknowledge them: at a stop they are lost).
+  void settle(caf::typed_response_promise<std::uint64_t> promise, bool wired);
 
   std::size_t size() const noexcept {
     return kept_.size();
@@ -72,6 +82,9 @@ private:
   metrics_ptr metrics_;
   std::list<entry> kept_;
   std::unordered_map<std::string, std::list<entry>::iterator> index_;
+  std::vector<caf::typed_response_promise<std::uint64_t>> settling_;
+
+  void settled();
 };
 
 /// A producer's persisted_ack handler: forgets a chunk of the acknowledged
@@ -81,6 +94,16 @@ template <class Self>
 void take_ack(Self* self, outbox& box, persisted_ack& a) {
   if (box.ack(a.ids))
     self->send(self, std::move(a));
+}
+
+/// A producer's `flush` handler: replies once everything it sent to
+/// persistence is acknowledged (0), or at once with the number of events
+/// no persistence will acknowledge (`db` empty).
+template <class Self, class Handle>
+caf::result<std::uint64_t> settle(Self* self, outbox& box, const Handle& db) {
+  box.settle(self->template make_response_promise<std::uint64_t>(),
+             static_cast<bool>(db));
+  return caf::delegated<std::uint64_t>{};
 }
 
 } // namespace cdb

@@ -262,6 +262,8 @@ int run_node(cdb_options& cfg) {
     stopping = true;
     CDB_INFO("main", "stopping: " << why);
     self->send(sup, shutdown_atom::value);
+    if (cfg.chaos_kill_on_stop && !cfg.chaos_kill_actor.empty())
+      self->send(sup, kill_atom::value, cfg.chaos_kill_actor);
   };
   while (!done) {
     self->receive(

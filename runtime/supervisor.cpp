@@ -94,11 +94,19 @@ child* find(self_ptr self, const caf::actor_addr& addr) {
   return nullptr;
 }
 
-/// Stops the next child in order; the supervisor quits after the last.
+std::size_t index_of(self_ptr self, const child& c) {
+  return static_cast<std::size_t>(&c - self->state.children.data());
+}
+
+/// Stops the next child in order; the supervisor quits after the last. A
+/// child that flushes before its stop and is being restarted is waited for
+/// (its restart calls this again).
 void stop_next(self_ptr self, nanoseconds drain) {
   auto& st = self->state;
   while (st.next_to_stop < st.children.size()
-         && !st.children[st.next_to_stop].handle)
+         && !st.children[st.next_to_stop].handle
+         && !(st.children[st.next_to_stop].restart_pending
+              && st.children[st.next_to_stop].spec.flush_before_stop))
     ++st.next_to_stop;
   if (st.next_to_stop >= st.children.size()) {
     CDB_INFO("supervisor", "all actors stopped");
@@ -106,6 +114,9 @@ void stop_next(self_ptr self, nanoseconds drain) {
     return;
   }
   auto& c = st.children[st.next_to_stop];
+  if (!c.handle)
+    return; // restarting
+  st.asked = st.next_to_stop + 1;
   auto handle = c.handle;
   auto stop = [self, handle] {
     self->send_exit(handle, caf::exit_reason::user_shutdown);
@@ -132,6 +143,85 @@ void stop_next(self_ptr self, nanoseconds drain) {
   if (st.next_to_stop == 0)
     self->delayed_send(self, std::chrono::nanoseconds{drain},
                        drained_atom::value);
+}
+
+/// One producer answered (or could not): the rest stop once all have.
+void settled_one(self_ptr self, nanoseconds drain) {
+  auto& st = self->state;
+  if (--st.unsettled > 0)
+    return;
+  st.settling = false;
+  if (!st.shutdown_error)
+    CDB_INFO("supervisor", "every event the actors sent is acknowledged");
+  stop_next(self, drain);
+}
+
+/// After the drain: asks each producer to settle (see settle_before_stop),
+/// then stops the rest. Without a persistence on this node nothing waits.
+void settle(self_ptr self, nanoseconds drain) {
+  auto& st = self->state;
+  bool local_db = false;
+  for (auto& c : st.children)
+    local_db |= c.spec.flush_before_stop;
+  if (local_db)
+    for (auto& c : st.children) {
+      if (!c.spec.settle_before_stop || !c.handle)
+        continue;
+      ++st.unsettled;
+      auto name = c.spec.name;
+      self->request(c.handle, settle_timeout, flush_atom::value)
+        .then(
+          [self, drain, name](std::uint64_t kept) {
+            if (kept > 0) {
+              CDB_ERROR("supervisor",
+                        name << ": " << kept
+                             << " events no persistence acknowledged are "
+                                "lost at this stop");
+              self->state.shutdown_error = caf::make_error(
+                caf::sec::runtime_error, name + " lost unacknowledged events");
+            }
+            settled_one(self, drain);
+          },
+          [self, drain, name](caf::error& err) {
+            if (err == caf::sec::request_timeout) {
+              CDB_ERROR("supervisor",
+                        name << ": events still unacknowledged after "
+                             << settle_timeout.count()
+                             << " s; stopping anyway (they may be lost)");
+              self->state.shutdown_error = err;
+            } else { // it failed: its kept events died with it
+              CDB_WARN("supervisor",
+                       name << " did not settle: " << caf::to_string(err));
+            }
+            settled_one(self, drain);
+          });
+    }
+  if (st.unsettled == 0) {
+    stop_next(self, drain);
+    return;
+  }
+  st.settling = true;
+  self->send(self, settle_atom::value);
+}
+
+/// While producers settle: asks persistence to write what it holds, so
+/// their acknowledgements come now, not after persistence.flush_interval
+/// (one request at a time: a slow persistence is not flooded).
+void kick(self_ptr self) {
+  auto& st = self->state;
+  if (!st.settling)
+    return;
+  self->delayed_send(self, settle_kick, settle_atom::value);
+  if (st.kicking)
+    return;
+  for (auto& c : st.children) {
+    if (!c.spec.flush_before_stop || !c.handle)
+      continue;
+    st.kicking = true;
+    self->request(c.handle, settle_timeout, flush_atom::value)
+      .then([self](std::uint64_t) { self->state.kicking = false; },
+            [self](caf::error&) { self->state.kicking = false; });
+  }
 }
 
 } // namespace
@@ -164,12 +254,23 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
     if (cs != nullptr)
       cs->up = false;
     if (st.shutting_down) {
-      if (st.next_to_stop < st.children.size()
-          && &st.children[st.next_to_stop] == c && st.next_to_stop > 0) {
-        ++st.next_to_stop;
-        stop_next(self, drain);
+      auto i = index_of(self, *c);
+      if (i < st.asked) { // asked to stop
+        if (i == st.next_to_stop && i > 0) {
+          ++st.next_to_stop;
+          stop_next(self, drain);
+        }
+        return;
       }
-      return;
+      if (!c->spec.flush_before_stop) { // its successor would find nothing
+        CDB_WARN("supervisor", c->spec.name << " failed while stopping ("
+                                            << caf::to_string(dm.reason)
+                                            << ')');
+        return;
+      }
+      // Persistence before its stop: restarted like at any time (below);
+      // a settle flush it did not answer will never be answered.
+      st.kicking = false;
     }
     metrics->failures++;
     if (cs != nullptr)
@@ -191,13 +292,19 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
     CDB_WARN("supervisor", c->spec.name << " failed (" << why
                                         << "); restart in " << delay / 1000000
                                         << " ms");
+    c->restart_pending = true;
     self->delayed_send(self, std::chrono::nanoseconds{delay},
                        restart_atom::value, c->spec.name);
   });
   return {
     [=](restart_atom, const std::string& name) {
+      auto& st = self->state;
       auto* c = find(self, name);
-      if (c == nullptr || c->handle || self->state.shutting_down)
+      if (c == nullptr || c->handle)
+        return;
+      c->restart_pending = false;
+      if (st.shutting_down
+          && (!c->spec.flush_before_stop || index_of(self, *c) < st.asked))
         return;
       start(self, *c);
       metrics->restarts++;
@@ -207,6 +314,11 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
                                           << c->incarnation << ')');
       local_changed(self, hooks);
       wire(self, hooks);
+      // The stop waited for it (stop_next).
+      if (st.shutting_down && !st.settling && st.next_to_stop > 0
+          && st.next_to_stop < st.children.size()
+          && &st.children[st.next_to_stop] == c)
+        stop_next(self, drain);
     },
     [=](node_roster& r) {
       auto& remote = self->state.remote;
@@ -246,8 +358,9 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
     },
     [=](drained_atom) {
       ++self->state.next_to_stop;
-      stop_next(self, drain);
+      settle(self, drain);
     },
+    [=](settle_atom) { kick(self); },
   };
 }
 

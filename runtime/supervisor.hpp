@@ -5,13 +5,24 @@
 // circuit breaker counts restarts and halts on an escalation); past the
 // budget a critical child makes the supervisor exit with an error (the
 // process then exits non-zero).
+//
+// Shutdown: the first child (the source) stops; after `drain` the producers
+// settle: each is asked to `flush` and answers once persistence has
+// acknowledged everything it sent, while the supervisor asks persistence
+// to flush every `settle_kick` (at most `settle_timeout`). Then the rest
+// stop in order, persistence last after a final flush. Until it is asked to
+// stop, a child that flushes before its stop (persistence) is restarted
+// like at any other time: the producers resend to the new one what it has
+// not acknowledged, so its death at shutdown loses nothing.
 // Takes:  down_msg (children), (restart, name) (own backoff timer),
 //         (kill, name) (test and chaos hook), (child, name) -> actor,
 //         shutdown (stops children in order, flushing those that ask),
+//         settle (own timer while producers settle),
 //         node_roster (actors of peer nodes, merged), peer_lost,
 //         peer_back.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -39,7 +50,16 @@ struct child_spec {
   bool critical = true;
   /// Asked for `flush` (and awaited) before it is stopped at shutdown.
   bool flush_before_stop = false;
+  /// A producer: asked for `flush` after the drain, and awaited, before any
+  /// child but the source stops (only when this node hosts a child that
+  /// flushes before its stop: a persistence elsewhere stops on its own).
+  bool settle_before_stop = false;
 };
+
+/// The longest the producers' settling waits at shutdown.
+constexpr std::chrono::seconds settle_timeout{30};
+/// How often persistence is asked to flush while producers settle.
+constexpr std::chrono::milliseconds settle_kick{100};
 
 /// The handles of every running child, by name (dead ones absent).
 using child_map = std::map<std::string, caf::actor>;
@@ -83,6 +103,7 @@ struct supervisor_state {
     caf::actor handle;
     std::uint32_t incarnation = 0;
     restart_budget budget;
+    bool restart_pending = false; ///< Failed; its restart timer runs.
   };
   std::vector<child> children;
   /// Actors of peer nodes by role (a node_roster from the cluster actor);
@@ -92,7 +113,13 @@ struct supervisor_state {
   bool wired = false;
   std::string waiting_for; ///< Last "waiting for" log line, said once.
   bool shutting_down = false;
+  /// After the drain: producers' answers to `flush` outstanding.
+  bool settling = false;
+  std::size_t unsettled = 0;
+  bool kicking = false; ///< A settle flush of persistence is outstanding.
   std::size_t next_to_stop = 0;
+  /// Children [0, asked) were asked to stop (or to flush, then stop).
+  std::size_t asked = 0;
   caf::error shutdown_error; ///< Set when a shutdown flush failed.
   metrics_ptr metrics;
 };

@@ -230,6 +230,10 @@ circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
       return self->state.current;
     },
     [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
+    [self](flush_atom) {
+      auto& st = self->state;
+      return settle(self, *st.box, st.peers.persistence);
+    },
     [self, ctx](breaker_wiring& w) {
       auto& st = self->state;
       if (w.feed && w.feed != st.peers.feed)

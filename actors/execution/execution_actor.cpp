@@ -307,6 +307,10 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
                                       std::max(t, s.event_time), now());
     },
     [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
+    [self](flush_atom) {
+      auto& st = self->state;
+      return settle(self, *st.box, st.peers.persistence);
+    },
     [self, cfg, ctx](execution_wiring& w) {
       auto& st = self->state;
       auto& peers = st.peers;

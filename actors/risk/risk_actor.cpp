@@ -165,6 +165,10 @@ spawn_risk(instrumented_pointer<risk_actor, risk_state> self,
       peers = std::move(w);
     },
     [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
+    [self](flush_atom) {
+      auto& st = self->state;
+      return settle(self, *st.box, st.peers.persistence);
+    },
   };
 }
 

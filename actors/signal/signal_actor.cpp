@@ -222,6 +222,10 @@ spawn_signal(instrumented_pointer<signal_actor, signal_state> self,
         warm_up(self, cfg, ctx);
     },
     [self](persisted_ack& a) { take_ack(self, *self->state.box, a); },
+    [self](flush_atom) {
+      auto& st = self->state;
+      return settle(self, *st.box, st.peers.persistence);
+    },
     [self](state_atom) {
       auto& st = self->state;
       signal_status s;

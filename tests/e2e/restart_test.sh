@@ -4,7 +4,8 @@
 # filled orders. A second run kills risk, which holds the only order path; a
 # third kills execution, which must take over its account from PostgreSQL
 # (no reset to the initial cash) and fill again; a fourth kills persistence
-# three times, and the database must still hold every event the node counted.
+# three times, and the database must still hold every event the node counted;
+# a fifth kills persistence as the node stops, with the same demand.
 # (The losing-streak rule is off: a random market may trip it, and this test
 # needs orders flowing after the restart.)
 set -euo pipefail
@@ -138,7 +139,6 @@ for n in 2 3 4; do
       head -n 30
   fi
 done
-last=$(grep '| fills ' "$tmp/out" | tail -n 1)
 exact() { # exact WHAT NODE_COUNT SQL
   local n
   n=$(q "$3")
@@ -148,16 +148,21 @@ exact() { # exact WHAT NODE_COUNT SQL
     echo "FAIL $1: node counted $2, database has $n"; failed=$((failed + 1))
   fi
 }
-exact "signals across the persistence restart" \
-  "$(sed -n 's/.*| signals \([0-9]*\) |.*/\1/p' <<<"$last")" \
-  "SELECT count(*) FROM signals WHERE id LIKE 'sig-$run-%'"
-exact "fills across the persistence restart" \
-  "$(sed -n 's/.*| fills \([0-9]*\) |.*/\1/p' <<<"$last")" \
-  "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-%'"
-approved=$(sed -n 's/.*| approved \([0-9]*\) rejected \([0-9]*\) |.*/\1 \2/p' <<<"$last")
-exact "risk decisions across the persistence restart" \
-  "$(( ${approved% *} + ${approved#* } ))" \
-  "SELECT count(*) FROM risk_decisions WHERE id LIKE 'dec-$run-%'"
+all_written() { # all_written WHEN: the database holds what the node counted
+  local last approved
+  last=$(grep '| fills ' "$tmp/out" | tail -n 1)
+  exact "signals $1" \
+    "$(sed -n 's/.*| signals \([0-9]*\) |.*/\1/p' <<<"$last")" \
+    "SELECT count(*) FROM signals WHERE id LIKE 'sig-$run-%'"
+  exact "fills $1" \
+    "$(sed -n 's/.*| fills \([0-9]*\) |.*/\1/p' <<<"$last")" \
+    "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-%'"
+  approved=$(sed -n 's/.*| approved \([0-9]*\) rejected \([0-9]*\) |.*/\1 \2/p' <<<"$last")
+  exact "risk decisions $1" \
+    "$(( ${approved% *} + ${approved#* } ))" \
+    "SELECT count(*) FROM risk_decisions WHERE id LIKE 'dec-$run-%'"
+}
+all_written "across the persistence restarts"
 zero() { # zero WHAT SQL: the count of violations must be 0
   local n
   n=$(q "$2")
@@ -180,6 +185,21 @@ zero "the last account's positions equal the sum of fills" \
               WHERE node = '$node-persistence')
    SELECT count(*) FROM f FULL JOIN p USING (instrument)
    WHERE abs(coalesce(f.qty, 0) - coalesce(p.qty, 0)) > 1e-9"
+
+# Persistence killed as the node stops (it lands in the drain), holding
+# everything of the run unwritten (no timed or size flush): the supervisor
+# restarts it before anything else stops, the producers resend to it and
+# wait for its acknowledgements, and only then stop.
+run_with_kill persistence --feed.max_ticks=4000 \
+  --persistence.flush_interval=60s --persistence.batch_size=1000000 \
+  --run.chaos_kill_after=1h --run.chaos_kill_on_stop=true
+if grep -q "every event the actors sent is acknowledged" "$tmp/err"; then
+  echo "ok   the producers settled before they stopped"
+else
+  echo "FAIL the producers did not settle"; failed=$((failed + 1))
+  grep -E "supervisor|unacknowledged" "$tmp/err" | tail -n 20
+fi
+all_written "with persistence killed at the stop"
 
 [ "$failed" -eq 0 ] || tail -n 20 "$tmp/err"
 echo "signal_restart: $failed failed"

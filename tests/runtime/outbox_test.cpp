@@ -41,6 +41,7 @@ struct producer_state {
   std::unique_ptr<outbox> box;
   std::vector<std::string> handled;
   std::vector<std::size_t> kept_then;
+  caf::actor db; ///< Its persistence (none: nothing will acknowledge).
 };
 
 caf::behavior producer(caf::stateful_actor<producer_state>* self,
@@ -57,12 +58,46 @@ caf::behavior producer(caf::stateful_actor<producer_state>* self,
       self->state.handled.push_back(what);
       self->state.kept_then.push_back(self->state.box->size());
     },
+    [self](caf::actor& db) { // a wiring
+      auto& st = self->state;
+      st.box->rewire(self, st.db, db);
+      st.db = std::move(db);
+    },
+    [self](flush_atom) {
+      auto& st = self->state;
+      return settle(self, *st.box, st.db);
+    },
   };
+}
+
+/// Asks `target` to flush once and keeps the answers.
+struct asker_state {
+  std::vector<std::uint64_t> answers;
+};
+
+caf::behavior asker(caf::stateful_actor<asker_state>* self,
+                    const caf::actor& target) {
+  self->request(target, caf::infinite, flush_atom::value)
+    .then([self](std::uint64_t n) { self->state.answers.push_back(n); });
+  return {[](int) {}};
 }
 
 } // namespace
 
-CAF_TEST_FIXTURE_SCOPE(outbox_tests, coordinator_fixture)
+struct fixture : coordinator_fixture {
+  /// Runs what is queued, then asks `target` to flush once: the answers
+  /// so far (more may come later).
+  std::vector<std::uint64_t>& ask_flush(const caf::actor& target) {
+    sched.run();
+    askers.push_back(sys.spawn(asker, target));
+    sched.run();
+    return deref<caf::stateful_actor<asker_state>>(askers.back()).state.answers;
+  }
+
+  std::vector<caf::actor> askers; ///< Kept alive for their answers.
+};
+
+CAF_TEST_FIXTURE_SCOPE(outbox_tests, fixture)
 
 CAF_TEST(an event is kept until acknowledged and counted meanwhile) {
   outbox box{"test", 100, metrics};
@@ -160,6 +195,40 @@ CAF_TEST(a message arriving during a large acknowledgement waits one chunk) {
   CAF_CHECK_EQUAL(st.kept_then[1], n - outbox_ack_chunk);
   CAF_CHECK_EQUAL(st.kept_then.back(), 0u);
   CAF_CHECK_EQUAL(metrics->persist_unacked.load(), 0u);
+  self->send_exit(p, caf::exit_reason::kill);
+  sched.run();
+}
+
+CAF_TEST(a producer settles once the last event it kept is acknowledged) {
+  auto p = sys.spawn(producer, metrics, 3);
+  auto db = sys.spawn(collector, no_args{});
+  self->send(p, db);
+  auto& answers = ask_flush(p);
+  CAF_CHECK(answers.empty()); // three kept
+  self->send(p, persisted_ack{ids(0, 2)});
+  sched.run();
+  CAF_CHECK(answers.empty()); // one kept
+  self->send(p, persisted_ack{ids(2, 3)});
+  sched.run();
+  CAF_CHECK_EQUAL(answers, (std::vector<std::uint64_t>{0}));
+  // Settled already: the next answer comes at once.
+  CAF_CHECK_EQUAL(ask_flush(p), (std::vector<std::uint64_t>{0}));
+  self->send_exit(p, caf::exit_reason::kill);
+  sched.run();
+}
+
+CAF_TEST(without a persistence a producer answers with what is lost) {
+  auto p = sys.spawn(producer, metrics, 2);
+  // Never wired: nothing will acknowledge.
+  CAF_CHECK_EQUAL(ask_flush(p), (std::vector<std::uint64_t>{2}));
+  // Waiting for a persistence that then goes: answered with what is kept.
+  auto db = sys.spawn(collector, no_args{});
+  self->send(p, db);
+  auto& answers = ask_flush(p);
+  CAF_CHECK(answers.empty());
+  self->send(p, caf::actor{});
+  sched.run();
+  CAF_CHECK_EQUAL(answers, (std::vector<std::uint64_t>{2}));
   self->send_exit(p, caf::exit_reason::kill);
   sched.run();
 }

@@ -31,6 +31,7 @@ fake_execution(execution_actor::stateful_pointer<orders_state> self,
     [](timer_atom) {},
     [](recover_account_atom) {},
     [](const persisted_ack&) {},
+    [](flush_atom) { return std::uint64_t{0}; },
     [](snapshot_atom) { return portfolio_snapshot{}; },
   };
 }
