@@ -95,11 +95,15 @@ void on_market(self_ptr, const actor_context&, const mark_price&) {
 }
 
 /// Replays the recorded bars of each series whose newest bar ended within
-/// the configured age; returns how many.
+/// the configured age; returns how many. A series that ends after now
+/// belongs to another timeline (an earlier replay of the same or later
+/// data on this node): its bars would make every bar of this run look
+/// late, and the strategies would never see one.
 std::size_t replay_recorded(self_ptr self, const signal_config& cfg,
                             const actor_context& ctx, recorded_bars& r) {
   auto& st = self->state;
-  auto oldest = ctx.clock->now() - cfg.recovered_bars_max_age;
+  auto now = ctx.clock->now();
+  auto oldest = now - cfg.recovered_bars_max_age;
   std::unordered_map<std::string, timestamp> newest; // per series
   auto key = [](const bar& b) {
     return b.instrument + '/' + std::to_string(b.interval);
@@ -111,7 +115,7 @@ std::size_t replay_recorded(self_ptr self, const signal_config& cfg,
   std::size_t n = 0;
   st.engine->replaying(true);
   for (auto& b : r.bars)
-    if (newest[key(b)] >= oldest) {
+    if (auto t = newest[key(b)]; t >= oldest && t <= now) {
       st.engine->on_recorded_bar(b, st.out);
       ++n;
     }

@@ -264,6 +264,20 @@ CAF_TEST(a recorded series older than the max age is not replayed) {
   CAF_CHECK_EQUAL(history_requests(), 1u);
 }
 
+CAF_TEST(a recorded series ending after now is not replayed) {
+  // A replay run again on the same node: the bars recorded last time end
+  // after this run's start. Replayed, they would make every new bar late.
+  auto later = clock->now() + 10'000'000'000;
+  start_with({time_bar(10, later), time_bar(11, later + ms)});
+  CAF_CHECK_EQUAL(status().strategies[0].bars_seen, 0u);
+  auto t0 = clock->now();
+  for (int i = 0; i < 3; ++i)
+    anon_send(sig, trade(10 + i, t0 + i * ms));
+  sched.run();
+  CAF_CHECK_EQUAL(status().strategies[0].bars_seen, 2u);
+  CAF_CHECK_EQUAL(to_risk().size(), 2u); // every_bar signals each bar
+}
+
 CAF_TEST(closed time bars go to persistence once per series) {
   start_with({});
   auto t0 = clock->now();
