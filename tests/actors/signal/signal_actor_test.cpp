@@ -269,12 +269,14 @@ CAF_TEST(a recorded series ending after now is not replayed) {
   // after this run's start. Replayed, they would make every new bar late.
   auto later = clock->now() + 10'000'000'000;
   start_with({time_bar(10, later), time_bar(11, later + ms)});
-  CAF_CHECK_EQUAL(status().strategies[0].bars_seen, 0u);
+  auto before = status(); // CAF_CHECK_EQUAL keeps references: no temporary
+  CAF_CHECK_EQUAL(before.strategies[0].bars_seen, 0u);
   auto t0 = clock->now();
   for (int i = 0; i < 3; ++i)
     anon_send(sig, trade(10 + i, t0 + i * ms));
   sched.run();
-  CAF_CHECK_EQUAL(status().strategies[0].bars_seen, 2u);
+  auto after = status();
+  CAF_CHECK_EQUAL(after.strategies[0].bars_seen, 2u);
   CAF_CHECK_EQUAL(to_risk().size(), 2u); // every_bar signals each bar
 }
 
