@@ -98,15 +98,19 @@ std::size_t index_of(self_ptr self, const child& c) {
   return static_cast<std::size_t>(&c - self->state.children.data());
 }
 
+/// Whether the stop passes over `c`: gone, and not a persistence about to
+/// be restarted (the stop waits for that one).
+bool passed_over(const child& c) {
+  return !c.handle && !(c.restart_pending && c.spec.flush_before_stop);
+}
+
 /// Stops the next child in order; the supervisor quits after the last. A
 /// child that flushes before its stop and is being restarted is waited for
 /// (its restart calls this again).
 void stop_next(self_ptr self, nanoseconds drain) {
   auto& st = self->state;
   while (st.next_to_stop < st.children.size()
-         && !st.children[st.next_to_stop].handle
-         && !(st.children[st.next_to_stop].restart_pending
-              && st.children[st.next_to_stop].spec.flush_before_stop))
+         && passed_over(st.children[st.next_to_stop]))
     ++st.next_to_stop;
   if (st.next_to_stop >= st.children.size()) {
     CDB_INFO("supervisor", "all actors stopped");
@@ -122,7 +126,7 @@ void stop_next(self_ptr self, nanoseconds drain) {
     self->send_exit(handle, caf::exit_reason::user_shutdown);
   };
   if (c.spec.flush_before_stop) {
-    self->request(handle, std::chrono::seconds{30}, flush_atom::value)
+    self->request(handle, stop_wait, flush_atom::value)
       .then(
         [stop, name = c.spec.name](std::uint64_t written) {
           CDB_INFO("supervisor", name << " flushed; " << written
@@ -150,7 +154,6 @@ void settled_one(self_ptr self, nanoseconds drain) {
   auto& st = self->state;
   if (--st.unsettled > 0)
     return;
-  st.settling = false;
   if (!st.shutdown_error)
     CDB_INFO("supervisor", "every event the actors sent is acknowledged");
   stop_next(self, drain);
@@ -169,7 +172,7 @@ void settle(self_ptr self, nanoseconds drain) {
         continue;
       ++st.unsettled;
       auto name = c.spec.name;
-      self->request(c.handle, settle_timeout, flush_atom::value)
+      self->request(c.handle, stop_wait, flush_atom::value)
         .then(
           [self, drain, name](std::uint64_t kept) {
             if (kept > 0) {
@@ -186,7 +189,7 @@ void settle(self_ptr self, nanoseconds drain) {
             if (err == caf::sec::request_timeout) {
               CDB_ERROR("supervisor",
                         name << ": events still unacknowledged after "
-                             << settle_timeout.count()
+                             << stop_wait.count()
                              << " s; stopping anyway (they may be lost)");
               self->state.shutdown_error = err;
             } else { // it failed: its kept events died with it
@@ -196,12 +199,10 @@ void settle(self_ptr self, nanoseconds drain) {
             settled_one(self, drain);
           });
     }
-  if (st.unsettled == 0) {
+  if (st.unsettled == 0)
     stop_next(self, drain);
-    return;
-  }
-  st.settling = true;
-  self->send(self, settle_atom::value);
+  else
+    self->send(self, settle_atom::value);
 }
 
 /// While producers settle: asks persistence to write what it holds, so
@@ -209,7 +210,7 @@ void settle(self_ptr self, nanoseconds drain) {
 /// (one request at a time: a slow persistence is not flooded).
 void kick(self_ptr self) {
   auto& st = self->state;
-  if (!st.settling)
+  if (st.unsettled == 0)
     return;
   self->delayed_send(self, settle_kick, settle_atom::value);
   if (st.kicking)
@@ -218,7 +219,7 @@ void kick(self_ptr self) {
     if (!c.spec.flush_before_stop || !c.handle)
       continue;
     st.kicking = true;
-    self->request(c.handle, settle_timeout, flush_atom::value)
+    self->request(c.handle, stop_wait, flush_atom::value)
       .then([self](std::uint64_t) { self->state.kicking = false; },
             [self](caf::error&) { self->state.kicking = false; });
   }
@@ -315,7 +316,7 @@ caf::behavior supervisor(self_ptr self, supervisor_config cfg,
       local_changed(self, hooks);
       wire(self, hooks);
       // The stop waited for it (stop_next).
-      if (st.shutting_down && !st.settling && st.next_to_stop > 0
+      if (st.shutting_down && st.unsettled == 0 && st.next_to_stop > 0
           && st.next_to_stop < st.children.size()
           && &st.children[st.next_to_stop] == c)
         stop_next(self, drain);

@@ -9,7 +9,7 @@
 // Shutdown: the first child (the source) stops; after `drain` the producers
 // settle: each is asked to `flush` and answers once persistence has
 // acknowledged everything it sent, while the supervisor asks persistence
-// to flush every `settle_kick` (at most `settle_timeout`). Then the rest
+// to flush every `settle_kick` (at most `stop_wait`). Then the rest
 // stop in order, persistence last after a final flush. Until it is asked to
 // stop, a child that flushes before its stop (persistence) is restarted
 // like at any other time: the producers resend to the new one what it has
@@ -56,8 +56,9 @@ struct child_spec {
   bool settle_before_stop = false;
 };
 
-/// The longest the producers' settling waits at shutdown.
-constexpr std::chrono::seconds settle_timeout{30};
+/// The longest a stop waits for one answer: the producers' settling, and
+/// then persistence's final flush.
+constexpr std::chrono::seconds stop_wait{30};
 /// How often persistence is asked to flush while producers settle.
 constexpr std::chrono::milliseconds settle_kick{100};
 
@@ -113,8 +114,8 @@ struct supervisor_state {
   bool wired = false;
   std::string waiting_for; ///< Last "waiting for" log line, said once.
   bool shutting_down = false;
-  /// After the drain: producers' answers to `flush` outstanding.
-  bool settling = false;
+  /// After the drain: producers' answers to `flush` outstanding (they
+  /// settle while this is above 0).
   std::size_t unsettled = 0;
   bool kicking = false; ///< A settle flush of persistence is outstanding.
   std::size_t next_to_stop = 0;
