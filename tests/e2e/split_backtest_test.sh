@@ -68,7 +68,7 @@ same() {
 }
 
 # -- 1. synthetic market ---------------------------------------------------------
-syn=(--run.duration=5min)
+syn=(--run.duration=3min)
 "$cdb" backtest "${conf[@]}" "${syn[@]}" --json "$tmp/one.json" >"$tmp/one.out" 2>"$tmp/one.err"
 [ "$(jq .fills "$tmp/one.json")" -gt 0 ] && ok "the single-node backtest traded" ||
   bad "no fills on one node: the comparison would prove little"
