@@ -115,6 +115,10 @@ bool lockstep_clock::next_due(time_point& due, int& rank) const {
 
 bool lockstep_clock::clear_before(time_point t) const {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
+  return clear_before_locked(t);
+}
+
+bool lockstep_clock::clear_before_locked(time_point t) const {
   auto i = schedule_.begin();
   if (i == schedule_.end() || i->first > t)
     return true;
@@ -136,9 +140,10 @@ bool lockstep_clock::fire_next() {
 
 bool lockstep_clock::advance_if_clear(time_point t) {
   std::lock_guard<std::recursive_mutex> guard{mtx_};
-  if (!clear_before(t))
+  if (!clear_before_locked(t))
     return false;
-  advance_to(t); // the mutex is recursive
+  if (t > current_time)
+    current_time = t;
   return true;
 }
 
@@ -283,6 +288,7 @@ int lockstep_scheduler::rank_of(caf::resumable* job) {
 void lockstep_scheduler::enqueue(caf::resumable* job) {
   std::lock_guard<std::mutex> guard{mtx_};
   ready_.push_back(entry{job, rank_of(job)});
+  count_ready();
   if (track_)
     arrived_.emplace_back(name_of(job));
 }
@@ -315,6 +321,7 @@ std::size_t lockstep_scheduler::run() {
         return n;
       job = ready_.front().job;
       ready_.pop_front();
+      count_ready();
       mark = ready_.size();
     }
     take(job);
@@ -345,6 +352,7 @@ bool lockstep_scheduler::run_turn(const std::string& name) {
       return false;
     job = i->job;
     ready_.erase(i);
+    count_ready();
   }
   take(job);
   return true;
@@ -358,8 +366,11 @@ std::vector<std::string> lockstep_scheduler::take_arrivals() {
 }
 
 std::size_t lockstep_scheduler::ready() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  return ready_.size();
+  return n_ready_.load(std::memory_order_acquire);
+}
+
+void lockstep_scheduler::count_ready() {
+  n_ready_.store(ready_.size(), std::memory_order_release);
 }
 
 void lockstep_scheduler::stop() {

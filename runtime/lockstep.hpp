@@ -25,6 +25,7 @@
 // queue and the timers.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -59,8 +60,8 @@ public:
   /// running ahead: runtime/direct_market.hpp checked nothing is due).
   void advance_to(time_point t);
 
-  /// clear_before(t), and if so advance_to(t), under one lock (once per
-  /// step of a feed running ahead).
+  /// clear_before(t), and if so advance_to(t), under one lock taken once
+  /// (once per step of a feed running ahead).
   bool advance_if_clear(time_point t);
 
   /// Fires the timers of actors without a role (a node dialing its peers,
@@ -95,6 +96,8 @@ public:
 
 private:
   schedule_map::iterator pick() const;
+  /// clear_before(t), the mutex held.
+  bool clear_before_locked(time_point t) const;
   void fire(schedule_map::iterator i);
   /// The rank of the actor a timer belongs to, looked up once per actor
   /// (by its id, which CAF never reuses): the cast and the name lookup cost
@@ -135,7 +138,8 @@ public:
   /// in the order they did.
   std::vector<std::string> take_arrivals();
 
-  /// How many actors are ready.
+  /// How many actors are ready (read without the lock: once per step of
+  /// a feed running ahead).
   std::size_t ready() const;
 
 protected:
@@ -150,9 +154,13 @@ private:
   };
   void take(caf::resumable* job);
   int rank_of(caf::resumable* job);
+  /// Publishes ready_'s size to ready(); called with the mutex held after
+  /// every change of ready_.
+  void count_ready();
 
   mutable std::mutex mtx_;
   std::deque<entry> ready_;
+  std::atomic<std::size_t> n_ready_{0};
   bool track_ = false;
   std::vector<std::string> arrived_;
   /// Each ready actor's rank, read once per actor (a name lookup per wake-up

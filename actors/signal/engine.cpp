@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
 
 namespace cdb {
 
@@ -14,6 +15,10 @@ struct signal_engine::instance {
   std::size_t cooldown_left = 0;
   bool warm = false;
   strategy_status status;
+  /// Recording on: the entry of built_until_ for this instance's bars (its
+  /// instrument and interval), found once, not per bar.
+  timestamp* kept_until = nullptr;
+  nanoseconds kept_interval = 0;
 };
 
 signal_engine::signal_engine(const signal_config& cfg)
@@ -38,7 +43,7 @@ void signal_engine::add_instances(const std::string& instrument,
       continue;
     auto i = std::make_unique<instance>(
       instance{&spec, instrument, bar_builder{instrument, bars, cfg_.fill_gaps},
-               std::move(impl), 0, false, strategy_status{}});
+               std::move(impl), 0, false, strategy_status{}, nullptr, 0});
     i->status.strategy = spec.name;
     i->status.instrument = instrument;
     i->status.bars = to_string(bars);
@@ -155,14 +160,27 @@ void signal_engine::on_closed_bar(instance& i, const bar& b, timestamp t,
   emit(i, t, cooling, out);
 }
 
+timestamp& signal_engine::built_until(instance& i, const bar& b) {
+  if (i.kept_until == nullptr || i.kept_interval != b.interval) {
+    // A bar's instrument is its builder's, the instance's. The map's
+    // entries stay where they are when it grows.
+    auto key = b.instrument + '/' + std::to_string(b.interval);
+    i.kept_until = &built_until_
+                      .try_emplace(std::move(key),
+                                   std::numeric_limits<timestamp>::min())
+                      .first->second;
+    i.kept_interval = b.interval;
+  }
+  return *i.kept_until;
+}
+
 void signal_engine::bars_closed(instance& i, timestamp t,
                                 std::vector<signal>& out) {
   for (auto& b : closed_) {
     if (record_bars_ && b.interval > 0) {
-      auto key = b.instrument + '/' + std::to_string(b.interval);
-      auto [at, fresh] = built_until_.emplace(key, b.start_time);
-      if (fresh || b.start_time > at->second) {
-        at->second = b.start_time;
+      auto& until = built_until(i, b);
+      if (b.start_time > until) {
+        until = b.start_time;
         built_.push_back(b);
       }
     }

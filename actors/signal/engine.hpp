@@ -95,6 +95,9 @@ private:
   std::vector<instance*>& route(const std::string& instrument);
   void add_instances(const std::string& instrument,
                      std::vector<instance*>& into);
+  /// The start of the newest bar kept of `b`'s series (recording on);
+  /// the lowest timestamp if none yet.
+  timestamp& built_until(instance& i, const bar& b);
   void bars_closed(instance& i, timestamp t, std::vector<signal>& out);
   void on_closed_bar(instance& i, const bar& b, timestamp t,
                      std::vector<signal>& out);

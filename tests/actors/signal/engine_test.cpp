@@ -201,4 +201,39 @@ CAF_TEST(venue bars are used as is by matching time bars) {
   CAF_CHECK_EQUAL(out[0].event_time, k.end_time);
 }
 
+CAF_TEST(recording keeps each closed time bar of a series once) {
+  // Two instances build the same 1 s bars of X, one builds 2 s bars of X,
+  // the wildcard one 1 s bars of Y; a ticks bar is never recorded.
+  signal_engine e{
+    config({"every_bar X bars=1s", "every_bar X bars=1s", "every_bar X bars=2s",
+            "every_bar Y bars=1s", "every_bar X"})};
+  e.record_bars(true);
+  constexpr timestamp s = 1'000'000'000;
+  auto at = [&](const std::string& instrument, timestamp t) {
+    e.on_trade(trade(instrument, 1, t), out);
+  };
+  at("X", s / 10); // opens X's bars at 0
+  at("Y", s / 10); // and Y's
+  at("X", s + 1);  // closes X 1 s [0, 1)
+  CAF_CHECK(e.has_built_bars());
+  at("X", 2 * s + 1); // closes X 1 s [1, 2) and X 2 s [0, 2)
+  at("Y", 2 * s + 1); // closes Y 1 s [0, 1)
+  auto first = e.take_built_bars();
+  CAF_CHECK(!e.has_built_bars());
+  std::vector<std::string> got;
+  for (auto& b : first)
+    got.push_back(b.instrument + ' ' + std::to_string(b.interval / s) + ' '
+                  + std::to_string(b.start_time / s));
+  std::vector<std::string> want{"X 1 0", "X 1 1", "X 2 0", "Y 1 0"};
+  CAF_CHECK_EQUAL(got, want);
+  at("X", 3 * s + 1); // closes X 1 s [2, 3) only
+  auto second = e.take_built_bars();
+  CAF_REQUIRE_EQUAL(second.size(), 1u);
+  CAF_CHECK_EQUAL(second[0].interval, s);
+  CAF_CHECK_EQUAL(second[0].start_time, 2 * s);
+  e.record_bars(false);
+  at("X", 5 * s + 1);
+  CAF_CHECK(!e.has_built_bars());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
