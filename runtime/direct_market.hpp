@@ -37,56 +37,6 @@ namespace cdb {
 
 class lockstep_scheduler;
 
-/// A subscriber's market data handlers, called by the feed.
-class market_taker {
-public:
-  virtual ~market_taker() = default;
-  virtual void take(const quote_tick& x) = 0;
-  virtual void take(const trade_tick& x) = 0;
-  virtual void take(const bar& x) = 0;
-  virtual void take(const book_snapshot& x) = 0;
-  virtual void take(const mark_price& x) = 0;
-
-  /// The subscriber's actor (its mailbox tells whether it is idle).
-  caf::scheduled_actor* actor = nullptr;
-  /// Its place in the order of turns (runtime/lockstep.hpp: role_rank).
-  int rank = 0;
-  /// Cleared when the actor is done: the feed sends it messages again.
-  bool alive = true;
-};
-
-/// A market_taker calling `f` with each kind of market data.
-template <class F>
-class market_taker_fn final : public market_taker {
-public:
-  explicit market_taker_fn(F f) : f_(std::move(f)) {
-    // nop
-  }
-
-  void take(const quote_tick& x) override {
-    f_(x);
-  }
-
-  void take(const trade_tick& x) override {
-    f_(x);
-  }
-
-  void take(const bar& x) override {
-    f_(x);
-  }
-
-  void take(const book_snapshot& x) override {
-    f_(x);
-  }
-
-  void take(const mark_price& x) override {
-    f_(x);
-  }
-
-private:
-  F f_;
-};
-
 /// One step of the feed's market data, kept in order until the direct
 /// subscribers take it (the buffers are reused step after step).
 class market_step {
@@ -172,6 +122,39 @@ private:
   std::vector<book_snapshot> books_;
   std::vector<mark_price> marks_;
   std::vector<std::pair<std::uint8_t, std::uint32_t>> order_;
+};
+
+/// A subscriber's market data handlers, called by the feed.
+class market_taker {
+public:
+  virtual ~market_taker() = default;
+
+  /// Every record of the step, in order (one virtual call a step, not one
+  /// a record).
+  virtual void take(const market_step& step) = 0;
+
+  /// The subscriber's actor (its mailbox tells whether it is idle).
+  caf::scheduled_actor* actor = nullptr;
+  /// Its place in the order of turns (runtime/lockstep.hpp: role_rank).
+  int rank = 0;
+  /// Cleared when the actor is done: the feed sends it messages again.
+  bool alive = true;
+};
+
+/// A market_taker calling `f` with each kind of market data.
+template <class F>
+class market_taker_fn final : public market_taker {
+public:
+  explicit market_taker_fn(F f) : f_(std::move(f)) {
+    // nop
+  }
+
+  void take(const market_step& step) override {
+    step.each(f_);
+  }
+
+private:
+  F f_;
 };
 
 /// The takers of one backtest node and the scheduler's view the feed needs.

@@ -188,7 +188,7 @@ void hand_over(self_ptr self) {
       continue;
     }
     try {
-      st.step.each([&](const auto& x) { d.taker->take(x); });
+      d.taker->take(st.step);
     } catch (const std::exception& e) {
       // As in its own turn: the subscriber fails, its supervisor decides.
       CDB_ERROR("feed", d.taker->actor->name()
