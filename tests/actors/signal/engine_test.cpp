@@ -221,6 +221,7 @@ CAF_TEST(recording keeps each closed time bar of a series once) {
   auto first = e.take_built_bars();
   CAF_CHECK(!e.has_built_bars());
   std::vector<std::string> got;
+  got.reserve(first.size());
   for (auto& b : first)
     got.push_back(b.instrument + ' ' + std::to_string(b.interval / s) + ' '
                   + std::to_string(b.start_time / s));
