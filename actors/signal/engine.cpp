@@ -15,10 +15,9 @@ struct signal_engine::instance {
   std::size_t cooldown_left = 0;
   bool warm = false;
   strategy_status status;
-  /// Recording on: the entry of built_until_ for this instance's bars (its
-  /// instrument and interval), found once, not per bar.
+  /// Time bars: this instance's entry of built_until_ (its instrument and
+  /// interval), found when the instance is made, not per closed bar.
   timestamp* kept_until = nullptr;
-  nanoseconds kept_interval = 0;
 };
 
 signal_engine::signal_engine(const signal_config& cfg)
@@ -43,7 +42,13 @@ void signal_engine::add_instances(const std::string& instrument,
       continue;
     auto i = std::make_unique<instance>(
       instance{&spec, instrument, bar_builder{instrument, bars, cfg_.fill_gaps},
-               std::move(impl), 0, false, strategy_status{}, nullptr, 0});
+               std::move(impl), 0, false, strategy_status{}, nullptr});
+    if (bars.kind == bar_kind::time) // the map's entries never move
+      i->kept_until = &built_until_
+                         .try_emplace(instrument + '/'
+                                        + std::to_string(bars.interval),
+                                      std::numeric_limits<timestamp>::min())
+                         .first->second;
     i->status.strategy = spec.name;
     i->status.instrument = instrument;
     i->status.bars = to_string(bars);
@@ -160,29 +165,14 @@ void signal_engine::on_closed_bar(instance& i, const bar& b, timestamp t,
   emit(i, t, cooling, out);
 }
 
-timestamp& signal_engine::built_until(instance& i, const bar& b) {
-  if (i.kept_until == nullptr || i.kept_interval != b.interval) {
-    // A bar's instrument is its builder's, the instance's. The map's
-    // entries stay where they are when it grows.
-    auto key = b.instrument + '/' + std::to_string(b.interval);
-    i.kept_until = &built_until_
-                      .try_emplace(std::move(key),
-                                   std::numeric_limits<timestamp>::min())
-                      .first->second;
-    i.kept_interval = b.interval;
-  }
-  return *i.kept_until;
-}
-
 void signal_engine::bars_closed(instance& i, timestamp t,
                                 std::vector<signal>& out) {
   for (auto& b : closed_) {
-    if (record_bars_ && b.interval > 0) {
-      auto& until = built_until(i, b);
-      if (b.start_time > until) {
-        until = b.start_time;
-        built_.push_back(b);
-      }
+    // The builder's bars are the instance's series: time bars carry its
+    // interval, activity bars 0 (never recorded).
+    if (record_bars_ && b.interval > 0 && b.start_time > *i.kept_until) {
+      *i.kept_until = b.start_time;
+      built_.push_back(b);
     }
     on_closed_bar(i, b, t, out);
   }

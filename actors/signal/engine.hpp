@@ -95,9 +95,6 @@ private:
   std::vector<instance*>& route(const std::string& instrument);
   void add_instances(const std::string& instrument,
                      std::vector<instance*>& into);
-  /// The start of the newest bar kept of `b`'s series (recording on);
-  /// the lowest timestamp if none yet.
-  timestamp& built_until(instance& i, const bar& b);
   void bars_closed(instance& i, timestamp t, std::vector<signal>& out);
   void on_closed_bar(instance& i, const bar& b, timestamp t,
                      std::vector<signal>& out);
@@ -119,7 +116,8 @@ private:
   bool replaying_ = false;
   bool record_bars_ = false;
   std::vector<bar> built_;
-  /// Per "instrument/interval": the start of the newest bar kept.
+  /// Per "instrument/interval" of time bars: the start of the newest bar
+  /// kept (the lowest timestamp before the first).
   std::unordered_map<std::string, timestamp> built_until_;
 };
 
