@@ -54,4 +54,11 @@ std::size_t history_buffer::trades() const noexcept {
   return n;
 }
 
+std::size_t history_buffer::trade_slots() const noexcept {
+  std::size_t n = 0;
+  for (auto& kvp : trades_)
+    n += kvp.second.items.capacity();
+  return n;
+}
+
 } // namespace cdb

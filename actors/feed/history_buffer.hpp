@@ -32,6 +32,10 @@ public:
 
   std::size_t trades() const noexcept;
 
+  /// Trade slots reserved over all instruments: each ring's whole
+  /// capacity from its first trade on (the memory it may come to use).
+  std::size_t trade_slots() const noexcept;
+
 private:
   /// A trade without its instrument: a third less memory to write per
   /// trade, which a long backtest feels (docs/performance.md).

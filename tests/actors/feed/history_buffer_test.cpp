@@ -61,10 +61,28 @@ CAF_TEST(a kept trade comes back whole and with its instrument) {
   CAF_CHECK_EQUAL(snap.trades[1], t);
 }
 
+CAF_TEST(a ring reserves its whole capacity at its first trade) {
+  history_buffer h{5, 0};
+  CAF_CHECK_EQUAL(h.trade_slots(), 0u);
+  h.add(trade("A", 1));
+  CAF_CHECK_EQUAL(h.trade_slots(), 5u); // growing would have made it 1
+  for (timestamp t = 2; t <= 12; ++t)   // fills, then wraps twice
+    h.add(trade("A", t));
+  CAF_CHECK_EQUAL(h.trade_slots(), 5u);
+  h.add(trade("B", 1));
+  CAF_CHECK_EQUAL(h.trade_slots(), 10u);
+  auto snap = h.snapshot();
+  CAF_REQUIRE_EQUAL(snap.trades.size(), 6u);
+  CAF_CHECK_EQUAL(snap.trades[0].event_time, 8);
+  CAF_CHECK_EQUAL(snap.trades[4].event_time, 12);
+  CAF_CHECK_EQUAL(snap.trades[5].instrument, "B");
+}
+
 CAF_TEST(zero capacity keeps nothing) {
   history_buffer h{0, 0};
   h.add(trade("A", 1));
   h.add(bar{});
+  CAF_CHECK_EQUAL(h.trade_slots(), 0u);
   CAF_CHECK(h.snapshot().trades.empty());
   CAF_CHECK(h.snapshot().bars.empty());
 }
