@@ -92,7 +92,7 @@ replay_file::columns::from_header(const std::vector<std::string>& names) {
 }
 
 replay_file::replay_file(std::string path, replay_options opts)
-  : path_(std::move(path)), opts_(std::move(opts)) {
+  : path_(std::move(path)), opts_(std::move(opts)), lines_(opts_.read_block) {
   // nop
 }
 
@@ -107,11 +107,12 @@ std::unique_ptr<replay_file> replay_file::open(const std::string& path,
     error = path + ": cannot open";
     return nullptr;
   }
-  std::string first;
-  if (!std::getline(f->in_, first)) {
+  std::string_view first_line;
+  if (!f->lines_.next(f->in_, first_line)) {
     error = path + ": empty file";
     return nullptr;
   }
+  std::string first{first_line};
   f->line_ = 1;
   if (!first.empty() && first.back() == '\r')
     first.pop_back();
@@ -163,12 +164,12 @@ void replay_file::bad(const std::string& why) {
 }
 
 bool replay_file::next(market_message& out) {
-  std::string line;
+  std::string_view line;
   for (;;) {
     if (has_pending_) {
-      line = std::move(pending_);
+      line = pending_; // kept until the next call: no line is read before
       has_pending_ = false;
-    } else if (std::getline(in_, line)) {
+    } else if (lines_.next(in_, line)) {
       ++line_;
     } else {
       return false;
@@ -220,6 +221,8 @@ timestamp merge_time_of(record_format format, const market_message& m) {
 
 replay_merge::replay_merge(std::vector<std::unique_ptr<replay_file>> files)
   : files_(std::move(files)), next_(files_.size()) {
+  if (files_.size() == 1)
+    return; // next_of_one() reads it as it goes
   for (std::size_t i = 0; i < files_.size(); ++i)
     refill(i);
 }
@@ -229,7 +232,22 @@ void replay_merge::refill(std::size_t file) {
     heads_.push(head{merge_time_of(files_[file]->format(), next_[file]), file});
 }
 
+bool replay_merge::next_of_one(market_message& out) {
+  auto& f = *files_.front();
+  while (!done_ && f.next(out)) {
+    auto t = merge_time_of(f.format(), out);
+    if (to_ > 0 && t >= to_)
+      break;
+    if (t >= from_)
+      return true;
+  }
+  done_ = true;
+  return false;
+}
+
 bool replay_merge::next(market_message& out) {
+  if (files_.size() == 1)
+    return next_of_one(out);
   for (;;) {
     if (heads_.empty())
       return false;

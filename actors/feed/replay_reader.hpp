@@ -13,9 +13,11 @@
 #include <memory>
 #include <queue>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/feed/binance_parser.hpp"
+#include "actors/feed/line_reader.hpp"
 
 namespace cdb {
 
@@ -42,6 +44,9 @@ struct replay_options {
   nanoseconds bar_interval = 60'000'000'000;
   /// How many bad-row examples to keep.
   std::size_t max_examples = 10;
+  /// Bytes read from the file at a time (tests make it tiny to put line
+  /// ends on block boundaries).
+  std::size_t read_block = 1 << 16;
 };
 
 class replay_file {
@@ -82,14 +87,15 @@ public:
 private:
   replay_file(std::string path, replay_options opts);
 
-  bool parse_line(const std::string& line, market_message& out,
-                  std::string& why);
+  bool parse_line(std::string_view line, market_message& out, std::string& why);
   void bad(const std::string& why);
 
   std::string path_;
   replay_options opts_;
   record_format format_ = record_format::detect;
   std::ifstream in_;
+  line_reader lines_;
+  std::vector<std::string_view> fields_; ///< the current row's, reused
   std::unique_ptr<columns> cols_;
   std::unique_ptr<binance_parser> json_;
   std::string pending_; ///< A first line that is data, not a header.
@@ -116,7 +122,8 @@ timestamp recv_time_of(const market_message& m);
 /// merge by receive time; every other record by event time.
 timestamp merge_time_of(record_format format, const market_message& m);
 
-/// Interleaves files by merge time; ties keep file order.
+/// Interleaves files by merge time; ties keep file order. One file is read
+/// straight into the caller's record (no record moved, no heap).
 class replay_merge {
 public:
   explicit replay_merge(std::vector<std::unique_ptr<replay_file>> files);
@@ -145,8 +152,10 @@ private:
   };
 
   void refill(std::size_t file);
+  bool next_of_one(market_message& out);
 
   std::vector<std::unique_ptr<replay_file>> files_;
+  bool done_ = false; ///< one file: its end or the window's end was read
   std::vector<market_message> next_;
   timestamp from_ = 0;
   timestamp to_ = 0;

@@ -64,10 +64,10 @@ bool ohlc_consistent(const bar& b, std::string& why) {
 
 } // namespace
 
-bool replay_file::parse_line(const std::string& line, market_message& out,
+bool replay_file::parse_line(std::string_view line, market_message& out,
                              std::string& why) {
   if (format_ == record_format::ws_jsonl) {
-    std::string_view msg{line};
+    auto msg = line;
     timestamp recv = 0;
     auto tab = msg.find('\t');
     if (tab != std::string_view::npos) {
@@ -90,7 +90,7 @@ bool replay_file::parse_line(const std::string& line, market_message& out,
       why = std::string{"message rejected: "} + to_string(e);
     return false;
   }
-  fields_t f;
+  auto& f = fields_;
   split_csv(line, f);
   auto& c = *cols_;
   if (format_ != record_format::binance_klines && f.size() != c.count) {

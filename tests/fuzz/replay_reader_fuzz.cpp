@@ -2,7 +2,8 @@
 // detected from the first line, as `feed.format = detect` does) yield
 // records or counted bad rows, never a crash, hang or sanitizer report;
 // every record it accepts holds finite, positive prices and non-negative
-// quantities.
+// quantities; and reading the file a few bytes at a time gives the same
+// records and bad rows as reading it in one block.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -59,5 +60,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data,
       case cdb::market_kind::none: std::abort();
     }
   }
+  // Line ends on block boundaries: the same records, the same bad rows.
+  cdb::replay_options small;
+  small.read_block = 1 + size % 7;
+  auto again = cdb::replay_file::open(path, small, error);
+  if (!again)
+    std::abort();
+  cdb::market_message m2;
+  while (again->next(m2))
+    if (m2.kind == cdb::market_kind::none)
+      std::abort();
+  if (again->records() != file->records()
+      || again->bad_rows() != file->bad_rows()
+      || again->bad_examples() != file->bad_examples())
+    std::abort();
   return 0;
 }

@@ -16,7 +16,7 @@ command -v clang++ >/dev/null || { echo "clang++ missing (scripts/deps.sh instal
 sources=("$src/actors/feed/${target}.cpp")
 if [ "$target" = replay_reader ]; then
   sources+=("$src/actors/feed/replay_rows.cpp" "$src/actors/feed/replay_text.cpp"
-    "$src/actors/feed/binance_parser.cpp")
+    "$src/actors/feed/line_reader.cpp" "$src/actors/feed/binance_parser.cpp")
 fi
 clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined \
   -fno-sanitize-recover=undefined -I"$src" \

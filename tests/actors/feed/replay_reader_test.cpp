@@ -1,6 +1,7 @@
 #define CAF_SUITE replay_reader
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 #include <caf/test/unit_test.hpp>
 
@@ -189,6 +190,132 @@ CAF_TEST(bad rows are counted with file and line and skipped) {
   CAF_CHECK_EQUAL(ex[2],
                   f.path() + ":5: side must be buy or sell, not \"hold\"");
   CAF_CHECK_EQUAL(ex[3], f.path() + ":6: price must be > 0");
+}
+
+namespace {
+
+/// What a record says, as text: kind, times, sequence and its values.
+std::string describe(const market_message& m) {
+  std::ostringstream out;
+  out << static_cast<int>(m.kind) << ' ' << event_time_of(m) << ' '
+      << recv_time_of(m) << ' ' << m.sequence << ' ';
+  switch (m.kind) {
+    case market_kind::trade:
+      out << m.trade.instrument << ' ' << m.trade.trade_id << ' '
+          << m.trade.price << ' ' << m.trade.qty;
+      break;
+    case market_kind::quote:
+      out << m.quote.instrument << ' ' << m.quote.bid << ' ' << m.quote.bid_qty
+          << ' ' << m.quote.ask << ' ' << m.quote.ask_qty;
+      break;
+    case market_kind::bar:
+      out << m.kline.open << ' ' << m.kline.high << ' ' << m.kline.low << ' '
+          << m.kline.close << ' ' << m.kline.volume;
+      break;
+    case market_kind::book:
+      out << m.book.bids.size() << ' ' << m.book.asks.size();
+      break;
+    default: break;
+  }
+  return out.str();
+}
+
+/// Every record of `path` described, then the bad rows' examples.
+std::vector<std::string> read_described(const std::string& path,
+                                        std::size_t block) {
+  replay_options opts;
+  opts.read_block = block;
+  std::string error;
+  auto f = replay_file::open(path, opts, error);
+  if (!f)
+    return {error};
+  std::vector<std::string> out;
+  market_message m;
+  while (f->next(m))
+    out.push_back(describe(m));
+  out.push_back(std::to_string(f->bad_rows()) + " bad rows");
+  for (auto& ex : f->bad_examples())
+    out.push_back(ex);
+  return out;
+}
+
+} // namespace
+
+CAF_TEST(the records do not depend on how much of the file is read at once) {
+  // A block of 1 byte puts a block boundary at every byte of every line,
+  // 7 inside most fields, 4096 at a few places of each file.
+  test::temp_file with_bad_rows{
+    "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\r\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,1,buy,9682,0.1\r\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,2,buy,abc,0.1\r\n"
+    "\r\n"
+    "x,BTCUSDT,1582329602112000,1582329602418379,5,sell,9681,2"};
+  for (const auto& path :
+       {data("binance-futures-btcusdt-trades-2020-02-22.csv"),
+        data("binance-futures-btcusdt-quotes-2020-02-22.csv"),
+        data("binance-futures-btcusdt-book25-2020-09-01.csv"),
+        data("binance-spot-xrpeth-aggtrade-ws-2019-10.jsonl"),
+        with_bad_rows.path()}) {
+    auto whole = read_described(path, 1 << 16);
+    CAF_MESSAGE(path << ": " << whole.size() << " lines described");
+    CAF_CHECK_GREATER(whole.size(), 2u);
+    for (std::size_t block : {1, 7, 4096})
+      CAF_CHECK(read_described(path, block) == whole);
+  }
+  auto few = read_described(with_bad_rows.path(), 1);
+  CAF_REQUIRE_EQUAL(few.size(), 4u);
+  CAF_CHECK_EQUAL(few[2], "1 bad rows");
+  CAF_CHECK_EQUAL(few[3], with_bad_rows.path() + ":3: bad price \"abc\"");
+}
+
+CAF_TEST(one file merged alone keeps its window and stays at its end) {
+  auto path = data("binance-futures-btcusdt-trades-2020-02-22.csv");
+  auto open_one = [&] {
+    std::vector<std::unique_ptr<replay_file>> files;
+    std::string error;
+    files.push_back(replay_file::open(path, replay_options{}, error));
+    CAF_REQUIRE(files[0]);
+    return replay_merge{std::move(files)};
+  };
+  read_all direct{path};
+  auto all = open_one();
+  market_message m;
+  std::size_t n = 0;
+  timestamp first = 0;
+  timestamp last = 0;
+  while (all.next(m)) {
+    if (n++ == 0)
+      first = event_time_of(m);
+    last = event_time_of(m);
+  }
+  CAF_CHECK_EQUAL(n, direct.count);
+  CAF_CHECK_EQUAL(first, event_time_of(direct.first));
+  CAF_CHECK_EQUAL(last, event_time_of(direct.last));
+  CAF_CHECK(!all.next(m));
+  // From the 100th second to the 200th of the file's span.
+  auto from = first + 100 * sec;
+  auto to = first + 200 * sec;
+  std::size_t inside = 0;
+  {
+    auto count = open_one();
+    while (count.next(m))
+      if (event_time_of(m) >= from && event_time_of(m) < to)
+        ++inside;
+  }
+  CAF_REQUIRE_GREATER(inside, 0u);
+  CAF_REQUIRE_LESS(inside, n);
+  auto windowed = open_one();
+  windowed.window(from, to);
+  std::size_t seen = 0;
+  bool within = true;
+  while (windowed.next(m)) {
+    ++seen;
+    within = within && event_time_of(m) >= from && event_time_of(m) < to;
+  }
+  CAF_CHECK(within);
+  CAF_CHECK_EQUAL(seen, inside);
+  // Past the window's end, next() stays false.
+  CAF_CHECK(!windowed.next(m));
 }
 
 CAF_TEST(a file that is not the format it claims fails clearly) {
