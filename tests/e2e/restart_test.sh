@@ -113,8 +113,16 @@ else
   echo "FAIL the restarted execution's first account differs from the last one ('$same')"
   failed=$((failed + 1))
 fi
+failed_before=$failed
 expect_rows "the restarted execution filled orders" \
   "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-2-%'"
+if [ "$failed" -gt "$failed_before" ]; then
+  # What the node did after the restart: trading state, risk's decisions,
+  # the recovery and the end of the run.
+  sed -n '/restarted execution (incarnation 2)/,$p' "$tmp/err" |
+    grep -E "execution|risk|circuit_breaker|trading|feed|main" | head -n 40
+  tail -n 25 "$tmp/out"
+fi
 
 
 # Killing persistence loses its mailbox and its unwritten batch; the
