@@ -117,10 +117,11 @@ failed_before=$failed
 expect_rows "the restarted execution filled orders" \
   "SELECT count(*) FROM fills WHERE id LIKE 'fil-$run-2-%'"
 if [ "$failed" -gt "$failed_before" ]; then
-  # What the node did after the restart: trading state, risk's decisions,
-  # the recovery and the end of the run.
+  # What stopped orders after the restart: warnings and errors (a breaker
+  # trip, a venue rejection, a failed recovery), trading states, risk's
+  # rejections; then the end of the run.
   sed -n '/restarted execution (incarnation 2)/,$p' "$tmp/err" |
-    grep -E "execution|risk|circuit_breaker|trading|feed|main" | head -n 40
+    grep -E "WARN|ERROR|trading state|recovered|rejected" | head -n 40
   tail -n 25 "$tmp/out"
 fi
 
