@@ -181,8 +181,10 @@ std::vector<decision_out> risk_engine::on_signal(const signal& s,
   // service; until then it sizes from risk.kelly_win_rate / kelly_payoff.
   auto sized = size_position(sizing_, in);
   if (!sized.ok) {
-    out.push_back(
-      reject(s, risk_layer::sizing, sized.reason, 0, sized.audit, now));
+    auto r = reject(s, risk_layer::sizing, sized.reason, 0, sized.audit, now);
+    r.decision.observed = sized.observed;
+    r.decision.limit = sized.limit;
+    out.push_back(std::move(r));
     return out;
   }
   order_intent open;

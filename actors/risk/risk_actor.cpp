@@ -52,10 +52,14 @@ void dispatch(instrumented_pointer<risk_actor, risk_state> self,
                                    << d.layer << ": " << d.reason << ')');
     } else {
       ctx.metrics->rejected++;
+      // Sizing and readiness rejections sized nothing: their notes (the
+      // sizing audit, what risk waits for) say why, so the line shows them.
+      bool why = d.layer == "sizing" || d.layer == "readiness";
       CDB_INFO("risk", "rejected " << d.signal_id << " at layer " << d.layer
                                    << ": " << d.reason << " (observed "
-                                   << d.observed << ", limit " << d.limit
-                                   << ')');
+                                   << d.observed << ", limit " << d.limit << ')'
+                                   << (why ? "; " : "")
+                                   << (why ? d.notes : ""));
     }
     if (!d.approved && peers.breaker)
       self->send(peers.breaker, d); // the rejection burst rule counts these

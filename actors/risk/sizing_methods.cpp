@@ -52,10 +52,13 @@ private:
   std::string text_;
 };
 
-sizing_result reject(const char* reason, const audit& a) {
+sizing_result reject(const char* reason, const audit& a, double observed = 0,
+                     double limit = 0) {
   sizing_result r;
   r.reason = reason;
   r.audit = a.str();
+  r.observed = observed;
+  r.limit = limit;
   return r;
 }
 
@@ -75,20 +78,25 @@ sizing_result finish(const sizing_config& cfg, const sizing_inputs& in,
                      double raw, double stop, audit& a) {
   a.add("raw_qty", raw);
   if (!std::isfinite(raw) || raw < 0)
-    return reject("invalid_size", a);
+    return reject("invalid_size", a, raw);
   auto notional = raw * in.entry;
+  auto max_notional = in.equity * cfg.max_notional_pct / 100;
+  if (notional > max_notional) {
+    a.add("notional", notional).add("max_notional_pct", cfg.max_notional_pct);
+    return reject("size_absurd", a, notional, max_notional);
+  }
   // No order needs 10^15 units: a quantity that large comes from an absurd
   // price or volatility, and would not survive rounding to the lot step.
-  if (notional > in.equity * cfg.max_notional_pct / 100 || raw > 1e15) {
-    a.add("notional", notional).add("max_notional_pct", cfg.max_notional_pct);
-    return reject("size_absurd", a);
-  }
+  if (raw > 1e15)
+    return reject("size_absurd", a, raw, 1e15);
   sizing_result r;
   r.qty = round_down(raw, cfg.lot_step);
   r.stop_distance = stop;
   r.audit = a.str();
   if (r.qty <= 0 || r.qty * in.entry < cfg.min_notional) {
     r.reason = "below_min_notional";
+    r.observed = r.qty * in.entry;
+    r.limit = cfg.min_notional;
     r.qty = 0;
     return r;
   }
@@ -100,7 +108,7 @@ sizing_result fixed_fractional(const sizing_config& cfg,
                                const sizing_inputs& in, double stop, audit& a) {
   a.add("risk_pct", cfg.risk_per_trade_pct).add("stop_distance", stop);
   if (stop < in.entry * 1e-4) // closer than a basis point: absurdly large
-    return reject("stop_too_close", a);
+    return reject("stop_too_close", a, stop, in.entry * 1e-4);
   auto at_risk = in.equity * cfg.risk_per_trade_pct / 100;
   a.add("factor", cfg.risk_per_trade_pct / 100).add("at_risk", at_risk);
   return finish(cfg, in, at_risk / stop, stop, a);
@@ -122,13 +130,17 @@ sizing_result kelly(const sizing_config& cfg, const sizing_inputs& in,
   double b = cfg.kelly_payoff;
   auto& s = in.stats;
   if (s.trades >= cfg.kelly_min_trades) {
+    a.add("trades", static_cast<double>(s.trades));
     if (!std::isfinite(s.win_rate) || s.win_rate < 0 || s.win_rate > 1
         || !std::isfinite(s.avg_win) || s.avg_win <= 0
-        || !std::isfinite(s.avg_loss) || s.avg_loss <= 0)
+        || !std::isfinite(s.avg_loss) || s.avg_loss <= 0) {
+      a.add("recorded_win_rate", s.win_rate)
+        .add("avg_win", s.avg_win)
+        .add("avg_loss", s.avg_loss);
       return reject("invalid_trade_stats", a);
+    }
     p = s.win_rate;
     b = s.avg_win / s.avg_loss;
-    a.add("trades", static_cast<double>(s.trades));
   } else {
     a.note("config_inputs(" + std::to_string(s.trades) + "<"
            + std::to_string(cfg.kelly_min_trades) + "_trades)");
@@ -136,7 +148,7 @@ sizing_result kelly(const sizing_config& cfg, const sizing_inputs& in,
   auto full = p - (1 - p) / b;
   a.add("win_rate", p).add("payoff", b).add("full_kelly", full);
   if (!(full > 0))
-    return reject("no_edge", a);
+    return reject("no_edge", a, full, 0);
   auto f = cfg.kelly_fraction * full;
   if (f > cfg.kelly_cap_pct / 100) {
     f = cfg.kelly_cap_pct / 100;
@@ -144,7 +156,7 @@ sizing_result kelly(const sizing_config& cfg, const sizing_inputs& in,
   }
   a.add("factor", f).add("stop_distance", stop);
   if (stop < in.entry * 1e-4)
-    return reject("stop_too_close", a);
+    return reject("stop_too_close", a, stop, in.entry * 1e-4);
   return finish(cfg, in, in.equity * f / stop, stop, a);
 }
 
@@ -167,13 +179,13 @@ sizing_result size_position(const sizing_config& cfg, const sizing_inputs& in) {
   audit a{cfg.method};
   a.add("equity", in.equity).add("entry", in.entry);
   if (!std::isfinite(in.equity) || in.equity <= 0)
-    return reject("invalid_equity", a);
+    return reject("invalid_equity", a, in.equity);
   if (!std::isfinite(in.entry) || in.entry <= 0)
-    return reject("invalid_price", a);
+    return reject("invalid_price", a, in.entry);
   if (bad(in.volatility))
-    return reject("invalid_volatility", a);
+    return reject("invalid_volatility", a, in.volatility);
   if (bad(in.atr))
-    return reject("invalid_atr", a);
+    return reject("invalid_atr", a, in.atr);
   auto stop = stop_of(cfg, in);
   switch (cfg.method) {
     case sizing_method::fixed_fractional:

@@ -216,6 +216,23 @@ CAF_TEST(a trade batch counts the volume of each instrument) {
   CAF_CHECK_EQUAL(f.engine.stats("ETH")->bar_volume(), 5.0);
 }
 
+CAF_TEST(a sizing rejection records what it compared) {
+  // A 4-unit stop risks 500 on 125 BTC: 3.75 M notional where 10 x equity
+  // (1 M) is the most sizing accepts.
+  fixture f;
+  auto s = f.make(signal_side::buy);
+  s.stop_hint = 4;
+  auto out = f.engine.on_signal(s, t0);
+  CAF_REQUIRE_EQUAL(out.size(), 1u);
+  auto& d = out[0].decision;
+  CAF_CHECK(!d.approved);
+  CAF_CHECK_EQUAL(d.layer, "sizing");
+  CAF_CHECK_EQUAL(d.reason, "size_absurd");
+  CAF_CHECK(std::fabs(d.observed - 125.0 * 30001) < 1e-6);
+  CAF_CHECK_EQUAL(d.limit, 1e6);
+  CAF_CHECK(d.notes.find("notional=") != std::string::npos);
+}
+
 CAF_TEST(a halted engine refuses a new position before sizing it) {
   fixture f;
   f.engine.on_state(test::state_of(trading_mode::halted, "test", t0));

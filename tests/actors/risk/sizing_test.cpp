@@ -115,6 +115,39 @@ CAF_TEST(the regime picks volatility targeting in a storm) {
   CAF_CHECK(blind.ok);
 }
 
+CAF_TEST(a rejection carries the value it compared and its bound) {
+  auto ff = with(sizing_method::fixed_fractional);
+  // 500 at risk over a 4-unit stop: 125 BTC, 5 M notional; the bound is
+  // 1 000 % of 100 000 equity.
+  auto absurd = size_position(ff, inputs(4));
+  CAF_REQUIRE_EQUAL(absurd.reason, "size_absurd");
+  CAF_CHECK(near(absurd.observed, 500.0 / 4 * 40000, 1e-6));
+  CAF_CHECK_EQUAL(absurd.limit, 1e6);
+  auto close = size_position(ff, inputs(1));
+  CAF_REQUIRE_EQUAL(close.reason, "stop_too_close");
+  CAF_CHECK_EQUAL(close.observed, 1.0);
+  CAF_CHECK(near(close.limit, 4.0)); // one basis point of 40 000
+  auto in = inputs(400);
+  in.equity = 5;
+  auto small = size_position(ff, in);
+  CAF_REQUIRE_EQUAL(small.reason, "below_min_notional");
+  CAF_CHECK_EQUAL(small.observed, 0.0); // 0.0000625 rounds down to no lot
+  CAF_CHECK_EQUAL(small.limit, ff.min_notional);
+  in.equity = -3;
+  auto broke = size_position(ff, in);
+  CAF_REQUIRE_EQUAL(broke.reason, "invalid_equity");
+  CAF_CHECK_EQUAL(broke.observed, -3.0);
+  auto kelly = with(sizing_method::kelly);
+  in = inputs(400);
+  in.stats = {50, 0.3, 100, 100}; // full Kelly 0.3 - 0.7 = -0.4
+  auto edge = size_position(kelly, in);
+  CAF_REQUIRE_EQUAL(edge.reason, "no_edge");
+  CAF_CHECK(near(edge.observed, -0.4));
+  CAF_CHECK_EQUAL(edge.limit, 0.0);
+  in.stats = {50, 1.5, 100, 100};
+  CAF_CHECK(has(size_position(kelly, in), "recorded_win_rate=1.5"));
+}
+
 CAF_TEST(bad and absurd inputs are named rejections) {
   auto ff = with(sizing_method::fixed_fractional);
   auto reason = [&](sizing_config cfg, sizing_inputs in) {
@@ -192,6 +225,15 @@ CAF_TEST(random inputs give an order only when it is sane) {
       reasons.insert(r.reason);
       if (r.qty != 0 && first_bad.empty())
         first_bad = "rejection with a quantity: " + r.audit;
+      // A bound rejection names a value beyond its bound.
+      bool over = r.reason == "size_absurd";
+      bool under = r.reason == "stop_too_close"
+                   || r.reason == "below_min_notional";
+      if (((over && !(r.observed > r.limit))
+           || (under && !(r.observed < r.limit)))
+          && first_bad.empty())
+        first_bad = r.reason + " observed " + std::to_string(r.observed)
+                    + " limit " + std::to_string(r.limit) + ": " + r.audit;
     }
     if (r.audit.rfind("method=", 0) != 0 && first_bad.empty())
       first_bad = "audit without method: " + r.audit;
