@@ -108,6 +108,7 @@ struct backtest_run {
   timestamp origin = 0;
   timestamp end = 0;
   std::uint64_t total_lines = 0;
+  std::uint64_t max_ticks = 0; ///< feed.max_ticks: the run's tick budget.
   bool as_bar = false;
   /// Memory at the end of each market hour: the first and the last say
   /// whether a long run grows.
@@ -119,6 +120,25 @@ struct backtest_run {
 
 constexpr timestamp market_hour = 3'600'000'000'000;
 
+} // namespace
+
+double progress_fraction(timestamp origin, timestamp end, timestamp now,
+                         std::uint64_t events, std::uint64_t total_lines,
+                         std::uint64_t max_ticks) {
+  double frac = 0;
+  if (end > origin)
+    frac = static_cast<double>(now - origin)
+           / static_cast<double>(end - origin);
+  else if (total_lines > 0)
+    frac = static_cast<double>(events) / static_cast<double>(total_lines);
+  if (max_ticks > 0)
+    frac = std::max(frac, static_cast<double>(events)
+                            / static_cast<double>(max_ticks));
+  return std::clamp(frac, 0.0, 0.999);
+}
+
+namespace {
+
 void print_progress(backtest_run& bt, bool final) {
   auto now = std::chrono::steady_clock::now();
   if (!final
@@ -127,26 +147,25 @@ void print_progress(backtest_run& bt, bool final) {
     return;
   bt.last_print = now;
   auto secs = std::chrono::duration<double>(now - bt.wall_start).count();
-  auto events = static_cast<double>(bt.metrics->ticks.load());
+  auto ticks = bt.metrics->ticks.load();
+  auto events = static_cast<double>(ticks);
   auto t = bt.clock->now();
-  double frac = 0;
-  if (bt.end > bt.origin)
-    frac = static_cast<double>(t - bt.origin)
-           / static_cast<double>(bt.end - bt.origin);
-  else if (bt.total_lines > 0)
-    frac = events / static_cast<double>(bt.total_lines);
-  frac = final ? 1.0 : std::clamp(frac, 0.0, 0.999);
+  auto frac = final ? 1.0
+                    : progress_fraction(bt.origin, bt.end, t, ticks,
+                                        bt.total_lines, bt.max_ticks);
   auto rate = secs > 0 ? events / secs : 0.0;
   auto eta = frac > 0 ? secs * (1 - frac) / frac : 0.0;
   char buf[200];
   if (bt.as_bar) {
     std::string fill(static_cast<std::size_t>(frac * 30), '#');
     fill.resize(30, '.');
-    std::snprintf(buf, sizeof(buf),
-                  "\r[%s] %5.1f%%  %s  %.3g events/s  ETA %s\033[K",
+    std::snprintf(buf, sizeof(buf), "[%s] %5.1f%%  %s  %.3g events/s  ETA %s",
                   fill.c_str(), 100 * frac, format_time(t).c_str(), rate,
                   seconds_text(eta).c_str());
-    std::cerr << buf << (final ? "\n" : "") << std::flush;
+    // The bar stays at the bottom: the run's log lines go above it.
+    log::status(buf);
+    if (final)
+      log::end_status();
   } else {
     std::snprintf(buf, sizeof(buf),
                   "progress %5.1f%% market time %s, %.3g events/s, ETA %s\n",
@@ -406,6 +425,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   bt.origin = origin;
   bt.end = end;
   bt.total_lines = total_lines;
+  bt.max_ticks = n.feed.max_ticks;
   bt.as_bar = args.progress == 1
               || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
   auto run_id = "bt" + make_run_id(wall_clock{}.now());
@@ -503,6 +523,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   } else {
     status = run_alone(bt, sched, sup, sup_done, *recorder);
   }
+  log::end_status(); // a run that stopped early leaves no bar behind
   if (db)
     caf::anon_send_exit(db, caf::exit_reason::user_shutdown);
   sched.run();

@@ -45,6 +45,15 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
 /// (UTC) into nanoseconds since the epoch; false if it is none of those.
 bool parse_utc(const std::string& text, timestamp& out);
 
+/// How far a backtest is, for its progress bar: the market clock's way from
+/// `origin` to `end` (without an end: the events over the files'
+/// `total_lines`), or the events over the tick budget `max_ticks` (0: none),
+/// whichever is further, since the run stops at the first it reaches.
+/// In [0, 1); 0 when nothing tells.
+double progress_fraction(timestamp origin, timestamp end, timestamp now,
+                         std::uint64_t events, std::uint64_t total_lines,
+                         std::uint64_t max_ticks);
+
 /// Sets the node up for a backtest: a replay of --data (else the synthetic
 /// market, or the configured replay), every actor on this node, no
 /// database unless --persist. Before validation.

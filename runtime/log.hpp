@@ -18,6 +18,15 @@ bool enabled(level lvl);
 
 void write(level lvl, const char* who, const std::string& msg);
 
+/// Shows `text` as the terminal's status line (a progress bar) at the
+/// bottom of stderr: log lines written meanwhile go above it, each on a
+/// line of its own, and the status line is drawn again below them.
+void status(const std::string& text);
+
+/// Ends the status line where it stands (a newline); log lines no longer
+/// redraw it.
+void end_status();
+
 } // namespace cdb::log
 
 // `expr` is a chain of stream insertions (a << b): parenthesised, it would

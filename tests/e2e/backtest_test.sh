@@ -3,6 +3,8 @@
 #  1. the synthetic market twice: the JSON reports are identical byte for
 #     byte once their timing member is removed, and the run traded; with
 #     --messages (a message per tick, not direct delivery) identical too;
+#     progress as plain lines, or as a bar (--progress) with log lines
+#     above it;
 #  2. the real trades and quotes of ../shared/data twice: identical too
 #     (signals and every risk decision), also with --messages, all
 #     records read, --from/--to
@@ -54,6 +56,25 @@ events=$(jq .timing.events "$tmp/syn1.json")
   bad "only $events market events"
 grep -q "^  Sharpe / Sortino / Calmar" "$tmp/syn1.out" && grep -q "^per strategy" "$tmp/syn1.out" &&
   ok "the table is on stdout" || bad "no report table on stdout"
+
+# Progress: plain lines unless asked for a bar (or on a terminal); the
+# bar keeps to the bottom line, the run's log lines go above it; a tick
+# budget counts towards it (a run of 100 000 h capped at ticks is not at
+# 0 %).
+grep -q "^progress 100.0% market time 2026-01-01T00:20:00.000Z, .* events/s, ETA 0 s$" "$tmp/syn1.err" &&
+  ok "plain progress lines without a terminal" || bad "no final progress line: $(grep progress "$tmp/syn1.err" | tail -n 2)"
+"$cdb" backtest --config "$src/config/paper.conf" --progress --feed.max_ticks=1000000 \
+  --run.duration=100000h >/dev/null 2>"$tmp/bar.err" || {
+  echo "backtest --progress failed with status $?"; tail -n 20 "$tmp/bar.err"; exit 1; }
+tr '\r' '\n' <"$tmp/bar.err" | sed $'s/^\033\\[K//' | grep '^\[[#.]\{30\}\]' >"$tmp/bars" || true
+mixed=$(tr '\r' '\n' <"$tmp/bar.err" | grep -c $'ETA [0-9a-z ]*[^0-9a-z ]' || true)
+if tail -n 1 "$tmp/bars" | grep -q '^\[#\{30\}\] 100.0%  .*  .* events/s  ETA 0 s$' &&
+  [ "$(sed -n 's/^\[[#.]*\] *\([0-9.]*\)%.*/\1/p' "$tmp/bars" | sort -g -c && echo sorted)" = sorted ] &&
+  [ "$mixed" = 0 ] && grep -q "WARN " "$tmp/bar.err"; then
+  ok "a bar with rate and ETA ($(wc -l <"$tmp/bars") draws, up to 100 %), log lines above it"
+else
+  bad "progress bar: $mixed lines run into it; $(tail -n 3 "$tmp/bars")"
+fi
 
 # -- 2. recorded data --------------------------------------------------------------
 for i in 1 2; do

@@ -231,6 +231,28 @@ CAF_TEST(backtest times parse as UTC) {
     CAF_CHECK(!parse_utc(bad, t));
 }
 
+CAF_TEST(backtest progress follows the clock or the tick budget) {
+  constexpr timestamp t0 = 1'767'225'600 * sec;
+  constexpr timestamp hour = 60 * min;
+  // An hour's run, a quarter of it gone.
+  CAF_CHECK(
+    near(progress_fraction(t0, t0 + hour, t0 + hour / 4, 10, 0, 0), 0.25));
+  // A budget of 1 000 ticks reached before the clock's end: the budget
+  // tells (a 100 000 h run capped at 1 M ticks was at "0.0 %").
+  CAF_CHECK(near(
+    progress_fraction(t0, t0 + 100'000 * hour, t0 + hour, 600, 0, 1000), 0.6));
+  // ... and the clock when it is further.
+  CAF_CHECK(
+    near(progress_fraction(t0, t0 + hour, t0 + hour / 2, 1, 0, 1000), 0.5));
+  // Recorded files without an end: lines read of all lines.
+  CAF_CHECK(near(progress_fraction(t0, 0, t0 + hour, 300, 1200, 0), 0.25));
+  // Never 100 % before the end, never below 0, 0 when nothing tells.
+  CAF_CHECK(
+    near(progress_fraction(t0, t0 + hour, t0 + 2 * hour, 5, 0, 0), 0.999));
+  CAF_CHECK(near(progress_fraction(t0, t0 + hour, t0 - hour, 0, 0, 0), 0.0));
+  CAF_CHECK(near(progress_fraction(t0, 0, t0, 50, 0, 0), 0.0));
+}
+
 CAF_TEST(backtest flags are taken and the rest left for the options) {
   std::vector<std::string> args{
     "--data", "a.csv",    "b.csv",     "--from=2020-02-22", "--run.x=1",
