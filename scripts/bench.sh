@@ -18,12 +18,12 @@ cleanup() {
 }
 trap cleanup EXIT
 quick=${CDB_BENCH_QUICK:-0}
-ticks=10000000 signals=20000 hours=24h copies=100
-[ "$quick" = 1 ] && ticks=200000 signals=2000 hours=1h copies=3
+ticks=10000000 signals=20000 hours=24h copies=100 rounds=3
+[ "$quick" = 1 ] && ticks=200000 signals=2000 hours=1h copies=3 rounds=2
 
 section() { printf '\n== %s\n' "$1"; }
-section "backtest throughput: actors against the plain loop ($ticks synthetic ticks, shipped data, shipped quotes x$copies)"
-"$b/cdb_backtest_bench" "$ticks" config/paper.conf "$copies" 2>/dev/null | tee "$out/backtest"
+section "backtest throughput: actors against the plain loop, in turns, $rounds rounds ($ticks synthetic ticks, shipped data, shipped quotes x$copies)"
+"$b/cdb_backtest_bench" "$ticks" config/paper.conf "$copies" "$rounds" 2>/dev/null | tee "$out/backtest"
 section "risk latency, tick-to-order on one node, CAF floor"
 "$b/cdb_risk_latency" 200000 "$signals" | tee "$out/risk"
 section "memory: a $hours backtest on the synthetic market"
@@ -44,9 +44,14 @@ pick() { sed -n "$2" "$out/$1" | head -n 1; }
 section "summary ($(date -u +%F), $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'))"
 echo "| figure | result |"
 echo "|---|---|"
-row "backtest, synthetic (actors / --messages / plain loop)" "$(pick backtest 's/^| synthetic market | [0-9]* | \([0-9]*\) | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 \/ \3 events\/s (\4)/p')"
-row "backtest, shipped data (actors / --messages / plain loop)" "$(pick backtest 's/^| shipped trades+quotes | [0-9]* | \([0-9]*\) | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 \/ \3 events\/s (\4)/p')"
-row "backtest, shipped quotes x$copies (actors / --messages / plain loop)" "$(pick backtest 's/^| shipped quotes x[0-9]*, shifted | [0-9]* | \([0-9]*\) | \([0-9]*\) | \([0-9]*\) | \(.*\) |$/\1 \/ \2 \/ \3 events\/s (\4)/p')"
+# A backtest row of cdb_backtest_bench's table: best rounds, their ratio,
+# and the single rounds' ratios.
+bt_row() {
+  pick backtest "s/^| $1 | [0-9]* | \([0-9]*\) | \([0-9]*\) | \([0-9]*\) | \([^|]*\) | \([^|]*\) |$/\1 \/ \2 \/ \3 events\/s (\4; by round \5)/p"
+}
+row "backtest, synthetic (actors / --messages / plain loop, best of $rounds rounds)" "$(bt_row 'synthetic market')"
+row "backtest, shipped data (actors / --messages / plain loop, best of $rounds rounds)" "$(bt_row 'shipped trades+quotes')"
+row "backtest, shipped quotes x$copies (actors / --messages / plain loop, best of $rounds rounds)" "$(bt_row 'shipped quotes x[0-9]*, shifted')"
 row "risk decision, pure" "$(pick risk 's/^risk decision, pure.*n=[0-9]* *//p')"
 row "signal -> order through the risk actor (busy)" "$(pick risk 's/^risk actor, signal -> order (busy).*n=[0-9]* *//p')"
 row "tick -> signal -> risk -> order, one node (live path, busy)" "$(pick risk 's/^tick -> signal -> risk -> order (live) *//p')"
