@@ -201,15 +201,20 @@ void hand_over(self_ptr self) {
   st.step.clear();
 }
 
-void send_status(self_ptr self, const actor_context& ctx,
-                 const feed_status& s) {
+/// Tells subscribers an instrument's health; a bad one is a warning in
+/// the log, unless `planned` (the data ran out as it should: a replay's
+/// end, the tick budget), which is no news for whoever is on call.
+void send_status(self_ptr self, const actor_context& ctx, const feed_status& s,
+                 bool planned = false) {
   if (!s.instrument.empty())
     ctx.metrics->feed_instruments.at({s.instrument}).health = static_cast<int>(
       s.state);
   if (s.state != feed_health::fresh)
-    CDB_WARN("feed", s.instrument << ' ' << to_string(s.state) << ": "
-                                  << s.reason << " (data age "
-                                  << s.data_age / 1'000'000 << " ms)");
+    CDB_LOG_IMPL(planned ? ::cdb::log::level::info : ::cdb::log::level::warning,
+                 "feed",
+                 s.instrument << ' ' << to_string(s.state) << ": " << s.reason
+                              << " (data age " << s.data_age / 1'000'000
+                              << " ms)");
   hand_over_by_message(self);
   for (auto& sink : self->state.subscribers)
     self->send(sink, s);
@@ -329,7 +334,7 @@ void finish(self_ptr self, const actor_context& ctx, const std::string& why,
                << " stale or duplicate records dropped, " << st.trade_ids.gaps()
                << " gaps, " << st.trade_ids.missing() << " trades missing)");
   for (auto& s : st.watchdog->disconnect(why, t))
-    send_status(self, ctx, s);
+    send_status(self, ctx, s, true);
 }
 
 /// The instrument a record is about.

@@ -64,16 +64,23 @@ grep -q "^  Sharpe / Sortino / Calmar" "$tmp/syn1.out" && grep -q "^per strategy
 grep -q "^progress 100.0% market time 2026-01-01T00:20:00.000Z, .* events/s, ETA 0 s$" "$tmp/syn1.err" &&
   ok "plain progress lines without a terminal" || bad "no final progress line: $(grep progress "$tmp/syn1.err" | tail -n 2)"
 "$cdb" backtest --config "$src/config/paper.conf" --progress --feed.max_ticks=1000000 \
-  --run.duration=100000h >/dev/null 2>"$tmp/bar.err" || {
+  --run.duration=100000h --run.log_level=info >/dev/null 2>"$tmp/bar.err" || {
   echo "backtest --progress failed with status $?"; tail -n 20 "$tmp/bar.err"; exit 1; }
 tr '\r' '\n' <"$tmp/bar.err" | sed $'s/^\033\\[K//' | grep '^\[[#.]\{30\}\]' >"$tmp/bars" || true
 mixed=$(tr '\r' '\n' <"$tmp/bar.err" | grep -c $'ETA [0-9a-z ]*[^0-9a-z ]' || true)
 if tail -n 1 "$tmp/bars" | grep -q '^\[#\{30\}\] 100.0%  .*  .* events/s  ETA 0 s$' &&
   [ "$(sed -n 's/^\[[#.]*\] *\([0-9.]*\)%.*/\1/p' "$tmp/bars" | sort -g -c && echo sorted)" = sorted ] &&
-  [ "$mixed" = 0 ] && grep -q "WARN " "$tmp/bar.err"; then
+  [ "$mixed" = 0 ] && grep -q "INFO  \[feed\] " "$tmp/bar.err"; then
   ok "a bar with rate and ETA ($(wc -l <"$tmp/bars") draws, up to 100 %), log lines above it"
 else
   bad "progress bar: $mixed lines run into it; $(tail -n 3 "$tmp/bars")"
+fi
+# The tick budget is a planned end: the feed says so without a warning.
+if grep -q "INFO  \[feed\] .*disconnected: tick budget reached" "$tmp/bar.err" &&
+  ! grep -q "WARN  \[feed\]" "$tmp/bar.err"; then
+  ok "the planned end of the data is no warning"
+else
+  bad "the feed's end: $(grep "\[feed\]" "$tmp/bar.err" | tail -n 3)"
 fi
 
 # -- 2. recorded data --------------------------------------------------------------
