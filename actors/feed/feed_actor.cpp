@@ -270,6 +270,14 @@ void broadcast(self_ptr self, const T& x) {
 template <class T>
 void broadcast_all(self_ptr self, std::vector<T>& xs) {
   auto& st = self->state;
+  // A backtest's usual step: every subscriber takes it by calls.
+  if (!st.direct.empty() && st.by_message.empty()
+      && std::none_of(st.direct.begin(), st.direct.end(),
+                      [](const auto& d) { return d.by_message; })) {
+    if (!xs.empty())
+      st.step.take(xs);
+    return;
+  }
   bool kept = false;
   for (auto& x : xs)
     if (st.direct.empty())
