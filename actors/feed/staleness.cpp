@@ -3,7 +3,7 @@
 namespace cdb {
 
 std::optional<feed_status>
-staleness_watchdog::on_data(const std::string& instrument, timestamp now) {
+staleness_watchdog::on_data_slow(const std::string& instrument, timestamp now) {
   bool added = false;
   auto& e = cached(known_, instrument, [&]() -> entry& {
     auto [i, fresh] = instruments_.try_emplace(instrument);

@@ -22,9 +22,17 @@ public:
   }
 
   /// Data for `instrument` at `now`; returns the change to fresh if the
-  /// instrument was stale (or is new).
+  /// instrument was stale (or is new). Inline for the usual case, a fresh
+  /// instrument seen before: the feed calls it for every quote.
   std::optional<feed_status> on_data(const std::string& instrument,
-                                     timestamp now);
+                                     timestamp now) {
+    if (auto* e = known_.find(instrument);
+        e != nullptr && e->state == feed_health::fresh) {
+      e->last = now;
+      return std::nullopt;
+    }
+    return on_data_slow(instrument, now);
+  }
 
   /// Returns the instruments that have gone stale by `now`.
   std::vector<feed_status> poll(timestamp now);
@@ -43,6 +51,11 @@ private:
     timestamp last = 0;
     feed_health state = feed_health::fresh;
   };
+
+  /// on_data for an instrument new, stale or disconnected, or not in
+  /// known_.
+  std::optional<feed_status> on_data_slow(const std::string& instrument,
+                                          timestamp now);
 
   nanoseconds threshold_;
   std::map<std::string, entry> instruments_;
