@@ -47,8 +47,8 @@ void record(self_ptr self, std::string id, caf::message msg) {
                  std::move(id), std::move(msg));
 }
 
-/// Stamps and sends what the engine produced.
-void send_out(self_ptr self, const actor_context& ctx) {
+/// Stamps and sends what the engine produced (see send_out).
+void send_out_now(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
   if (st.engine->has_built_bars())
     for (auto& b : st.engine->take_built_bars())
@@ -69,6 +69,14 @@ void send_out(self_ptr self, const actor_context& ctx) {
   st.out.clear();
   if (st.engine->has_events()) // warm-ups and errors are events
     report(self, ctx);
+}
+
+/// Stamps and sends what the engine produced, if anything: most ticks
+/// produce nothing, and are done with three inline checks.
+inline void send_out(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  if (!st.out.empty() || st.engine->has_built_bars() || st.engine->has_events())
+    send_out_now(self, ctx);
 }
 
 void on_market(self_ptr self, const actor_context& ctx, const trade_tick& t) {
