@@ -1,30 +1,36 @@
 #include "actors/feed/history_buffer.hpp"
 
-#include <tuple>
+#include <cstring>
 
 namespace cdb {
-
-namespace {
-
-/// A trade's fields but its instrument, of a trade_tick or a kept slot.
-template <class T>
-auto fields_of(T& x) {
-  return std::tie(x.price, x.qty, x.aggressor, x.trade_id, x.event_time,
-                  x.recv_time);
-}
-
-} // namespace
 
 void history_buffer::add(const trade_tick& t) {
   if (max_trades_ == 0)
     return;
-  auto& r = cached(trade_rings_, t.instrument, [&]() -> ring<kept_trade>& {
+  auto& r = cached(trade_rings_, t.instrument, [&]() -> trade_ring& {
     auto i = trades_.find(t.instrument);
     if (i == trades_.end())
-      i = trades_.emplace(t.instrument, ring<kept_trade>{}).first;
+      i = trades_.emplace(t.instrument, trade_ring{}).first;
     return i->second;
   });
-  fields_of(r.slot(max_trades_)) = fields_of(t);
+  static_assert(sizeof(kept_trade) == 56, "a kept trade is 56 bytes");
+  auto& k = r.slot(max_trades_);
+  auto at = [&] { return static_cast<std::size_t>(&k - r.items.data()); };
+  if (k.id_len == long_id)
+    r.long_ids.erase(at());
+  k.price = t.price;
+  k.qty = t.qty;
+  k.event_time = t.event_time;
+  k.recv_time = t.recv_time;
+  k.aggressor = t.aggressor;
+  auto n = t.trade_id.size();
+  if (n <= k.id.size()) {
+    std::memcpy(k.id.data(), t.trade_id.data(), n);
+    k.id_len = static_cast<std::uint8_t>(n);
+  } else {
+    k.id_len = long_id;
+    r.long_ids.emplace(at(), t.trade_id);
+  }
 }
 
 void history_buffer::add(const bar& b) {
@@ -37,10 +43,19 @@ market_history history_buffer::snapshot() const {
   market_history out;
   out.trades.reserve(trades());
   for (auto& [instrument, r] : trades_)
-    r.each([&, name = &instrument](const kept_trade& k) {
+    r.each([&, name = &instrument, ring = &r](const kept_trade& k) {
       auto& t = out.trades.emplace_back();
       t.instrument = *name;
-      fields_of(t) = fields_of(k);
+      t.price = k.price;
+      t.qty = k.qty;
+      t.event_time = k.event_time;
+      t.recv_time = k.recv_time;
+      t.aggressor = k.aggressor;
+      if (k.id_len == long_id)
+        t.trade_id = ring->long_ids.at(
+          static_cast<std::size_t>(&k - ring->items.data()));
+      else
+        t.trade_id.assign(k.id.data(), k.id_len);
     });
   for (auto& kvp : bars_)
     kvp.second.each([&](const bar& b) { out.bars.push_back(b); });
@@ -58,6 +73,13 @@ std::size_t history_buffer::trade_slots() const noexcept {
   std::size_t n = 0;
   for (auto& kvp : trades_)
     n += kvp.second.items.capacity();
+  return n;
+}
+
+std::size_t history_buffer::long_trade_ids() const noexcept {
+  std::size_t n = 0;
+  for (auto& kvp : trades_)
+    n += kvp.second.long_ids.size();
   return n;
 }
 

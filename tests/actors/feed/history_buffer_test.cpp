@@ -1,4 +1,8 @@
 #define CAF_SUITE feed_history
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include <caf/test/unit_test.hpp>
 
 #include "actors/feed/history_buffer.hpp"
@@ -59,6 +63,37 @@ CAF_TEST(a kept trade comes back whole and with its instrument) {
   CAF_REQUIRE_EQUAL(snap.trades.size(), 2u);
   CAF_CHECK_EQUAL(snap.trades[0], t);
   CAF_CHECK_EQUAL(snap.trades[1], t);
+}
+
+CAF_TEST(trade ids come back whole inline or kept apart) {
+  // 22 bytes fit a slot; 23 and a UUID are kept apart, one per slot.
+  std::vector<std::string> ids{"",
+                               "1",
+                               std::string(21, '7'),
+                               std::string(22, '8'),
+                               std::string(23, '9'),
+                               "6f1c2a0e-5b7d-4c1e-9a3f-2d8b7e6c5a41",
+                               "123456789012"};
+  history_buffer h{3, 0};
+  std::vector<trade_tick> all;
+  for (std::size_t i = 0; i < ids.size() * 2; ++i) { // wraps four times
+    auto t = trade("A", static_cast<timestamp>(i));
+    t.trade_id = ids[i % ids.size()];
+    t.qty = static_cast<double>(i);
+    h.add(t);
+    all.push_back(t);
+    auto snap = h.snapshot();
+    auto kept = std::min<std::size_t>(i + 1, 3);
+    CAF_REQUIRE_EQUAL(snap.trades.size(), kept);
+    std::size_t long_ones = 0;
+    for (std::size_t j = 0; j < kept; ++j) {
+      auto& want = all[i + 1 - kept + j];
+      CAF_CHECK_EQUAL(snap.trades[j], want);
+      long_ones += want.trade_id.size() > 22 ? 1 : 0;
+    }
+    // A slot's id kept apart goes when the slot is written again.
+    CAF_CHECK_EQUAL(h.long_trade_ids(), long_ones);
+  }
 }
 
 CAF_TEST(a ring reserves its whole capacity at its first trade) {
