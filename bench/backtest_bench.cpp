@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -169,6 +170,13 @@ struct figure {
       out.push_back(loop[i] > 0 ? 100 * actors[i] / loop[i] : 0.0);
     std::sort(out.begin(), out.end());
     return out;
+  }
+
+  static double median(const std::vector<double>& sorted) {
+    auto n = sorted.size();
+    if (n == 0)
+      return 0;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 };
 
@@ -317,8 +325,28 @@ bool write_repeated(const std::string& src, int copies,
   return static_cast<bool>(out);
 }
 
-/// Actors (by calls, `rounds` times in turn with the plain loop; by
-/// messages once) over `files`.
+/// Fills `f`: `cdb backtest ARGS` (by calls) and `loop` in turns,
+/// `rounds` times, then the backtest with --messages once. True if every
+/// run saw the same events, at least `least`; f.events is that count.
+bool in_rounds(figure& f, std::vector<std::string> args, int rounds,
+               std::uint64_t least,
+               const std::function<double(std::uint64_t&)>& loop) {
+  bool same = true;
+  for (int r = 0; r < rounds; ++r) {
+    std::uint64_t a = 0;
+    std::uint64_t l = 0;
+    f.actors.push_back(actors(args, a));
+    f.loop.push_back(loop(l));
+    same &= a == l && (r == 0 || l == f.events);
+    f.events = l;
+  }
+  std::uint64_t m = 0;
+  args.emplace_back("--messages");
+  f.messages = actors(args, m);
+  return same && m == f.events && f.events >= least && f.events > 0;
+}
+
+/// Actors and the plain loop over `files`.
 figure files_figure(std::string what, const node_config& node,
                     const std::string& conf,
                     const std::vector<std::string>& files, int rounds,
@@ -330,18 +358,9 @@ figure files_figure(std::string what, const node_config& node,
   f.what = std::move(what);
   std::vector<std::string> args{"--config", conf, "--data"};
   args.insert(args.end(), files.begin(), files.end());
-  for (int r = 0; r < rounds; ++r) {
-    std::uint64_t a = 0;
-    std::uint64_t l = 0;
-    f.actors.push_back(actors(args, a));
-    f.loop.push_back(loop_files(n, l));
-    f.events = l;
-    complete &= a == l && l > 0;
-  }
-  std::uint64_t m = 0;
-  args.emplace_back("--messages");
-  f.messages = actors(args, m);
-  complete &= m == f.events;
+  complete &= in_rounds(f, args, rounds, 1, [&n](std::uint64_t& seen) {
+    return loop_files(n, seen);
+  });
   return f;
 }
 
@@ -374,21 +393,12 @@ int main(int argc, char** argv) {
   {
     figure f;
     f.what = "synthetic market";
-    f.events = ticks;
     std::vector<std::string> args{"--config", conf,
                                   "--feed.max_ticks=" + std::to_string(ticks),
                                   "--run.duration=100000h"};
-    std::uint64_t a = 0;
-    for (int r = 0; r < rounds; ++r) {
-      std::uint64_t l = 0;
-      f.actors.push_back(actors(args, a));
-      f.loop.push_back(loop_synthetic(cfg.node, ticks, l));
-      complete &= a >= ticks && l >= ticks;
-    }
-    std::uint64_t m = 0;
-    args.emplace_back("--messages");
-    f.messages = actors(args, m);
-    complete &= m == a;
+    complete &= in_rounds(f, args, rounds, ticks, [&](std::uint64_t& seen) {
+      return loop_synthetic(cfg.node, ticks, seen);
+    });
     figures.push_back(f);
   }
   figures.push_back(files_figure("shipped trades+quotes", cfg.node, conf, files,
@@ -415,9 +425,7 @@ int main(int argc, char** argv) {
     auto a = figure::best(f.actors);
     auto l = figure::best(f.loop);
     auto r = f.ratios();
-    auto median = r.empty() ? 0.0 : r[r.size() / 2];
-    if (!r.empty() && r.size() % 2 == 0)
-      median = (r[r.size() / 2 - 1] + r[r.size() / 2]) / 2;
+    auto median = figure::median(r);
     std::printf("| %s | %llu | %.0f | %.0f | %.0f | %.1f %% | %.1f %% "
                 "(%.1f–%.1f %%) |\n",
                 f.what.c_str(), static_cast<unsigned long long>(f.events), a,

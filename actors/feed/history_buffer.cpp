@@ -15,9 +15,8 @@ void history_buffer::add(const trade_tick& t) {
   });
   static_assert(sizeof(kept_trade) == 56, "a kept trade is 56 bytes");
   auto& k = r.slot(max_trades_);
-  auto at = [&] { return static_cast<std::size_t>(&k - r.items.data()); };
   if (k.id_len == long_id)
-    r.long_ids.erase(at());
+    r.long_ids.erase(r.index_of(k));
   k.price = t.price;
   k.qty = t.qty;
   k.event_time = t.event_time;
@@ -29,7 +28,7 @@ void history_buffer::add(const trade_tick& t) {
     k.id_len = static_cast<std::uint8_t>(n);
   } else {
     k.id_len = long_id;
-    r.long_ids.emplace(at(), t.trade_id);
+    r.long_ids.emplace(r.index_of(k), t.trade_id);
   }
 }
 
@@ -52,8 +51,7 @@ market_history history_buffer::snapshot() const {
       t.recv_time = k.recv_time;
       t.aggressor = k.aggressor;
       if (k.id_len == long_id)
-        t.trade_id = ring->long_ids.at(
-          static_cast<std::size_t>(&k - ring->items.data()));
+        t.trade_id = ring->long_ids.at(ring->index_of(k));
       else
         t.trade_id.assign(k.id.data(), k.id_len);
     });

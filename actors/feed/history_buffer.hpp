@@ -95,6 +95,11 @@ private:
   /// slot.
   struct trade_ring : ring<kept_trade> {
     std::map<std::size_t, std::string> long_ids;
+
+    /// The slot `k` is, the key of its long id.
+    std::size_t index_of(const kept_trade& k) const noexcept {
+      return static_cast<std::size_t>(&k - items.data());
+    }
   };
 
   std::map<std::string, trade_ring, std::less<>> trades_;
