@@ -1,9 +1,13 @@
 #include "runtime/clock.hpp"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <string>
+#include <system_error>
+
+#include <sys/prctl.h>
 
 namespace cdb {
 
@@ -24,6 +28,19 @@ std::string format_time(timestamp t) {
                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                 tm.tm_min, tm.tm_sec, millis);
   return buf;
+}
+
+bool set_timer_slack(nanoseconds slack, std::string& error) {
+  if (::prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(slack), 0, 0, 0)
+      != 0) {
+    error = std::generic_category().message(errno);
+    return false;
+  }
+  return true;
+}
+
+nanoseconds timer_slack() {
+  return ::prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
 }
 
 } // namespace cdb

@@ -94,4 +94,18 @@ private:
 /// Formats `t` as ISO-8601 UTC with milliseconds.
 std::string format_time(timestamp t);
 
+/// The node's timer slack: how late the kernel may wake a sleeping thread
+/// (run.timer_slack). CAF's idle workers poll with 50 µs sleeps, and a
+/// message from a thread outside the scheduler (the feed's network thread)
+/// waits out the sleep; the kernel's default slack of 50 µs doubles it.
+constexpr nanoseconds default_timer_slack = 1'000;
+
+/// Sets the calling thread's timer slack, which every thread it starts
+/// from then on inherits; 0 restores the kernel's default. False, with
+/// the reason in `error`, if the kernel refused.
+bool set_timer_slack(nanoseconds slack, std::string& error);
+
+/// The calling thread's timer slack.
+nanoseconds timer_slack();
+
 } // namespace cdb

@@ -169,6 +169,13 @@ int main(int argc, char** argv) {
   if (mode == "record")
     return cdb::run_recorder(cfg.record, cfg.node.feed.url,
                              cfg.node.feed.ca_file);
+  // Before the node's threads start: each inherits it.
+  std::string slack_error;
+  if (!cdb::set_timer_slack(cfg.timer_slack.count(), slack_error)) {
+    std::cerr << "cdb: run.timer_slack: the kernel refused it: " << slack_error
+              << '\n';
+    return 1;
+  }
   if (mode == "backtest")
     return cdb::run_backtest(cfg, bt);
   return cdb::run_node(cfg);

@@ -38,6 +38,10 @@ cdb_options::cdb_options() {
     .add(duration, "duration", "stop after this long; 0 runs until signalled")
     .add(status_interval, "status_interval", "status line period")
     .add(log_level, "log_level", "debug, info, warning or error")
+    .add(timer_slack, "timer_slack",
+         "how late the kernel may wake a sleeping thread of this process "
+         "(CAF's idle workers sleep 50us between polls); 0: the kernel's "
+         "default (50us)")
     .add(*span(&n.drain_timeout), "drain_timeout",
          "time for in-flight work after the feed stops at shutdown")
     .add(n.actor_throughput, "actor_throughput",
@@ -329,6 +333,9 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
                  "must be >= 0 (0 runs until signalled)");
   c.require_span(status_interval.count() > 0, "status_interval",
                  status_interval.count(), "must be > 0");
+  c.require_span(timer_slack.count() >= 0 && timer_slack.count() <= 1'000'000,
+                 "timer_slack", timer_slack.count(),
+                 "must be between 0 and 1ms (0: the kernel's default)");
   c.require_span(node.drain_timeout >= 0, "drain_timeout", node.drain_timeout,
                  "must be >= 0");
   static const std::vector<std::string> actors{

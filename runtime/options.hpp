@@ -13,6 +13,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "runtime/admin_http.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/exchange_sim.hpp"
 #include "runtime/exporter.hpp"
 #include "runtime/node.hpp"
@@ -32,6 +33,7 @@ public:
   std::string log_level = "info";
   caf::timespan duration{0};
   caf::timespan status_interval{std::chrono::seconds{1}};
+  caf::timespan timer_slack{default_timer_slack};
   std::string chaos_kill_actor;
   caf::timespan chaos_kill_after{std::chrono::seconds{10}};
   std::uint32_t chaos_kill_times = 1;

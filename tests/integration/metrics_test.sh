@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The node's Prometheus endpoint: a running paper node's /metrics parses
+# The node's Prometheus endpoint: a running paper node (its timer slack
+# 1 us, as run.timer_slack sets it) and its /metrics, which parses
 # (promtool check metrics, Debian's prometheus package), carries the named
 # families, each labelled with the node, and the trading ones move while
 # the node trades; every metric the shipped alert rules and dashboards use
@@ -35,6 +36,13 @@ case "$url" in
   http://127.0.0.1:*) ok "metrics served on loopback: $url" ;;
   *) bad "metrics not on loopback: $url" ;;
 esac
+# run.timer_slack (default 1us) is set before the node's threads start.
+slack=$(cat "/proc/$pid/timerslack_ns")
+if [ "$slack" = 1000 ]; then
+  ok "the node's timer slack is 1000 ns"
+else
+  bad "the node's timer slack is $slack ns, not 1000"
+fi
 value() { # value FILE SERIES: the sample of SERIES (name{labels}), or empty
   awk -v s="$2" '$1 == s { print $2 }' "$1"
 }

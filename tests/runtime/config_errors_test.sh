@@ -46,6 +46,8 @@ expect_error "supervisor.backoff_max = 1s: must be >= supervisor.backoff_initial
   "$cdb" run --supervisor.backoff_initial=10s --supervisor.backoff_max=1s
 expect_error "run.status_interval = 0s: must be > 0" \
   "$cdb" run --run.status_interval=0s
+expect_error "run.timer_slack = 2ms: must be between 0 and 1ms" \
+  "$cdb" run --run.timer_slack=2ms
 expect_error "run.chaos_kill_actor = bogus: must be empty or one of" \
   "$cdb" run --run.chaos_kill_actor=bogus
 expect_error "node.roles = trader: must each be one of feed, signal, risk" \

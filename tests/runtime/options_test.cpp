@@ -68,6 +68,19 @@ CAF_TEST(actors handle one message per run unless told otherwise) {
   CAF_CHECK(names(load({"--run.actor_throughput=-1"}), "run.actor_throughput"));
 }
 
+CAF_TEST(the timer slack is one microsecond unless told otherwise) {
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  CAF_CHECK(load({}).empty());
+  CAF_CHECK_EQUAL(cfg.timer_slack.count(), 1'000);
+  CAF_CHECK(load({"--run.timer_slack=0s"}).empty());
+  CAF_CHECK_EQUAL(cfg.timer_slack.count(), 0);
+  CAF_CHECK(load({"--run.timer_slack=1ms"}).empty());
+  CAF_CHECK(names(load({"--run.timer_slack=1001us"}),
+                  "run.timer_slack = 1001us: must be between 0 and 1ms"));
+  CAF_CHECK(names(load({"--run.timer_slack=-1us"}),
+                  "run.timer_slack = -1us: must be between 0 and 1ms"));
+}
+
 CAF_TEST(a split backtest waits a minute for its nodes unless told otherwise) {
   env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
   CAF_CHECK(load({}).empty());
