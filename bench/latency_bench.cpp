@@ -5,11 +5,12 @@
 // reaches it. Reports percentiles of
 //   wire:    subscriber handles the tick - server starts writing it
 //   in-node: subscriber handles the tick - client thread received it
-// in microseconds. Usage: cdb_latency [MESSAGES [PER_SECOND [POLICY]]]
+// in microseconds. Usage:
+// cdb_latency [MESSAGES [PER_SECOND [POLICY [TIMER_SLACK_NS]]]]
 // (defaults 20000 at 5000/s; POLICY: CAF's scheduler, stealing as cdb
-// runs, or sharing). Results: docs/performance.md. The numbers are
-// reported, never asserted; the exit status says only whether every
-// message arrived.
+// runs, or sharing; the timer slack as cdb runs, run.timer_slack: 1000).
+// Results: docs/performance.md. The numbers are reported, never asserted; the
+// exit status says only whether every message arrived.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -28,6 +29,7 @@
 #include "actors/feed/binance_format.hpp"
 #include "actors/feed/feed_actor.hpp"
 #include "messages/register.hpp"
+#include "runtime/clock.hpp"
 
 namespace {
 
@@ -95,9 +97,14 @@ void report(const char* what, std::vector<double> xs) {
 int main(int argc, char** argv) {
   std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20'000;
   double rate = argc > 2 ? std::strtod(argv[2], nullptr) : 5'000;
-  if (n == 0 || !(rate > 0)) {
+  auto slack = argc > 4 ? std::strtoll(argv[4], nullptr, 10)
+                        : default_timer_slack;
+  std::string error;
+  if (n == 0 || !(rate > 0) || !set_timer_slack(slack, error)) {
     std::fprintf(stderr,
-                 "usage: cdb_latency [MESSAGES [PER_SECOND [POLICY]]]\n");
+                 "usage: cdb_latency [MESSAGES [PER_SECOND [POLICY "
+                 "[TIMER_SLACK_NS]]]] %s\n",
+                 error.c_str());
     return 2;
   }
   shared s{n};
@@ -152,8 +159,9 @@ int main(int argc, char** argv) {
   caf::anon_send_exit(feed, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(sink, caf::exit_reason::user_shutdown);
   auto got = s.count.load();
-  std::printf("cdb_latency: %zu of %zu trades at %.0f/s over loopback\n", got,
-              n, rate);
+  std::printf("cdb_latency: %zu of %zu trades at %.0f/s over loopback, "
+              "timer slack %lld ns\n",
+              got, n, rate, static_cast<long long>(slack));
   if (got != n)
     return 1;
   std::vector<double> wire, node;

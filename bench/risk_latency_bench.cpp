@@ -48,6 +48,7 @@
 #include "actors/signal/signal_actor.hpp"
 #include "bench/bench_messages.hpp"
 #include "messages/register.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/instrumented.hpp"
 #include "runtime/log.hpp"
 
@@ -547,6 +548,9 @@ int main(int argc, char** argv) {
                          "[ACTOR_THROUGHPUT]]]]]\n");
     return 2;
   }
+  std::string slack_error; // as cdb sets it (run.timer_slack)
+  if (!set_timer_slack(default_timer_slack, slack_error))
+    std::fprintf(stderr, "timer slack: %s\n", slack_error.c_str());
   std::printf("CAF scheduler: %zu worker thread(s); actors handle %s per "
               "run\n",
               scheduler_threads,

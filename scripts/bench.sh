@@ -26,6 +26,9 @@ section "backtest throughput: actors against the plain loop, in turns, $rounds r
 "$b/cdb_backtest_bench" "$ticks" config/paper.conf "$copies" "$rounds" 2>/dev/null | tee "$out/backtest"
 section "risk latency, tick-to-order on one node, CAF floor"
 "$b/cdb_risk_latency" 200000 "$signals" | tee "$out/risk"
+section "feed: wire -> subscriber over loopback, 5000 trades/s, timer slack as cdb sets it (1 us) and the kernel's default (50 us)"
+"$b/cdb_latency" "$signals" 5000 stealing 1000 2>/dev/null | tee "$out/feed"
+"$b/cdb_latency" "$signals" 5000 stealing 50000 2>/dev/null | tee "$out/feed50"
 section "memory: a $hours backtest on the synthetic market"
 build/cdb backtest --config config/paper.conf --run.duration="$hours" \
   --json "$out/mem.json" --no-progress >/dev/null 2>&1
@@ -56,6 +59,11 @@ row "risk decision, pure" "$(pick risk 's/^risk decision, pure.*n=[0-9]* *//p')"
 row "signal -> order through the risk actor (busy)" "$(pick risk 's/^risk actor, signal -> order (busy).*n=[0-9]* *//p')"
 row "tick -> signal -> risk -> order, one node (live path, busy)" "$(pick risk 's/^tick -> signal -> risk -> order (live) *//p')"
 row "CAF floor, one message between two actors (busy)" "$(pick risk 's/^CAF floor.*n=[0-9]* *//p')"
+feed_row() {
+  sed -n 's/^\(wire\|in-node\) *p50 *\([0-9.]*\) *p99 *\([0-9.]*\) *p99.9 *\([0-9.]*\).*/\1 p50 \2 us, p99 \3 us, p99.9 \4 us/p' "$out/$1" | paste -sd ';' | sed 's/;/; /'
+}
+row "feed: wire -> subscriber; in-node from the client thread (5000/s, timer slack 1 us)" "$(feed_row feed)"
+row "the same, the kernel's timer slack (50 us)" "$(feed_row feed50)"
 row "backtest memory: peak, first -> last market hour" "$(jq -r '.timing | "\(.peak_rss_mb) MB, \(.rss_first_hour_mb) -> \(.rss_last_hour_mb) MB"' "$out/mem.json")"
 row "PostgreSQL" "$(grep -m1 -i 'events/s' "$out/persist" || echo 'see above')"
 row "tick-to-order across three nodes" "$(sed -n 's/^tick-to-order across 3 nodes[^:]*: *//p' "$out/cluster" | head -n 1)"
