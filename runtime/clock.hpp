@@ -101,7 +101,8 @@ std::string format_time(timestamp t);
 constexpr nanoseconds default_timer_slack = 1'000;
 
 /// Sets the calling thread's timer slack, which every thread it starts
-/// from then on inherits; 0 restores the kernel's default. False, with
+/// from then on inherits; 0 restores the slack the thread started with
+/// (the kernel's 50 µs unless its parent set another). False, with
 /// the reason in `error`, if the kernel refused.
 bool set_timer_slack(nanoseconds slack, std::string& error);
 
