@@ -41,9 +41,13 @@ CAF_TEST(the timer slack reaches threads started after it is set) {
     caf::put(cfg.content, "scheduler.max-threads", 2);
     caf::put(cfg.content, "logger.console-verbosity", "quiet");
     caf::actor_system sys{cfg};
-    auto probe = sys.spawn([]() -> caf::behavior {
-      return {[](caf::get_atom) { return timer_slack(); }};
-    });
+    // With an argument: CAF 0.17.6 binds a null reference when a function
+    // actor is spawned without one (UBSan).
+    auto probe = sys.spawn(
+      [](caf::event_based_actor*, int) -> caf::behavior {
+        return {[](caf::get_atom) { return timer_slack(); }};
+      },
+      0);
     caf::scoped_actor self{sys};
     nanoseconds in_worker = -1;
     self->request(probe, caf::infinite, caf::get_atom::value)
