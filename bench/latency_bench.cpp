@@ -99,12 +99,15 @@ int main(int argc, char** argv) {
   double rate = argc > 2 ? std::strtod(argv[2], nullptr) : 5'000;
   auto slack = argc > 4 ? std::strtoll(argv[4], nullptr, 10)
                         : default_timer_slack;
+  if (n == 0 || !(rate > 0)) {
+    std::fprintf(stderr, "usage: cdb_latency [MESSAGES [PER_SECOND [POLICY "
+                         "[TIMER_SLACK_NS]]]]\n");
+    return 2;
+  }
   std::string error;
-  if (n == 0 || !(rate > 0) || !set_timer_slack(slack, error)) {
-    std::fprintf(stderr,
-                 "usage: cdb_latency [MESSAGES [PER_SECOND [POLICY "
-                 "[TIMER_SLACK_NS]]]] %s\n",
-                 error.c_str());
+  if (!set_timer_slack(slack, error)) {
+    std::fprintf(stderr, "cdb_latency: timer slack %lld ns: %s\n",
+                 static_cast<long long>(slack), error.c_str());
     return 2;
   }
   shared s{n};
