@@ -43,22 +43,16 @@
 
 #include <caf/all.hpp>
 
-#include "actors/persistence/persistence_actor.hpp"
 #include "actors/risk/risk_actor.hpp"
 #include "actors/signal/signal_actor.hpp"
 #include "bench/bench_messages.hpp"
-#include "messages/register.hpp"
+#include "bench/stand_ins.hpp"
 #include "runtime/clock.hpp"
-#include "runtime/instrumented.hpp"
-#include "runtime/log.hpp"
 
 namespace {
 
 using namespace cdb;
-using bench::make_signal;
-using bench::quote;
-using steady = std::chrono::steady_clock;
-using decided_atom = caf::atom_constant<caf::atom("decided")>;
+using namespace cdb::bench;
 
 /// CAF's worker threads in every actor system here: 2 as cdb runs, or the
 /// fourth argument.
@@ -88,50 +82,6 @@ void print(const char* what, std::size_t n, percentiles p) {
               what, n, p.p50, p.p99, p.p999, p.max);
 }
 
-portfolio_snapshot account(timestamp t) {
-  portfolio_snapshot p;
-  p.equity = p.cash = p.start_of_day_equity = 100000;
-  p.event_time = t;
-  return p;
-}
-
-trading_state active(timestamp t) {
-  trading_state s;
-  s.id = "bench";
-  s.mode = trading_mode::active;
-  s.since = t;
-  return s;
-}
-
-/// Every actor system here: cdb's message types, `scheduler_threads`
-/// workers, CAF quiet.
-struct bench_config : caf::actor_system_config {
-  bench_config() {
-    register_messages(*this);
-    caf::put(content, "scheduler.max-threads", scheduler_threads);
-    caf::put(content, "logger.console-verbosity", "quiet");
-  }
-};
-
-/// The actors' context on the wall clock. Risk logs every decision at
-/// info: only warnings from here on.
-actor_context bench_context() {
-  cdb::log::set_level(cdb::log::level::warning);
-  actor_context ctx;
-  ctx.run_id = "bench";
-  ctx.clock = std::make_shared<wall_clock>();
-  ctx.metrics = std::make_shared<node_metrics>();
-  ctx.throughput = actor_throughput;
-  return ctx;
-}
-
-/// What risk needs before it decides: a quote, the account, ACTIVE.
-void prime_risk(caf::scoped_actor& self, const risk_actor& risk, timestamp t) {
-  self->send(risk, quote(29999, 30001, t));
-  self->send(risk, account(t));
-  self->send(risk, active(t));
-}
-
 /// Every call of the pure engine, timed one by one.
 percentiles pure(std::size_t n) {
   wall_clock clock;
@@ -158,90 +108,6 @@ percentiles pure(std::size_t n) {
   if (orders == 0)
     std::fprintf(stderr, "pure: no order approved\n");
   return summarise(us);
-}
-
-struct exec_state {
-  caf::actor driver;
-};
-
-/// Stands in for execution: tells the driver when each order arrives.
-/// Instrumented and capped as the real one (one message per run).
-execution_actor::behavior_type
-fake_execution(instrumented_pointer<execution_actor, exec_state> self,
-               const actor_context& ctx, caf::actor driver) {
-  instrument(self, ctx, "execution");
-  self->state.driver = std::move(driver);
-  return {
-    [](const quote_tick&) {},
-    [](const trade_tick&) {},
-    [](const trade_batch&) {},
-    [](const market_history&) {},
-    [](const book_snapshot&) {},
-    [](const bar&) {},
-    [](const mark_price&) {},
-    [](const feed_status&) {},
-    [self](const submit_order& o) {
-      caf::anon_send(self->state.driver,
-                     steady::now().time_since_epoch().count(),
-                     o.value.reduce_only, o.value.event_time);
-    },
-    [](const cancel_order&) {},
-    [](const amend_order&) {},
-    [](const execution_wiring&) {},
-    [](timer_atom) {},
-    [](recover_account_atom) {},
-    [](const persisted_ack&) {},
-    [](flush_atom) { return std::uint64_t{0}; },
-    [](snapshot_atom) { return portfolio_snapshot{}; },
-  };
-}
-
-/// Stands in for persistence: takes everything, writes nothing, and
-/// acknowledges as persistence does (per batch_size events, or every
-/// flush_interval), so the producers' outboxes stay as small as in
-/// production.
-struct null_persistence_state {
-  event_senders unacked;
-};
-
-/// `observer` (may be null) hears of every risk decision: approved or not.
-/// Instrumented and capped as the real one.
-persistence_actor::behavior_type null_persistence(
-  instrumented_pointer<persistence_actor, null_persistence_state> self,
-  const actor_context& ctx, const caf::actor& observer) {
-  instrument(self, ctx, "persistence");
-  persistence_config cfg;
-  auto keep = [self, batch = cfg.batch_size](const std::string& id) {
-    if (auto sender = self->current_sender())
-      self->state.unacked.emplace_back(std::move(sender), id);
-    if (self->state.unacked.size() >= batch)
-      acknowledge(self->state.unacked);
-  };
-  auto every = std::chrono::nanoseconds{cfg.flush_interval};
-  self->delayed_send(self, every, timer_atom::value);
-  return {
-    [keep](const signal& x) { keep(x.id); },
-    [keep, observer](const risk_decision& x) {
-      keep(x.id);
-      if (observer)
-        caf::anon_send(observer, decided_atom::value, x.approved, x.event_time);
-    },
-    [keep](const order& x) { keep(x.id); },
-    [keep](const order_event& x) { keep(x.id); },
-    [keep](const fill& x) { keep(x.id); },
-    [keep](const portfolio_snapshot& x) { keep(x.id); },
-    [keep](const trading_state& x) { keep(x.id); },
-    [](const feed_status&) {},
-    [](const bar&) {},
-    [self, every](timer_atom) {
-      acknowledge(self->state.unacked);
-      self->delayed_send(self, every, timer_atom::value);
-    },
-    [](flush_atom) { return std::uint64_t{0}; },
-    [](recover_bars_atom, std::uint32_t) { return recorded_bars{}; },
-    [](recover_atom) { return trading_state{}; },
-    [](recover_account_atom) { return account_recovery{}; },
-  };
 }
 
 /// Sends the next quote and signal once the previous signal's opening order
@@ -290,10 +156,10 @@ caf::behavior driver_actor(caf::stateful_actor<driver_state>* self,
 /// node); otherwise an actor on the scheduler's threads drives (a busy
 /// node).
 bool actor_path(std::size_t n, bool blocking, percentiles& out) {
-  bench_config cfg;
+  bench_config cfg{scheduler_threads};
   caf::actor_system sys{cfg};
   caf::scoped_actor main_thread{sys};
-  auto ctx = bench_context();
+  auto ctx = bench_context(actor_throughput);
   auto risk = sys.spawn(spawn_risk, risk_config{}, ctx);
   auto us = std::make_shared<std::vector<double>>();
   us->reserve(n);
@@ -301,7 +167,7 @@ bool actor_path(std::size_t n, bool blocking, percentiles& out) {
                                : sys.spawn(driver_actor, risk, n,
                                            caf::actor{main_thread}, us);
   auto exec = sys.spawn(fake_execution, ctx, driver);
-  auto db = sys.spawn(null_persistence, ctx, caf::actor{});
+  auto db = sys.spawn(null_persistence, ctx, caf::actor{}, false);
   auto t = ctx.clock->now();
   main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
   prime_risk(main_thread, risk, t);
@@ -397,7 +263,8 @@ caf::behavior tick_driver(caf::stateful_actor<tick_driver_state>* self,
       if (settled())
         send_next();
     },
-    [self, send_next, settled](decided_atom, bool approved, timestamp t) {
+    [self, send_next, settled](decided_atom, bool approved, timestamp t,
+                               timestamp) {
       auto& st = self->state;
       if (t != st.trades[st.next - 1].event_time)
         return; // a second decision of a trade already settled
@@ -440,10 +307,10 @@ std::vector<trade_tick> walk(std::size_t n, timestamp t) {
 
 /// Tick -> signal actor -> risk actor -> submit_order at execution.
 bool tick_path(std::size_t ticks, percentiles& out, std::size_t& orders) {
-  bench_config cfg;
+  bench_config cfg{scheduler_threads};
   caf::actor_system sys{cfg};
   caf::scoped_actor main_thread{sys};
-  auto ctx = bench_context();
+  auto ctx = bench_context(actor_throughput);
   auto t = ctx.clock->now();
   signal_config sc;
   sc.strategies = {"ema_cross * bars=1s fast=2 slow=5 atr=3 cooldown=0"};
@@ -454,7 +321,7 @@ bool tick_path(std::size_t ticks, percentiles& out, std::size_t& orders) {
   auto driver = sys.spawn(tick_driver, sig, risk, ctx, caf::actor{main_thread},
                           us, walk(ticks, t));
   auto exec = sys.spawn(fake_execution, ctx, driver);
-  auto db = sys.spawn(null_persistence, ctx, driver);
+  auto db = sys.spawn(null_persistence, ctx, driver, false);
   main_thread->send(sig, signal_wiring{feed_actor{}, risk, db});
   main_thread->send(risk, risk_wiring{feed_actor{}, exec, db, breaker_inbox{}});
   prime_risk(main_thread, risk, t);
@@ -484,7 +351,7 @@ struct ping_state {
 };
 
 bool ping_pong(std::size_t n, percentiles& out) {
-  bench_config cfg;
+  bench_config cfg{scheduler_threads};
   caf::actor_system sys{cfg};
   caf::scoped_actor main_thread{sys};
   auto us = std::make_shared<std::vector<double>>();

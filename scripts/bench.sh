@@ -29,6 +29,8 @@ section "risk latency, tick-to-order on one node, CAF floor"
 section "feed: wire -> subscriber over loopback, 5000 trades/s, timer slack as cdb sets it (1 us) and the kernel's default (50 us)"
 "$b/cdb_latency" "$signals" 5000 stealing 1000 2>/dev/null | tee "$out/feed"
 "$b/cdb_latency" "$signals" 5000 stealing 50000 2>/dev/null | tee "$out/feed50"
+section "wire -> order on one node: loopback WebSocket, real feed, signal and risk actors, 5000 trades/s"
+"$b/cdb_wire_order" "$signals" 5000 2>/dev/null | tee "$out/wire"
 section "memory: a $hours backtest on the synthetic market"
 build/cdb backtest --config config/paper.conf --run.duration="$hours" \
   --json "$out/mem.json" --no-progress >/dev/null 2>&1
@@ -58,6 +60,7 @@ row "backtest, shipped quotes x$copies (actors / --messages / plain loop, best o
 row "risk decision, pure" "$(pick risk 's/^risk decision, pure.*n=[0-9]* *//p')"
 row "signal -> order through the risk actor (busy)" "$(pick risk 's/^risk actor, signal -> order (busy).*n=[0-9]* *//p')"
 row "tick -> signal -> risk -> order, one node (live path, busy)" "$(pick risk 's/^tick -> signal -> risk -> order (live) *//p')"
+row "wire -> feed -> signal -> risk -> order, one node (loopback WebSocket, 5000 trades/s)" "$(pick wire 's/^wire -> order *p50 *\([0-9.]*\) *p99 *\([0-9.]*\) *p99.9 *\([0-9.]*\).*/p50 \1 us, p99 \2 us, p99.9 \3 us/p')"
 row "CAF floor, one message between two actors (busy)" "$(pick risk 's/^CAF floor.*n=[0-9]* *//p')"
 feed_row() {
   sed -n 's/^\(wire\|in-node\) *p50 *\([0-9.]*\) *p99 *\([0-9.]*\) *p99.9 *\([0-9.]*\).*/\1 p50 \2 us, p99 \3 us, p99.9 \4 us/p' "$out/$1" | paste -sd ';' | sed 's/;/; /'
