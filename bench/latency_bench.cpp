@@ -8,7 +8,8 @@
 // in microseconds. Usage:
 // cdb_latency [MESSAGES [PER_SECOND [POLICY [TIMER_SLACK_NS]]]]
 // (defaults 20000 at 5000/s; POLICY: CAF's scheduler, stealing as cdb
-// runs, or sharing; the timer slack as cdb runs, run.timer_slack: 1000).
+// runs, or sharing; the timer slack as cdb runs, run.timer_slack: 1000;
+// CAF worker threads as cdb runs: 1).
 // Results: docs/performance.md. The numbers are reported, never asserted; the
 // exit status says only whether every message arrived.
 #include <algorithm>
@@ -30,6 +31,7 @@
 #include "actors/feed/feed_actor.hpp"
 #include "messages/register.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/context.hpp"
 
 namespace {
 
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
 
   caf::actor_system_config cfg;
   register_messages(cfg);
-  caf::put(cfg.content, "scheduler.max-threads", 2);
+  caf::put(cfg.content, "scheduler.max-threads", default_scheduler_threads);
   if (argc > 3)
     caf::put(cfg.content, "scheduler.policy",
              caf::atom_from_string({argv[3], std::strlen(argv[3])}));

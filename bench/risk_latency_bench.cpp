@@ -4,7 +4,7 @@
 //          half the signals are reversals (a closing and an opening
 //          order), half open a position from flat
 //   actor: a driver sends a signal to the risk actor of a running actor
-//          system (2 scheduler threads, as cdb runs); the stand-in for
+//          system (scheduler threads as cdb runs: 1); the stand-in for
 //          execution notes when the submit_order arrives; the next signal
 //          goes once it has. Risk also sends its decision and order to a
 //          stand-in persistence, as in production. "busy": the driver is an
@@ -27,7 +27,7 @@
 //          per hop: the signal-to-order path is two hops.
 // Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS [TICKS [THREADS
 //                         [ACTOR_THROUGHPUT]]]]]
-// (defaults 200000, 20000, 100000, 2 scheduler threads and 1 message per
+// (defaults 200000, 20000, 100000, 1 scheduler thread and 1 message per
 // actor run, as cdb runs; ACTOR_THROUGHPUT 0 is CAF's default).
 // Execution and persistence are stand-ins, instrumented and capped as the
 // real ones.
@@ -54,9 +54,9 @@ namespace {
 using namespace cdb;
 using namespace cdb::bench;
 
-/// CAF's worker threads in every actor system here: 2 as cdb runs, or the
-/// fourth argument.
-std::size_t scheduler_threads = 2;
+/// CAF's worker threads in every actor system here: as cdb runs
+/// (scheduler.max-threads), or the fourth argument.
+std::size_t scheduler_threads = default_scheduler_threads;
 
 /// Messages each of cdb's actors (and the stand-ins) handles per scheduler
 /// run: 1 as cdb runs (run.actor_throughput), or the fifth argument (0: as
@@ -342,7 +342,7 @@ bool tick_path(std::size_t ticks, percentiles& out, std::size_t& orders) {
 }
 
 /// The framework's floor: one message from an actor to another on the
-/// same scheduler (2 threads, as cdb runs), timed from send to handling;
+/// same scheduler (as many threads as cdb runs), timed from send to handling;
 /// the receiver answers and the next goes once the answer is back (one in
 /// flight, the driver busy on the scheduler like the driver above).
 struct ping_state {

@@ -14,8 +14,8 @@
 // wall clock, against the server's wall clock). Open loop: the trades go at
 // their rate whatever the node does, as a venue sends them. Usage:
 // cdb_wire_order [TRADES [PER_SECOND [THREADS [TIMER_SLACK_NS]]]] (defaults
-// 20000 trades at 5000/s, 2 scheduler threads and the timer slack as cdb runs:
-// run.timer_slack, 1000). Results: docs/performance.md. Reported, never
+// 20000 trades at 5000/s; CAF worker threads and timer slack as cdb runs:
+// 1 and 1000 ns). Results: docs/performance.md. Reported, never
 // asserted; the exit status says only whether every trade arrived and every
 // approved decision's order reached execution.
 #include <algorithm>
@@ -184,7 +184,8 @@ bool wait_for(Predicate done, std::chrono::milliseconds limit) {
 int main(int argc, char** argv) {
   std::size_t n = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20'000;
   double rate = argc > 2 ? std::strtod(argv[2], nullptr) : 5'000;
-  std::size_t threads = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 2;
+  std::size_t threads = argc > 3 ? std::strtoull(argv[3], nullptr, 10)
+                                 : default_scheduler_threads;
   auto slack = argc > 4 ? std::strtoll(argv[4], nullptr, 10)
                         : default_timer_slack;
   if (n == 0 || !(rate > 0) || threads == 0) {

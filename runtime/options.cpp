@@ -320,8 +320,9 @@ cdb_options::cdb_options() {
          "mutual TLS on node links: CA (PEM) that signed every node")
     .add(cl.tls_cert, "tls_cert", "mutual TLS: this node's certificate (PEM)")
     .add(cl.tls_key, "tls_key", "mutual TLS: this node's private key (PEM)");
-  // Two cores: do not start CAF's default of four workers.
-  caf::put(content, "scheduler.max-threads", 2);
+  // Not CAF's default of one per core (four on two cores here): see
+  // default_scheduler_threads.
+  caf::put(content, "scheduler.max-threads", default_scheduler_threads);
 }
 
 void cdb_options::validate(std::vector<std::string>& errors) const {
