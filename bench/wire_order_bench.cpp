@@ -68,6 +68,7 @@ struct shared {
   std::vector<char> approved;       ///< Trade i had an approved decision.
   std::atomic<bool> go{false};      ///< Every actor is wired.
   std::atomic<bool> stop{false};    ///< The main thread has everything.
+  std::atomic<std::uint64_t> signals{0};
   std::atomic<std::uint64_t> decisions{0};
   std::atomic<std::uint64_t> approved_trades{0};
   std::atomic<std::uint64_t> ordered_trades{0};
@@ -132,6 +133,7 @@ caf::behavior collector(caf::event_based_actor*, shared* sp) {
     [sp](signalled_atom, timestamp t, timestamp init) {
       if (auto i = sp->index(t); i != 0 && sp->signalled[i] == 0)
         sp->signalled[i] = init;
+      sp->signals.fetch_add(1);
     },
     [sp](decided_atom, bool approved, timestamp t, timestamp init) {
       auto i = sp->index(t);
@@ -245,11 +247,12 @@ int main(int argc, char** argv) {
   main_thread->request(sig, std::chrono::seconds{10}, state_atom::value)
     .receive([](const signal_status&) {},
              [&](caf::error&) { complete = false; });
-  // Every signal is at risk now. Settled: every decision risk counted has
-  // reached the collector, every approved trade has its order, and nothing
-  // moved for 100 ms (a signal may still have been queued at risk).
+  // Every signal is at risk now. Settled: every signal and every decision
+  // risk counted has reached the collector, every approved trade has its order,
+  // and nothing moved for 100 ms (a signal may still have been queued at risk).
   auto settled = [&] {
-    return s.decisions == metrics.approved + metrics.rejected
+    return s.signals == metrics.signals.load()
+           && s.decisions == metrics.approved + metrics.rejected
            && s.ordered_trades == s.approved_trades;
   };
   std::uint64_t seen = ~std::uint64_t{0};
@@ -280,6 +283,10 @@ int main(int argc, char** argv) {
   for (std::size_t i = 1; i <= n; ++i) {
     if (s.ordered[i] == 0)
       continue;
+    if (s.signalled[i] == 0 || s.decided[i] == 0) {
+      complete = false; // an order without its signal or decision seen
+      continue;
+    }
     us.push_back(static_cast<double>(s.ordered[i] - s.sent[i]) / 1e3);
     to_signal.push_back(static_cast<double>(s.signalled[i] - s.sent_wall[i])
                         / 1e3);
@@ -298,8 +305,10 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(metrics.rejected.load()),
               us.size());
   if (!complete || us.empty()) {
-    std::fprintf(stderr, "cdb_wire_order: incomplete (every trade must "
-                         "arrive, every approved decision's order too)\n");
+    std::fprintf(stderr,
+                 "cdb_wire_order: incomplete (every trade must "
+                 "arrive, every approved decision's order too, and each "
+                 "order's signal and decision)\n");
     return 1;
   }
   report("wire -> signal", to_signal);
