@@ -248,8 +248,9 @@ int main(int argc, char** argv) {
     .receive([](const signal_status&) {},
              [&](caf::error&) { complete = false; });
   // Every signal is at risk now. Settled: every signal and every decision
-  // risk counted has reached the collector, every approved trade has its order,
-  // and nothing moved for 100 ms (a signal may still have been queued at risk).
+  // risk counted has reached the collector, every approved trade has its
+  // order, and nothing moved for 100 ms (a signal may still have been
+  // queued at risk).
   auto settled = [&] {
     return s.signals == metrics.signals.load()
            && s.decisions == metrics.approved + metrics.rejected
