@@ -9,7 +9,7 @@
 // cdb_latency [MESSAGES [PER_SECOND [POLICY [TIMER_SLACK_NS]]]]
 // (defaults 20000 at 5000/s; POLICY: CAF's scheduler, stealing as cdb
 // runs, or sharing; the timer slack as cdb runs, run.timer_slack: 1000;
-// CAF worker threads as cdb runs: 1).
+// CAF worker threads as cdb runs: 2).
 // Results: docs/performance.md. The numbers are reported, never asserted; the
 // exit status says only whether every message arrived.
 #include <algorithm>

@@ -4,7 +4,7 @@
 //          half the signals are reversals (a closing and an opening
 //          order), half open a position from flat
 //   actor: a driver sends a signal to the risk actor of a running actor
-//          system (scheduler threads as cdb runs: 1); the stand-in for
+//          system (scheduler threads as cdb runs: 2); the stand-in for
 //          execution notes when the submit_order arrives; the next signal
 //          goes once it has. Risk also sends its decision and order to a
 //          stand-in persistence, as in production. "busy": the driver is an
@@ -27,7 +27,7 @@
 //          per hop: the signal-to-order path is two hops.
 // Usage: cdb_risk_latency [PURE_SIGNALS [ACTOR_SIGNALS [TICKS [THREADS
 //                         [ACTOR_THROUGHPUT]]]]]
-// (defaults 200000, 20000, 100000, 1 scheduler thread and 1 message per
+// (defaults 200000, 20000, 100000, 2 scheduler threads and 1 message per
 // actor run, as cdb runs; ACTOR_THROUGHPUT 0 is CAF's default).
 // Execution and persistence are stand-ins, instrumented and capped as the
 // real ones.

@@ -15,7 +15,7 @@
 // their rate whatever the node does, as a venue sends them. Usage:
 // cdb_wire_order [TRADES [PER_SECOND [THREADS [TIMER_SLACK_NS]]]] (defaults
 // 20000 trades at 5000/s; CAF worker threads and timer slack as cdb runs:
-// 1 and 1000 ns). Results: docs/performance.md. Reported, never
+// 2 and 1000 ns). Results: docs/performance.md. Reported, never
 // asserted; the exit status says only whether every trade arrived and every
 // approved decision's order reached execution.
 #include <algorithm>

@@ -23,11 +23,10 @@ class direct_market;
 /// bookkeeping and queued acknowledgements (docs/performance.md).
 constexpr std::size_t default_actor_throughput = 1;
 
-/// CAF worker threads of a live node (scheduler.max-threads): one, so every
-/// hop between cdb's actors stays on one warm core; the feed's network
-/// thread, persistence and the HTTP servers have threads of their own
-/// (docs/performance.md, "Wire to order on one node").
-constexpr std::size_t default_scheduler_threads = 1;
+/// CAF worker threads of a live node (scheduler.max-threads): two, one per
+/// core of the target. One is faster on the live path but was not made the
+/// default (docs/performance.md, "Wire to order on one node").
+constexpr std::size_t default_scheduler_threads = 2;
 
 struct actor_context {
   std::string run_id;

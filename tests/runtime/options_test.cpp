@@ -81,15 +81,15 @@ CAF_TEST(the timer slack is one microsecond unless told otherwise) {
                   "run.timer_slack = -1us: must be between 0 and 1ms"));
 }
 
-CAF_TEST(cdb runs one CAF worker unless told otherwise) {
+CAF_TEST(cdb runs two CAF workers unless told otherwise) {
   env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
   auto workers = [this] {
     return caf::get_or(cfg.content, "scheduler.max-threads", std::size_t{0});
   };
   CAF_CHECK(load({}).empty());
-  CAF_CHECK_EQUAL(workers(), 1u);
-  CAF_CHECK(load({"--scheduler.max-threads=2"}).empty());
   CAF_CHECK_EQUAL(workers(), 2u);
+  CAF_CHECK(load({"--scheduler.max-threads=1"}).empty());
+  CAF_CHECK_EQUAL(workers(), 1u);
 }
 
 CAF_TEST(a split backtest waits a minute for its nodes unless told otherwise) {
