@@ -320,7 +320,7 @@ cdb_options::cdb_options() {
          "mutual TLS on node links: CA (PEM) that signed every node")
     .add(cl.tls_cert, "tls_cert", "mutual TLS: this node's certificate (PEM)")
     .add(cl.tls_key, "tls_key", "mutual TLS: this node's private key (PEM)");
-  // Not CAF's default of one per core (four on two cores here): see
+  // Not CAF's default (at least four workers, four on two cores): see
   // default_scheduler_threads.
   caf::put(content, "scheduler.max-threads", default_scheduler_threads);
 }
