@@ -4,14 +4,19 @@
 # Sourced by the multi-node tests: start_cluster_node runs one `cdb node`
 # of a three-node cluster on loopback (roles and peers from the arguments),
 # trading the synthetic market fast (2 ms steps, 40 ms bars, an EMA cross),
+# with the breaker's rules that such a market trips by chance off (losing
+# streak, rejection burst, daily loss, drawdown: a burst of position-limit
+# rejections once held a node REDUCING through a 5 min cooldown, and a
+# HALTED state must come from the link under test),
 # logging to $tmp/NAME.out and $tmp/NAME.err; sets pids[NAME],
 # metrics[NAME] (its /metrics URL, once it logs it, up to 20 s) and
 # admin[NAME] (its admin API base URL).
 # Needs: $cdb, $src; then $tag (unique per run) and $base (first of three
 # listen ports: market base, risk base+1, execution base+2, pick_base_port).
 # Also gives the test $tmp (removed at exit with every node killed; copied
-# to $CDB_KEEP_LOGS first when set), ok/bad (counting into $failed) and
-# finish MESSAGE (exit 1 when a check failed).
+# to $CDB_KEEP_LOGS first when set), ok/bad (counting into $failed; each
+# line says how many seconds into the test it was written) and finish
+# MESSAGE (exit 1 when a check failed).
 declare -A pids metrics
 declare -A admin
 # Optional, set by a test before it starts nodes: node_ns[NAME] runs the node
@@ -20,8 +25,14 @@ declare -A admin
 declare -A node_ns node_addr
 tmp=$(mktemp -d)
 failed=0
-ok() { echo "ok   $1"; }
-bad() { echo "FAIL $1"; failed=$((failed + 1)); }
+now_ms() { date +%s%3N; }
+test_start_ms=$(now_ms)
+elapsed() { # seconds since the test started, to a tenth
+  local ms=$(($(now_ms) - test_start_ms))
+  echo "$((ms / 1000)).$((ms % 1000 / 100))s"
+}
+ok() { echo "ok   [$(elapsed)] $1"; }
+bad() { echo "FAIL [$(elapsed)] $1"; failed=$((failed + 1)); }
 cluster_cleanup() {
   local p
   for p in "${pids[@]}"; do
@@ -90,7 +101,10 @@ start_cluster_node() { # start_cluster_node NAME [OPTION...]
     --persistence.spool_dir="$tmp/spool" \
     --market.step=2ms --signal.bars=40ms \
     '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]' \
-    --circuit_breaker.losing_streak_action=off "$@" \
+    --circuit_breaker.losing_streak_action=off \
+    --circuit_breaker.rejection_burst_action=off \
+    --circuit_breaker.daily_loss_action=off \
+    --circuit_breaker.drawdown_action=off "$@" \
     >>"$tmp/$name.out" 2>>"$tmp/$name.err" &
   pids[$name]=$!
   local url=
@@ -114,26 +128,24 @@ metric() {
                                   END { printf "%d\n", s }'
 }
 # wait_metric NODE FAMILY OP VALUE SECONDS [FILTER]: polls every 0.1 s until
-# the family's sum compares true (-ge, -eq, ...); returns 1 on timeout.
+# the family's sum compares true (-ge, -eq, ...); returns 1 once SECONDS
+# have passed on the clock (not a count of polls: a poll into a namespace
+# of a loaded machine can take a second).
 wait_metric() {
-  local i
-  for i in $(seq 1 $(($5 * 10))); do
-    : "$i"
-    # The operator ($3) comes from the caller: test, not [ ].
-    test "$(metric "$1" "$2" "${6:-}")" "$3" "$4" && return 0
+  local end=$(($(now_ms) + $5 * 1000))
+  # The operator ($3) comes from the caller: test, not [ ].
+  until test "$(metric "$1" "$2" "${6:-}")" "$3" "$4"; do
+    [ "$(now_ms)" -lt "$end" ] || return 1
     sleep 0.1
   done
-  return 1
 }
 # wait_log FILE PATTERN SECONDS: polls until grep finds PATTERN in FILE.
 wait_log() {
-  local i
-  for i in $(seq 1 $(($3 * 10))); do
-    : "$i"
-    grep -- "$2" "$1" >/dev/null && return 0
+  local end=$(($(now_ms) + $3 * 1000))
+  until grep -- "$2" "$1" >/dev/null; do
+    [ "$(now_ms)" -lt "$end" ] || return 1
     sleep 0.1
   done
-  return 1
 }
 # A free base port for three listeners (nothing answers on any of them).
 pick_base_port() {
@@ -148,14 +160,19 @@ pick_base_port() {
   done
   return 1
 }
-now_ms() { date +%s%3N; }
+# rule_trips: the risk node's breaker trips by rule, e.g. "unreachable=2".
+rule_trips() {
+  in_node_ns risk curl -s -m 5 "${metrics[risk]}" 2>/dev/null |
+    sed -n 's/^cdb_breaker_rule_trips_total{.*rule="\([a-z_]*\)".*} \([1-9][0-9]*\)$/\1=\2/p' |
+    tr '\n' ' ' | sed 's/ $//'
+}
 # expect_mode STATE SECONDS SINCE_MS WHAT: the risk node's breaker reaches
 # STATE (0 ACTIVE, 2 HALTED) within SECONDS; says how long after WHAT.
 expect_mode() {
   local name=ACTIVE
   [ "$1" = 2 ] && name=HALTED
   if wait_metric risk cdb_trading_state -eq "$1" "$2"; then
-    ok "$name $(($(now_ms) - $3)) ms after $4"
+    ok "$name $(($(now_ms) - $3)) ms after $4 (breaker trips so far: $(rule_trips))"
   else
     bad "not $name within $2 s of $4"
     tail -n 20 "$tmp/risk.err" "$tmp/execution.err"
