@@ -22,13 +22,11 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <caf/all.hpp>
 
 #include "actors/feed/binance_format.hpp"
 #include "actors/feed/feed_actor.hpp"
+#include "bench/loopback_venue.hpp"
 #include "messages/register.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/context.hpp"
@@ -36,9 +34,7 @@
 namespace {
 
 using namespace cdb;
-namespace asio = boost::asio;
-namespace websocket = boost::beast::websocket;
-using tcp = asio::ip::tcp;
+using namespace cdb::bench;
 
 timestamp now_ns() {
   return wall_clock{}.now();
@@ -55,13 +51,8 @@ struct shared {
 };
 
 /// Accepts one client and writes `n` trades, one every 1/rate seconds.
-void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
-  tcp::socket socket{acceptor.get_executor()};
-  acceptor.accept(socket);
-  websocket::stream<tcp::socket> ws{std::move(socket)};
-  ws.accept();
-  ws.text(true);
-  ws.next_layer().set_option(tcp::no_delay(true));
+void serve(loopback_venue& venue, shared& s, std::size_t n, double rate) {
+  auto ws = venue.accept();
   auto period = std::chrono::nanoseconds{static_cast<long>(1e9 / rate)};
   auto next = std::chrono::steady_clock::now();
   trade_tick t{"BTCUSDT", 46377.5, 0.01, side::buy, "", 0, 0};
@@ -69,7 +60,7 @@ void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
     t.event_time = now_ns();
     auto msg = binance_trade(t, i);
     s.sent[i] = now_ns();
-    ws.write(asio::buffer(msg));
+    ws.write(boost::asio::buffer(msg));
     next += period;
     std::this_thread::sleep_until(next);
   }
@@ -78,20 +69,6 @@ void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
     std::this_thread::sleep_for(std::chrono::milliseconds{10});
   boost::system::error_code ignored;
   ws.next_layer().close(ignored);
-}
-
-double pct(std::vector<double>& xs, double p) {
-  auto k = static_cast<std::size_t>(p / 100
-                                    * static_cast<double>(xs.size() - 1));
-  std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(k),
-                   xs.end());
-  return xs[k];
-}
-
-void report(const char* what, std::vector<double> xs) {
-  std::printf("%-9s p50 %8.1f   p99 %8.1f   p99.9 %8.1f   max %8.1f  us\n",
-              what, pct(xs, 50), pct(xs, 99), pct(xs, 99.9),
-              *std::max_element(xs.begin(), xs.end()));
 }
 
 } // namespace
@@ -106,17 +83,12 @@ int main(int argc, char** argv) {
                          "[TIMER_SLACK_NS]]]]\n");
     return 2;
   }
-  std::string error;
-  if (!set_timer_slack(slack, error)) {
-    std::fprintf(stderr, "cdb_latency: timer slack %lld ns: %s\n",
-                 static_cast<long long>(slack), error.c_str());
+  if (!bench_timer_slack("cdb_latency", slack))
     return 2;
-  }
   shared s{n};
-  asio::io_context io;
-  tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-  auto port = acceptor.local_endpoint().port();
-  std::thread server{[&] { serve(acceptor, s, n, rate); }};
+  loopback_venue venue;
+  auto port = venue.port();
+  std::thread server{[&] { serve(venue, s, n, rate); }};
 
   caf::actor_system_config cfg;
   register_messages(cfg);
@@ -174,7 +146,7 @@ int main(int argc, char** argv) {
     wire.push_back(static_cast<double>(s.handled[i] - s.sent[i]) / 1e3);
     node.push_back(static_cast<double>(s.handled[i] - s.recv[i]) / 1e3);
   }
-  report("wire", wire);
-  report("in-node", node);
+  report_us("wire", 9, wire);
+  report_us("in-node", 9, node);
   return 0;
 }

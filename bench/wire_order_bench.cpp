@@ -29,14 +29,12 @@
 #include <thread>
 #include <vector>
 
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 #include <caf/all.hpp>
 
 #include "actors/feed/binance_format.hpp"
 #include "actors/feed/feed_actor.hpp"
 #include "actors/signal/signal_actor.hpp"
+#include "bench/loopback_venue.hpp"
 #include "bench/stand_ins.hpp"
 #include "runtime/clock.hpp"
 
@@ -44,9 +42,6 @@ namespace {
 
 using namespace cdb;
 using namespace cdb::bench;
-namespace asio = boost::asio;
-namespace websocket = boost::beast::websocket;
-using tcp = asio::ip::tcp;
 
 constexpr timestamp second = 1'000'000'000;
 
@@ -84,13 +79,8 @@ struct shared {
 
 /// Accepts one client and writes `n` trades, one every 1/rate seconds, each
 /// half a period after a quote around its price.
-void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
-  tcp::socket socket{acceptor.get_executor()};
-  acceptor.accept(socket);
-  websocket::stream<tcp::socket> ws{std::move(socket)};
-  ws.accept();
-  ws.text(true);
-  ws.next_layer().set_option(tcp::no_delay(true));
+void serve(loopback_venue& venue, shared& s, std::size_t n, double rate) {
+  auto ws = venue.accept();
   while (!s.go.load())
     std::this_thread::sleep_for(std::chrono::milliseconds{1});
   auto half = std::chrono::nanoseconds{static_cast<long>(0.5e9 / rate)};
@@ -106,7 +96,7 @@ void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
     price += step(rng);
     q.bid = price - 1;
     q.ask = price + 1;
-    ws.write(asio::buffer(binance_book_ticker(q, i)));
+    ws.write(boost::asio::buffer(binance_book_ticker(q, i)));
     next += half;
     std::this_thread::sleep_until(next);
     t.price = price;
@@ -114,7 +104,7 @@ void serve(tcp::acceptor& acceptor, shared& s, std::size_t n, double rate) {
     auto msg = binance_trade(t, i);
     s.sent[i] = steady::now().time_since_epoch().count();
     s.sent_wall[i] = wall_clock{}.now();
-    ws.write(asio::buffer(msg));
+    ws.write(boost::asio::buffer(msg));
     next += half;
     std::this_thread::sleep_until(next);
   }
@@ -155,20 +145,6 @@ caf::behavior collector(caf::event_based_actor*, shared* sp) {
   };
 }
 
-double pct(std::vector<double>& xs, double p) {
-  auto k = static_cast<std::size_t>(p / 100
-                                    * static_cast<double>(xs.size() - 1));
-  std::nth_element(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(k),
-                   xs.end());
-  return xs[k];
-}
-
-void report(const char* what, std::vector<double> xs) {
-  auto max = *std::max_element(xs.begin(), xs.end());
-  std::printf("%-16s p50 %8.1f   p99 %8.1f   p99.9 %8.1f   max %8.1f  us\n",
-              what, pct(xs, 50), pct(xs, 99), pct(xs, 99.9), max);
-}
-
 /// Waits up to `limit` for `done`, polling every millisecond.
 template <class Predicate>
 bool wait_for(Predicate done, std::chrono::milliseconds limit) {
@@ -195,21 +171,16 @@ int main(int argc, char** argv) {
                          "[THREADS [TIMER_SLACK_NS]]]]\n");
     return 2;
   }
-  std::string error;
-  if (!set_timer_slack(slack, error)) {
-    std::fprintf(stderr, "cdb_wire_order: timer slack %lld ns: %s\n",
-                 static_cast<long long>(slack), error.c_str());
+  if (!bench_timer_slack("cdb_wire_order", slack))
     return 2;
-  }
   shared s{n};
   auto ctx = bench_context(default_actor_throughput);
   auto t0 = ctx.clock->now();
   // Whole seconds: each trade's event time is the end of the bar it closes.
   s.first = t0 - t0 % second;
-  asio::io_context io;
-  tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-  auto port = acceptor.local_endpoint().port();
-  std::thread server{[&] { serve(acceptor, s, n, rate); }};
+  loopback_venue venue;
+  auto port = venue.port();
+  std::thread server{[&] { serve(venue, s, n, rate); }};
 
   bench_config cfg{threads};
   caf::actor_system sys{cfg};
@@ -312,8 +283,8 @@ int main(int argc, char** argv) {
                  "order's signal and decision)\n");
     return 1;
   }
-  report("wire -> signal", to_signal);
-  report("wire -> decision", to_decision);
-  report("wire -> order", us);
+  report_us("wire -> signal", 16, to_signal);
+  report_us("wire -> decision", 16, to_decision);
+  report_us("wire -> order", 16, us);
   return 0;
 }
