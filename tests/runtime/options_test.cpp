@@ -1,10 +1,17 @@
 #define CAF_SUITE options
+#include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <future>
 #include <map>
+#include <memory>
 
+#include <caf/all.hpp>
 #include <caf/test/unit_test.hpp>
 
+#include "actors/circuit_breaker/breaker_actor.hpp"
+#include "messages/register.hpp"
+#include "runtime/clock.hpp"
 #include "runtime/config_check.hpp"
 #include "runtime/options.hpp"
 
@@ -90,6 +97,53 @@ CAF_TEST(cdb runs two CAF workers unless told otherwise) {
   CAF_CHECK_EQUAL(workers(), 2u);
   CAF_CHECK(load({"--scheduler.max-threads=1"}).empty());
   CAF_CHECK_EQUAL(workers(), 1u);
+}
+
+// Why two workers are the default (docs/decisions.md): an actor stuck in a
+// handler holds one worker, and the circuit breaker must still answer. With
+// one worker the halt below waits for the stuck handler, and the request
+// times out.
+CAF_TEST(a handler that holds one worker does not hold the circuit breaker) {
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  CAF_REQUIRE(load({}).empty());
+  register_messages(cfg);
+  caf::actor_system sys{cfg};
+  struct latch {
+    std::promise<void> holding;
+    std::promise<void> release;
+  } l;
+  auto released = l.release.get_future().share();
+  // A strategy that takes long over a tick, as far as the scheduler sees.
+  auto stuck = sys.spawn(
+    [](caf::event_based_actor*, latch* lp,
+       const std::shared_future<void>& until) -> caf::behavior {
+      return {[lp, until](int) {
+        lp->holding.set_value();
+        until.wait_for(std::chrono::seconds{30});
+      }};
+    },
+    &l, released);
+  caf::anon_send(stuck, 1);
+  l.holding.get_future().wait();
+  actor_context ctx;
+  ctx.run_id = "workers";
+  ctx.clock = std::make_shared<wall_clock>();
+  ctx.metrics = std::make_shared<node_metrics>();
+  auto breaker = sys.spawn(spawn_breaker, breaker_config{}, ctx);
+  caf::scoped_actor operator_{sys};
+  bool answered = false;
+  operator_
+    ->request(breaker, std::chrono::seconds{10}, halt_trading{"test: halt"})
+    .receive(
+      [&](const trading_state& s) {
+        answered = true;
+        CAF_CHECK_EQUAL(s.mode, trading_mode::halted);
+      },
+      [&](caf::error& e) { CAF_ERROR("no answer: " << to_string(e)); });
+  CAF_CHECK(answered);
+  l.release.set_value();
+  operator_->send_exit(breaker, caf::exit_reason::user_shutdown);
+  operator_->send_exit(stuck, caf::exit_reason::user_shutdown);
 }
 
 CAF_TEST(a split backtest waits a minute for its nodes unless told otherwise) {
