@@ -161,11 +161,12 @@ pick_base_port() {
   return 1
 }
 # log_ms FILE PATTERN: when the last line of a node's log matching PATTERN
-# was written (ms since the epoch); empty when none.
+# was written (ms since the epoch); empty, and status 0, when none (the
+# tests run with `set -e`).
 log_ms() {
   local ts
-  ts=$(grep -- "$2" "$1" | tail -n 1 | cut -d ' ' -f 1)
-  [ -n "$ts" ] && date -d "$ts" +%s%3N
+  ts=$(grep -- "$2" "$1" | tail -n 1 | cut -d ' ' -f 1 || true)
+  [ -z "$ts" ] || date -d "$ts" +%s%3N 2>/dev/null || true
 }
 # rule_trips: the risk node's breaker trips by rule, e.g. "unreachable=2".
 rule_trips() {
