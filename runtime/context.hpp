@@ -23,9 +23,10 @@ class direct_market;
 /// bookkeeping and queued acknowledgements (docs/performance.md).
 constexpr std::size_t default_actor_throughput = 1;
 
-/// CAF worker threads of a live node (scheduler.max-threads): two, one per
-/// core of the target. One is faster on the live path but was not made the
-/// default (docs/performance.md, "Wire to order on one node").
+/// CAF worker threads of a live node (scheduler.max-threads): two, so that
+/// an actor slow or stuck in a handler does not hold the circuit breaker,
+/// risk and execution with it. One is faster on the live path and stays an
+/// option (docs/decisions.md, "Two CAF workers, though one is faster").
 constexpr std::size_t default_scheduler_threads = 2;
 
 struct actor_context {

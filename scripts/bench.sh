@@ -31,6 +31,8 @@ for r in $(seq 1 "$rounds"); do
   for t in 2 1; do
     p99=$("$b/cdb_risk_latency" 1 1 100000 "$t" 2>/dev/null |
       sed -n 's/^tick -> signal -> risk -> order (live).* p99 *\([0-9.]*\) us.*/\1/p')
+    # An empty figure must not count as a round that met the goal.
+    [ -n "$p99" ] || { echo "round $r, $t worker(s): no tick -> order figure" >&2; exit 1; }
     echo "round $r, $t worker(s): tick -> order p99 $p99 us" | tee -a "$out/rounds"
   done
 done

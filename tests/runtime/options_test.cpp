@@ -107,12 +107,14 @@ CAF_TEST(a handler that holds one worker does not hold the circuit breaker) {
   env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
   CAF_REQUIRE(load({}).empty());
   register_messages(cfg);
-  caf::actor_system sys{cfg};
+  // Declared before the system: the stuck actor points at it until the
+  // system is gone.
   struct latch {
     std::promise<void> holding;
     std::promise<void> release;
   } l;
   auto released = l.release.get_future().share();
+  caf::actor_system sys{cfg};
   // A strategy that takes long over a tick, as far as the scheduler sees.
   auto stuck = sys.spawn(
     [](caf::event_based_actor*, latch* lp,
