@@ -25,8 +25,9 @@ constexpr std::size_t default_actor_throughput = 1;
 
 /// CAF worker threads of a live node (scheduler.max-threads): two, so that
 /// an actor slow or stuck in a handler does not hold the circuit breaker,
-/// risk and execution with it. One is faster on the live path and stays an
-/// option (docs/decisions.md, "Two CAF workers, though one is faster").
+/// risk and execution with it. The home scheduler keeps cdb's actors on one
+/// of them while it keeps up (docs/decisions.md, "Two CAF workers on a home
+/// scheduler").
 constexpr std::size_t default_scheduler_threads = 2;
 
 struct actor_context {

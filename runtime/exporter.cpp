@@ -208,6 +208,17 @@ void actor_families(family_builder& b, const node_metrics& m) {
   per_actor("cdb_actor_failures_total", "Times the actor failed (any reason)",
             MetricType::Counter,
             [](const actor_stats& a) { return num(a.failures); });
+  const char* takes_name = "cdb_scheduler_helper_takes_total";
+  const char* takes_help
+    = "Actors a helper worker of the home scheduler took from a worker stuck "
+      "in a handler (stall) or behind (backlog)";
+  b.family(takes_name, takes_help, MetricType::Counter);
+  if (auto& takes = m.scheduler_takes) {
+    b.labelled(takes_name, takes_help, MetricType::Counter,
+               {{"reason", "stall"}}, num(takes->stall));
+    b.labelled(takes_name, takes_help, MetricType::Counter,
+               {{"reason", "backlog"}}, num(takes->backlog));
+  }
 }
 
 void cluster_families(family_builder& b, const node_metrics& m) {

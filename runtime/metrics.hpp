@@ -314,6 +314,13 @@ struct instrument_feed {
   std::atomic<int> health{0};             ///< feed_health: 0 fresh, ...
 };
 
+/// Actors the home scheduler's helper workers took from another worker
+/// (runtime/home_scheduler.hpp), by the rule that let them.
+struct helper_takes {
+  std::atomic<std::uint64_t> stall{0};   ///< It finished no handler.
+  std::atomic<std::uint64_t> backlog{0}; ///< It had too many queued.
+};
+
 struct node_metrics {
   std::atomic<std::uint64_t> ticks{0};
   std::atomic<std::uint64_t> signals{0};
@@ -355,6 +362,9 @@ struct node_metrics {
 
   // -- per actor --------------------------------------------------------------
   std::array<actor_stats, actor_names.size()> actors;
+  /// The home scheduler's, set before the node's actors start; nullptr on
+  /// CAF's scheduler.
+  std::shared_ptr<const helper_takes> scheduler_takes;
 
   /// The stats of the actor named `name`; nullptr for an unknown name.
   actor_stats* actor(std::string_view name) noexcept {

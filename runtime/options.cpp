@@ -42,6 +42,15 @@ cdb_options::cdb_options() {
          "how late the kernel may wake a sleeping thread of this process "
          "(CAF's idle workers sleep 50us between polls); 0: the kernel's "
          "default (50us)")
+    .add(scheduler, "scheduler",
+         "CAF scheduler of a live node: home (one worker runs the actors, "
+         "the others take over from it when it is stuck or behind) or "
+         "stealing (CAF's: any idle worker takes any queued actor)")
+    .add(helper_stall, "helper_stall",
+         "home scheduler: a helper worker takes queued actors from a worker "
+         "that has finished no handler for this long")
+    .add(helper_backlog, "helper_backlog",
+         "home scheduler: ... or that has this many actors queued")
     .add(*span(&n.drain_timeout), "drain_timeout",
          "time for in-flight work after the feed stops at shutdown")
     .add(n.actor_throughput, "actor_throughput",
@@ -337,6 +346,15 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
   c.require_span(timer_slack.count() >= 0 && timer_slack.count() <= 1'000'000,
                  "timer_slack", timer_slack.count(),
                  "must be between 0 and 1ms (0: the kernel's default)");
+  c.require(scheduler == "home" || scheduler == "stealing", "scheduler",
+            scheduler, "must be home or stealing");
+  c.require_span(helper_stall.count() > 0
+                   && helper_stall <= std::chrono::seconds{1},
+                 "helper_stall", helper_stall.count(),
+                 "must be > 0 and <= 1s (a stuck actor holds the others "
+                 "this long)");
+  c.require(helper_backlog >= 1, "helper_backlog", helper_backlog,
+            "must be >= 1");
   c.require_span(node.drain_timeout >= 0, "drain_timeout", node.drain_timeout,
                  "must be >= 0");
   static const std::vector<std::string> actors{
@@ -354,6 +372,11 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
   node.validate(errors);
   admin.validate(errors);
   metrics.validate(errors);
+}
+
+void cdb_options::load_scheduler() {
+  if (scheduler == "home")
+    use_home_scheduler(*this, helper_stall, helper_backlog);
 }
 
 void cdb_options::sync() {

@@ -16,6 +16,7 @@
 #include "runtime/clock.hpp"
 #include "runtime/exchange_sim.hpp"
 #include "runtime/exporter.hpp"
+#include "runtime/home_scheduler.hpp"
 #include "runtime/node.hpp"
 #include "runtime/recorder.hpp"
 
@@ -34,6 +35,11 @@ public:
   caf::timespan duration{0};
   caf::timespan status_interval{std::chrono::seconds{1}};
   caf::timespan timer_slack{default_timer_slack};
+  /// The live node's CAF scheduler: "home" (runtime/home_scheduler.hpp) or
+  /// "stealing" (CAF's work stealing).
+  std::string scheduler = "home";
+  caf::timespan helper_stall{default_helper_stall};
+  std::size_t helper_backlog = default_helper_backlog;
   std::string chaos_kill_actor;
   caf::timespan chaos_kill_after{std::chrono::seconds{10}};
   std::uint32_t chaos_kill_times = 1;
@@ -41,6 +47,10 @@ public:
   /// --config FILE, in order: a later file overrides an earlier one (a
   /// node's own file after the shared trading config).
   std::vector<std::string> config_files;
+
+  /// Loads the scheduler named by run.scheduler (a live node; before its
+  /// actor system is made). Call after validate().
+  void load_scheduler();
 
   /// Copies the duration options into the node config's nanosecond fields.
   void sync();

@@ -160,11 +160,13 @@ int run_node(cdb_options& cfg) {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   auto& cluster = cfg.node.cluster;
+  cfg.load_scheduler();
   if (cluster.distributed())
     load_middleman(cfg);
   caf::actor_system sys{cfg};
   auto clock = std::make_shared<wall_clock>();
   auto metrics = std::make_shared<node_metrics>();
+  metrics->scheduler_takes = home_scheduler_takes(sys);
   auto started = clock->now();
   auto run_id = make_run_id(started);
   auto& n = cfg.node;

@@ -153,9 +153,25 @@ CAF_TEST(labelled families are listed before their first sample) {
   auto text = scrape(m);
   for (auto* name : {"cdb_risk_decisions_total", "cdb_breaker_rule_trips_total",
                      "cdb_feed_parse_errors_total", "cdb_feed_data_age_seconds",
-                     "cdb_position_notional", "cdb_signals_total"}) {
+                     "cdb_position_notional", "cdb_signals_total",
+                     "cdb_scheduler_helper_takes_total"}) {
     CAF_MESSAGE(name);
     CAF_CHECK(text.find(std::string{"# TYPE "} + name + " ")
               != std::string::npos);
   }
+}
+
+CAF_TEST(helper takes of the home scheduler are counted by reason) {
+  node_metrics m;
+  CAF_CHECK(scrape(m).find("cdb_scheduler_helper_takes_total{")
+            == std::string::npos);
+  auto takes = std::make_shared<helper_takes>();
+  takes->stall = 3;
+  takes->backlog = 11;
+  m.scheduler_takes = takes;
+  auto text = scrape(m);
+  CAF_CHECK(has(text, "cdb_scheduler_helper_takes_total{node=\"n1\","
+                      "reason=\"stall\"} 3"));
+  CAF_CHECK(has(text, "cdb_scheduler_helper_takes_total{node=\"n1\","
+                      "reason=\"backlog\"} 11"));
 }

@@ -99,14 +99,38 @@ CAF_TEST(cdb runs two CAF workers unless told otherwise) {
   CAF_CHECK_EQUAL(workers(), 1u);
 }
 
-// Why two workers are the default (docs/decisions.md): an actor stuck in a
+CAF_TEST(the live scheduler is home unless told otherwise) {
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  CAF_CHECK(load({}).empty());
+  CAF_CHECK_EQUAL(cfg.scheduler, "home");
+  CAF_CHECK_EQUAL(cfg.helper_stall, default_helper_stall);
+  CAF_CHECK_EQUAL(cfg.helper_backlog, default_helper_backlog);
+  CAF_CHECK(load({"--run.scheduler=stealing", "--run.helper_stall=2ms",
+                  "--run.helper_backlog=8"})
+              .empty());
+  CAF_CHECK_EQUAL(cfg.scheduler, "stealing");
+  CAF_CHECK_EQUAL(cfg.helper_stall, caf::timespan{2'000'000});
+  CAF_CHECK_EQUAL(cfg.helper_backlog, 8u);
+  CAF_CHECK(names(load({"--run.scheduler=sharing"}),
+                  "run.scheduler = sharing: must be home or stealing"));
+  CAF_CHECK(names(load({"--run.helper_stall=0s"}),
+                  "run.helper_stall = 0s: must be > 0 and <= 1s"));
+  CAF_CHECK(names(load({"--run.helper_stall=2s"}),
+                  "run.helper_stall = 2s: must be > 0 and <= 1s"));
+  CAF_CHECK(names(load({"--run.helper_backlog=0"}),
+                  "run.helper_backlog = 0: must be >= 1"));
+}
+
+namespace {
+
+// Why a live node has two workers (docs/decisions.md): an actor stuck in a
 // handler holds one worker, and the circuit breaker must still answer. With
 // one worker the halt below waits for the stuck handler, and the request
-// times out.
-CAF_TEST(a handler that holds one worker does not hold the circuit breaker) {
-  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
-  CAF_REQUIRE(load({}).empty());
+// times out; on the home scheduler a helper takes the breaker from the
+// stuck home worker after run.helper_stall.
+void breaker_answers_while_a_worker_is_held(cdb_options& cfg) {
   register_messages(cfg);
+  cfg.load_scheduler();
   // Declared before the system: the stuck actor points at it until the
   // system is gone.
   struct latch {
@@ -115,6 +139,8 @@ CAF_TEST(a handler that holds one worker does not hold the circuit breaker) {
   } l;
   auto released = l.release.get_future().share();
   caf::actor_system sys{cfg};
+  CAF_CHECK_EQUAL(dynamic_cast<home_scheduler*>(&sys.scheduler()) != nullptr,
+                  cfg.scheduler == "home");
   // A strategy that takes long over a tick, as far as the scheduler sees.
   auto stuck = sys.spawn(
     [](caf::event_based_actor*, latch* lp,
@@ -146,6 +172,20 @@ CAF_TEST(a handler that holds one worker does not hold the circuit breaker) {
   l.release.set_value();
   operator_->send_exit(breaker, caf::exit_reason::user_shutdown);
   operator_->send_exit(stuck, caf::exit_reason::user_shutdown);
+}
+
+} // namespace
+
+CAF_TEST(a handler that holds one worker does not hold the circuit breaker) {
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  CAF_REQUIRE(load({}).empty());
+  breaker_answers_while_a_worker_is_held(cfg);
+}
+
+CAF_TEST(nor on the work stealing scheduler of CAF) {
+  env["CDB_PERSISTENCE_DSN"] = "host=/tmp";
+  CAF_REQUIRE(load({"--run.scheduler=stealing"}).empty());
+  breaker_answers_while_a_worker_is_held(cfg);
 }
 
 CAF_TEST(a split backtest waits a minute for its nodes unless told otherwise) {
