@@ -10,6 +10,7 @@
 
 #include "actors/execution/execution_actor.hpp"
 #include "bench/bench_messages.hpp"
+#include "bench/stand_ins.hpp"
 #include "messages/register.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
@@ -18,13 +19,8 @@ namespace {
 
 using namespace cdb;
 
-struct exec_bench_config : caf::actor_system_config {
-  exec_bench_config() {
-    register_messages(*this);
-    caf::put(content, "scheduler.max-threads", 2);
-    caf::put(content, "logger.console-verbosity", "quiet");
-  }
-};
+/// cdb's two workers on its scheduler (bench/stand_ins.hpp).
+using bench::bench_config;
 
 /// Stands in for risk: forwards what it gets to execution, in order.
 caf::behavior forwarder(caf::event_based_actor* self,
@@ -41,7 +37,7 @@ caf::behavior forwarder(caf::event_based_actor* self,
 
 void execution_actor_fills(benchmark::State& st) {
   constexpr std::size_t orders = 20'000;
-  exec_bench_config cfg;
+  bench_config cfg;
   caf::actor_system sys{cfg};
   cdb::log::set_level(cdb::log::level::error);
   execution_config ec;

@@ -23,6 +23,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/persistence/persistence_actor.hpp"
+#include "bench/stand_ins.hpp"
 #include "messages/register.hpp"
 #include "runtime/log.hpp"
 
@@ -31,13 +32,8 @@ namespace {
 using namespace cdb;
 using steady = std::chrono::steady_clock;
 
-struct bench_config : caf::actor_system_config {
-  bench_config() {
-    register_messages(*this);
-    caf::put(content, "scheduler.max-threads", 2);
-    caf::put(content, "logger.console-verbosity", "quiet");
-  }
-};
+/// cdb's two workers on its scheduler (bench/stand_ins.hpp).
+using bench::bench_config;
 
 /// Seven events of one round trip, ids unique to `tag` and `n`.
 void round_trip(event_batch& b, const std::string& tag, std::uint64_t n,

@@ -14,6 +14,7 @@
 #include <caf/all.hpp>
 
 #include "actors/signal/signal_actor.hpp"
+#include "bench/stand_ins.hpp"
 #include "messages/register.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/log.hpp"
@@ -26,13 +27,8 @@ struct counter {
   std::atomic<std::uint64_t> signals{0};
 };
 
-struct bench_config : caf::actor_system_config {
-  bench_config() {
-    register_messages(*this);
-    caf::put(content, "scheduler.max-threads", 2);
-    caf::put(content, "logger.console-verbosity", "quiet");
-  }
-};
+/// cdb's two workers on its scheduler (bench/stand_ins.hpp).
+using bench::bench_config;
 
 std::vector<trade_tick> make_trades(std::size_t n, timestamp t) {
   std::mt19937_64 rng{7};

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,7 @@
 #include "bench/bench_messages.hpp"
 #include "messages/register.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/home_scheduler.hpp"
 #include "runtime/instrumented.hpp"
 #include "runtime/log.hpp"
 
@@ -45,13 +47,24 @@ inline trading_state active(timestamp t) {
   return s;
 }
 
+/// The scheduler of the benches' actor systems: cdb's (run.scheduler=home,
+/// runtime/home_scheduler.hpp), or CAF's work stealing when the environment
+/// says CDB_BENCH_SCHEDULER=stealing.
+inline std::string bench_scheduler() {
+  auto name = std::getenv("CDB_BENCH_SCHEDULER");
+  return name != nullptr && std::string{name} == "stealing" ? "stealing"
+                                                            : "home";
+}
+
 /// An actor system of the benches: cdb's message types, `threads` workers
-/// (cdb runs 2), CAF quiet.
+/// (cdb runs 2) on bench_scheduler(), CAF quiet.
 struct bench_config : caf::actor_system_config {
-  explicit bench_config(std::size_t threads) {
+  explicit bench_config(std::size_t threads = default_scheduler_threads) {
     register_messages(*this);
     caf::put(content, "scheduler.max-threads", threads);
     caf::put(content, "logger.console-verbosity", "quiet");
+    if (bench_scheduler() == "home")
+      use_home_scheduler(*this);
   }
 };
 

@@ -266,10 +266,11 @@ int main(int argc, char** argv) {
                           / 1e3);
   }
   std::printf("cdb_wire_order: %zu trades at %.0f/s over loopback, %zu "
-              "scheduler thread(s), timer slack %lld ns: %llu ticks, %llu "
+              "scheduler thread(s) (%s), timer slack %lld ns: %llu ticks, %llu "
               "signals, %llu decisions (%llu approved, %llu rejected), %zu "
               "trades became orders\n",
-              n, rate, threads, static_cast<long long>(slack),
+              n, rate, threads, bench_scheduler().c_str(),
+              static_cast<long long>(slack),
               static_cast<unsigned long long>(metrics.ticks.load()),
               static_cast<unsigned long long>(metrics.signals.load()),
               static_cast<unsigned long long>(s.decisions.load()),

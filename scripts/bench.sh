@@ -26,14 +26,15 @@ section "backtest throughput: actors against the plain loop, in turns, $rounds r
 "$b/cdb_backtest_bench" "$ticks" config/paper.conf "$copies" "$rounds" 2>/dev/null | tee "$out/backtest"
 section "risk latency, tick-to-order on one node, CAF floor"
 "$b/cdb_risk_latency" 200000 "$signals" | tee "$out/risk"
-section "tick -> order, $rounds interleaved rounds each with two CAF workers (cdb's default) and one (issue 10's goal: p99 <= 50 us)"
+section "tick -> order, $rounds interleaved rounds: two CAF workers on cdb's home scheduler (the default), two on CAF's work stealing, one worker (issue 10's goal: p99 <= 50 us)"
 for r in $(seq 1 "$rounds"); do
-  for t in 2 1; do
-    p99=$("$b/cdb_risk_latency" 1 1 100000 "$t" 2>/dev/null |
+  for v in home:2 stealing:2 home:1; do
+    set -- "${v%:*}" "${v#*:}"
+    p99=$(CDB_BENCH_SCHEDULER=$1 "$b/cdb_risk_latency" 1 1 100000 "$2" 2>/dev/null |
       sed -n 's/^tick -> signal -> risk -> order (live).* p99 *\([0-9.]*\) us.*/\1/p')
     # An empty figure must not count as a round that met the goal.
-    [ -n "$p99" ] || { echo "round $r, $t worker(s): no tick -> order figure" >&2; exit 1; }
-    echo "round $r, $t worker(s): tick -> order p99 $p99 us" | tee -a "$out/rounds"
+    [ -n "$p99" ] || { echo "round $r, $2 worker(s), $1: no tick -> order figure" >&2; exit 1; }
+    echo "round $r, $2 worker(s), $1: tick -> order p99 $p99 us" | tee -a "$out/rounds"
   done
 done
 section "feed: wire -> subscriber over loopback, 5000 trades/s, timer slack as cdb sets it (1 us) and the kernel's default (50 us)"
@@ -70,14 +71,16 @@ row "backtest, shipped quotes x$copies (actors / --messages / plain loop, best o
 row "risk decision, pure" "$(pick risk 's/^risk decision, pure.*n=[0-9]* *//p')"
 row "signal -> order through the risk actor (busy)" "$(pick risk 's/^risk actor, signal -> order (busy).*n=[0-9]* *//p')"
 row "tick -> signal -> risk -> order, one node (live path, busy)" "$(pick risk 's/^tick -> signal -> risk -> order (live) *//p')"
-# rounds_row T: the p99 of each round with T workers, and how many met 50 us.
+# rounds_row "T worker(s), SCHEDULER": the p99 of each such round, and how
+# many met 50 us.
 rounds_row() {
-  sed -n "s/^round [0-9]*, $1 worker(s): tick -> order p99 \([0-9.]*\) us/\1/p" "$out/rounds" |
+  sed -n "s/^round [0-9]*, $1: tick -> order p99 \([0-9.]*\) us/\1/p" "$out/rounds" |
     awk '{ s = s (NR > 1 ? ", " : "") $1 " us"; if ($1 + 0 <= 50) met++ }
          END { printf "p99 %s (<= 50 us in %d of %d)\n", s, met, NR }'
 }
-row "tick -> order, two CAF workers, by round" "$(rounds_row 2)"
-row "tick -> order, one CAF worker (--scheduler.max-threads=1), by round" "$(rounds_row 1)"
+row "tick -> order, two CAF workers on the home scheduler (cdb's default), by round" "$(rounds_row '2 worker(s), home')"
+row "tick -> order, two CAF workers on CAF's work stealing (run.scheduler=stealing), by round" "$(rounds_row '2 worker(s), stealing')"
+row "tick -> order, one CAF worker (--scheduler.max-threads=1), by round" "$(rounds_row '1 worker(s), home')"
 row "wire -> feed -> signal -> risk -> order, one node (loopback WebSocket, 5000 trades/s)" "$(pick wire 's/^wire -> order *p50 *\([0-9.]*\) *p99 *\([0-9.]*\) *p99.9 *\([0-9.]*\).*/p50 \1 us, p99 \2 us, p99.9 \3 us/p')"
 row "CAF floor, one message between two actors (busy)" "$(pick risk 's/^CAF floor.*n=[0-9]* *//p')"
 feed_row() {
