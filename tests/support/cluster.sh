@@ -7,7 +7,10 @@
 # with the breaker's rules that such a market trips by chance off (losing
 # streak, rejection burst, daily loss, drawdown: a burst of position-limit
 # rejections once held a node REDUCING through a 5 min cooldown, and a
-# HALTED state must come from the link under test),
+# HALTED state must come from the link under test) and risk's daily
+# drawdown layer at 100 % (its fees alone took a run slowed by a loaded
+# machine past 5 %, and risk then rejected every order the test waited
+# for),
 # logging to $tmp/NAME.out and $tmp/NAME.err; sets pids[NAME],
 # metrics[NAME] (its /metrics URL, once it logs it, up to 20 s) and
 # admin[NAME] (its admin API base URL).
@@ -104,7 +107,8 @@ start_cluster_node() { # start_cluster_node NAME [OPTION...]
     --circuit_breaker.losing_streak_action=off \
     --circuit_breaker.rejection_burst_action=off \
     --circuit_breaker.daily_loss_action=off \
-    --circuit_breaker.drawdown_action=off "$@" \
+    --circuit_breaker.drawdown_action=off \
+    --risk.max_daily_drawdown_pct=100 "$@" \
     >>"$tmp/$name.out" 2>>"$tmp/$name.err" &
   pids[$name]=$!
   local url=
