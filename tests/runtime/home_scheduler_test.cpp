@@ -98,12 +98,13 @@ counts takes(caf::actor_system& sys) {
 /// Two workers on the home scheduler, the home worker held by an actor
 /// stuck in a handler until release() or the end of the test.
 struct held_home {
-  latch l; // Before the system: the stuck actor points at it.
+  // Before the system: its actors point at these.
+  latch l;
   std::shared_future<void> released = l.release.get_future().share();
+  threads_seen seen;
   home_config cfg;
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  threads_seen seen;
   caf::actor stuck_actor;
   bool holding = true;
 
@@ -140,10 +141,10 @@ CAF_TEST(a chain of actors stays on the home worker) {
   // Helpers that never steal: the chain leaves home only if the policy
   // sends work elsewhere. With CAF's work stealing the idle second worker
   // takes part of this chain (two threads).
+  threads_seen seen; // Before the system: its actors point at it.
   home_config cfg{caf::timespan{60s}, 1'000'000};
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
-  threads_seen seen;
   auto a = sys.spawn(relay, &seen, caf::actor{self});
   auto b = sys.spawn(relay, &seen, caf::actor{self});
   self->send(a, b);
