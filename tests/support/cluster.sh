@@ -179,24 +179,49 @@ rule_trips() {
     tr '\n' ' ' | sed 's/ $//'
 }
 # expect_mode STATE SECONDS SINCE_MS WHAT: the risk node's breaker reaches
-# STATE (0 ACTIVE, 2 HALTED) within SECONDS; says how long after WHAT.
+# STATE (0 ACTIVE, 2 HALTED) within SECONDS of WHAT, by the breaker's own
+# log time (by the test's poll when the breaker logged no change). The
+# polls get 45 s more: on a loaded machine a `curl` into a namespace lags
+# the node by seconds (HALTED seen 12.4 s after the cable was pulled, the
+# breaker's line at 2.1 s).
 expect_mode() {
   local name=ACTIVE
   [ "$1" = 2 ] && name=HALTED
-  if wait_metric risk cdb_trading_state -eq "$1" "$2"; then
-    local seen=$(($(now_ms) - $3)) logged
-    # The breaker's own time, from its log: a loaded machine slows the
-    # test's polls more than the node.
-    logged=$(log_ms "$tmp/risk.err" "trading $name")
-    if [ -n "$logged" ] && [ "$logged" -ge "$3" ]; then
-      logged="the breaker logged it at $((logged - $3)) ms"
+  if wait_metric risk cdb_trading_state -eq "$1" $(($2 + 45)); then
+    local seen=$(($(now_ms) - $3)) logged took what
+    logged=$(breaker_ms "$name" "$3")
+    took=${logged:-$seen}
+    what="$name $seen ms after $4 ($(breaker_logged "$name" "$3"); trips so far: $(rule_trips))"
+    if [ "$took" -le $(($2 * 1000)) ]; then
+      ok "$what"
     else
-      logged="no new log line of the breaker"
+      bad "$what: later than $2 s"
     fi
-    ok "$name $seen ms after $4 ($logged; trips so far: $(rule_trips))"
   else
-    bad "not $name within $2 s of $4"
+    # Whether the node was late, or the test's polls (a poll that fails
+    # reads 0).
+    bad "not $name within $(($2 + 45)) s of $4 ($(breaker_logged "$name" "$3"); the risk node's cdb_trading_state reads $(metric risk cdb_trading_state) now)"
+    grep -h "circuit_breaker\|cluster\]" "$tmp/risk.err" | tail -n 8
     tail -n 20 "$tmp/risk.err" "$tmp/execution.err"
+  fi
+}
+# breaker_ms STATE SINCE_MS: ms from SINCE_MS to the risk node's breaker's
+# last log line of STATE; empty when it logged none since.
+breaker_ms() {
+  local logged
+  logged=$(log_ms "$tmp/risk.err" "trading $1")
+  if [ -n "$logged" ] && [ "$logged" -ge "$2" ]; then
+    echo $((logged - $2))
+  fi
+}
+# breaker_logged STATE SINCE_MS: the same in words.
+breaker_logged() {
+  local ms
+  ms=$(breaker_ms "$1" "$2")
+  if [ -n "$ms" ]; then
+    echo "the breaker logged it at $ms ms"
+  else
+    echo "no new log line of the breaker"
   fi
 }
 # stop_nodes NAME...: SIGTERM to each, then each must exit 0; a failed
