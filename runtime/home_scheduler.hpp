@@ -77,11 +77,11 @@ public:
     std::size_t backlog;
 
     /// What a helper last saw of another worker: its finished runs, and
-    /// since when (its queue not empty all the while).
+    /// since when (its queue not empty all the while; the epoch: not seen
+    /// since its queue was last empty).
     struct sighting {
       std::uint64_t runs = 0;
       clock_type::time_point since{};
-      bool valid = false;
     };
 
     /// Actors queued here (approximate: counted around the queue).
@@ -145,7 +145,7 @@ public:
       auto& s = seen[v];
       auto q = vd.queued.load(std::memory_order_relaxed);
       if (q == 0) {
-        s.valid = false;
+        s.since = {};
         continue;
       }
       bool steal = q >= d(self).backlog;
@@ -153,8 +153,8 @@ public:
         auto runs = vd.runs.load(std::memory_order_relaxed);
         if (now == clock_type::time_point{})
           now = clock_type::now();
-        if (!s.valid || s.runs != runs)
-          s = {runs, now, true};
+        if (s.since == clock_type::time_point{} || s.runs != runs)
+          s = {runs, now};
         else
           steal = now - s.since >= d(self).stall;
       }
