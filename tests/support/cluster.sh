@@ -191,7 +191,7 @@ expect_mode() {
     local seen=$(($(now_ms) - $3)) logged took what
     logged=$(breaker_ms "$name" "$3")
     took=${logged:-$seen}
-    what="$name $seen ms after $4 ($(breaker_logged "$name" "$3"); trips so far: $(rule_trips))"
+    what="$name $seen ms after $4 ($(breaker_words "$logged"); trips so far: $(rule_trips))"
     if [ "$took" -le $(($2 * 1000)) ]; then
       ok "$what"
     else
@@ -200,7 +200,7 @@ expect_mode() {
   else
     # Whether the node was late, or the test's polls (a poll that fails
     # reads 0).
-    bad "not $name within $(($2 + 45)) s of $4 ($(breaker_logged "$name" "$3"); the risk node's cdb_trading_state reads $(metric risk cdb_trading_state) now)"
+    bad "not $name within $(($2 + 45)) s of $4 ($(breaker_words "$(breaker_ms "$name" "$3")"); the risk node's cdb_trading_state reads $(metric risk cdb_trading_state) now)"
     grep -h "circuit_breaker\|cluster\]" "$tmp/risk.err" | tail -n 8
     tail -n 20 "$tmp/risk.err" "$tmp/execution.err"
   fi
@@ -214,12 +214,10 @@ breaker_ms() {
     echo $((logged - $2))
   fi
 }
-# breaker_logged STATE SINCE_MS: the same in words.
-breaker_logged() {
-  local ms
-  ms=$(breaker_ms "$1" "$2")
-  if [ -n "$ms" ]; then
-    echo "the breaker logged it at $ms ms"
+# breaker_words MS: breaker_ms's answer in words.
+breaker_words() {
+  if [ -n "$1" ]; then
+    echo "the breaker logged it at $1 ms"
   else
     echo "no new log line of the breaker"
   fi
