@@ -467,6 +467,30 @@ breaker_update breaker::on_time(timestamp now) {
   return u;
 }
 
+bool breaker::waits_for_input() const {
+  if (!stale_since_.empty() || !down_since_.empty()
+      || cfg_.action(breaker_rule::persistence_backlog).action != "off")
+    return false;
+  // A trip on_time may lift (see there), or whose condition on_time and
+  // on_backlog judge, keeps the check going.
+  auto timed = [this](const active_trip& t) {
+    switch (t.rule) {
+      case breaker_rule::feed_stale:
+      case breaker_rule::unreachable:
+      case breaker_rule::persistence_backlog: return true;
+      case breaker_rule::manual:
+      case breaker_rule::unknown_state: return false;
+      default: break;
+    }
+    if (cfg_.action(t.rule).cooldown <= 0)
+      return false;
+    // A daily loss's cooldown runs once its condition cleared, which only
+    // a snapshot (an input) tells.
+    return !(t.rule == breaker_rule::daily_loss && t.holds);
+  };
+  return std::none_of(trips_.begin(), trips_.end(), timed);
+}
+
 breaker_update breaker::halt(const std::string& reason, timestamp now) {
   return trip(breaker_rule::manual, reason, now, day_);
 }

@@ -158,6 +158,14 @@ public:
   /// Checks durations (stale feed, unreachable peers) and cooldowns.
   breaker_update on_time(timestamp now);
 
+  /// Whether on_time and on_backlog change nothing, at any time, until the
+  /// next other call: nothing is stale or down, the backlog rule is off
+  /// (the backlog is read, not sent), and no trip waits for time (a
+  /// cooldown, or a condition on_time judges); a trip only an operator, a
+  /// new trading day or a snapshot lifts may stand. The periodic check may
+  /// then wait for the next input (breaker_actor.cpp).
+  bool waits_for_input() const;
+
   /// An operator's halt: HALTED until resumed.
   breaker_update halt(const std::string& reason, timestamp now);
 

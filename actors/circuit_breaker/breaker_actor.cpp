@@ -23,8 +23,28 @@ void announce(self_ptr self, const actor_context& ctx) {
   ctx.metrics->trading_mode = static_cast<int>(st.current.mode);
 }
 
-/// Publishes what `u` changed, and orders the flatten it asks for.
+/// A parked check resumes once an input gave time something to change:
+/// at the first period boundary after now, on the grid of the last check,
+/// where it would have run had it never stopped. The checks left out
+/// changed nothing (breaker::waits_for_input), and one due at this very
+/// instant would not either: every duration and cooldown is longer than
+/// zero, and what made the breaker wait is at most this old.
+void wake(self_ptr self, const actor_context& ctx) {
+  auto& st = self->state;
+  if (!st.parked || st.rules->waits_for_input())
+    return;
+  st.parked = false;
+  auto now = ctx.clock->now();
+  auto due = st.last_check
+             + ((now - st.last_check) / st.period + 1) * st.period;
+  self->delayed_send(self, std::chrono::nanoseconds{due - now},
+                     timer_atom::value);
+}
+
+/// Publishes what `u` changed, and orders the flatten it asks for; wakes
+/// a parked check if the call that gave `u` changed what time can change.
 void apply(self_ptr self, const actor_context& ctx, const breaker_update& u) {
+  wake(self, ctx);
   if (!u)
     return;
   auto& st = self->state;
@@ -169,8 +189,10 @@ circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
     else if (peers.execution && dm.source == peers.execution.address())
       apply(self, ctx, self->state.rules->on_down("execution", t));
   });
-  auto period = std::chrono::nanoseconds{check_period(cfg)};
-  self->delayed_send(self, period, timer_atom::value);
+  st.period = check_period(cfg);
+  st.last_check = ctx.clock->now();
+  self->delayed_send(self, std::chrono::nanoseconds{st.period},
+                     timer_atom::value);
   auto now = [ctx] { return ctx.clock->now(); };
   return {
     [self, ctx, now](const portfolio_snapshot& s) {
@@ -252,13 +274,18 @@ circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
       // A new risk must know the state before it decides anything.
       announce(self, ctx);
     },
-    [self, ctx, now, period](timer_atom) {
+    [self, ctx, now](timer_atom) {
+      auto& st = self->state;
+      st.last_check = now();
       // The backlog of this node's persistence (docs/persistence.md).
       apply(self, ctx,
-            self->state.rules->on_backlog(ctx.metrics->persist_backlog.load(),
-                                          now()));
-      apply(self, ctx, self->state.rules->on_time(now()));
-      self->delayed_send(self, period, timer_atom::value);
+            st.rules->on_backlog(ctx.metrics->persist_backlog.load(), now()));
+      apply(self, ctx, st.rules->on_time(now()));
+      if (st.rules->waits_for_input())
+        st.parked = true; // until an input gives time something to change
+      else
+        self->delayed_send(self, std::chrono::nanoseconds{st.period},
+                           timer_atom::value);
     },
     [self](state_atom) { return self->state.current; },
   };

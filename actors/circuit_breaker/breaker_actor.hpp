@@ -6,6 +6,12 @@
 //         halt_trading / resume_trading / flatten_positions (operator:
 //         each replies with the resulting trading_state), breaker_wiring,
 //         down_msg of risk and execution (monitored), timer, state.
+//         The timer checks durations, cooldowns and the backlog every
+//         period; with nothing that time could change (no trip, nothing
+//         stale or down, the backlog rule off) it stops until an input
+//         changes that, then resumes on the same grid of periods. The
+//         checks left out would have changed nothing, so a backtest over
+//         sparse data does not pay a turn per period for them.
 // Sends:  trading_state to risk and persistence on every change;
 //         flatten_positions to risk when a tripping rule asks for it.
 // States: RECOVERING (asks persistence for the last recorded state; no
@@ -33,6 +39,12 @@ struct breaker_state {
   std::unique_ptr<id_source> ids;
   bool recovered = false;  ///< The recorded state is in (or known absent).
   bool recovering = false; ///< Asked persistence, awaiting the answer.
+  /// The periodic check: its period, when it last ran (spawn counts as a
+  /// check), and whether it waits for the next input rather than a timer
+  /// (while breaker::waits_for_input: every check would change nothing).
+  nanoseconds period = 0;
+  timestamp last_check = 0;
+  bool parked = false;
 };
 
 circuit_breaker_actor::behavior_type

@@ -1,6 +1,8 @@
 #define CAF_SUITE circuit_breaker
+#include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <random>
 
 #include <caf/test/unit_test.hpp>
 
@@ -481,4 +483,225 @@ CAF_TEST(config errors name the key and the rule) {
                              "be halted, reducing or off");
   CAF_CHECK_EQUAL(errors[2], "circuit_breaker.unreachable_cooldown = -1ns: "
                              "must be >= 0 (0: manual reset only)");
+}
+
+CAF_TEST(the periodic check waits for input only while time can change nothing) {
+  breaker_config cfg;
+  cfg.daily_loss.cooldown = 60 * sec;
+  breaker b{cfg};
+  CAF_CHECK(b.waits_for_input()); // nothing tripped, stale or down
+  b.on_feed(feed("BTC", feed_health::stale), 1);
+  CAF_CHECK(!b.waits_for_input()); // feed_stale counts from now
+  b.on_feed(feed("BTC", feed_health::fresh), 2);
+  CAF_CHECK(b.waits_for_input());
+  b.on_down("execution", 3);
+  CAF_CHECK(!b.waits_for_input()); // unreachable after 2 s
+  b.on_up("execution", 4);
+  CAF_CHECK(b.waits_for_input());
+  // A drawdown trip without a cooldown stands until an operator resumes.
+  CAF_CHECK(!b.on_portfolio(account(100000), 5));
+  CAF_CHECK(b.waits_for_input());
+  CAF_REQUIRE(b.on_portfolio(account(89000, 89000), 5));
+  CAF_CHECK(tripped(b, "drawdown"));
+  CAF_CHECK(b.waits_for_input());
+  // A daily loss that still holds: its cooldown has not started.
+  CAF_REQUIRE(b.on_portfolio(account(80000, 89000), 6));
+  CAF_CHECK(tripped(b, "daily_loss"));
+  CAF_CHECK(b.waits_for_input());
+  // Cleared: its cooldown runs, and only a check lifts it.
+  b.on_portfolio(account(88000, 89000), 7);
+  CAF_CHECK(!b.waits_for_input());
+  CAF_CHECK(b.on_time(7 + 60 * sec));
+  CAF_CHECK(!tripped(b, "daily_loss"));
+  CAF_CHECK(b.waits_for_input());
+  CAF_CHECK(b.halt("operator", 8)); // manual: until resumed
+  CAF_CHECK(b.waits_for_input());
+  // A losing streak lifts after its cooldown (1 h by default).
+  breaker streak{cfg};
+  for (int i = 1; i <= 6; ++i)
+    streak.on_portfolio(account(100000 - i, 100000, -i), i);
+  CAF_REQUIRE(tripped(streak, "losing_streak"));
+  CAF_CHECK(!streak.waits_for_input());
+  // The backlog is read at each check, so a rule on it never waits.
+  breaker_config polled = cfg;
+  polled.persistence_backlog_rule.action = "reducing";
+  CAF_CHECK(!breaker{polled}.waits_for_input());
+}
+
+namespace {
+
+/// Two breakers fed the same inputs; the eager one also runs every
+/// periodic check, the lazy one only those due while it does not wait for
+/// input (breaker_actor.cpp). Any difference is a check the wait left out
+/// that would have changed something.
+struct eager_and_lazy {
+  breaker eager;
+  breaker lazy;
+  std::size_t checks_left_out = 0;
+  std::size_t differences = 0;
+
+  explicit eager_and_lazy(const breaker_config& cfg) : eager{cfg}, lazy{cfg} {}
+
+  void compare(const breaker_update& a, const breaker_update& b) {
+    if (a.changed != b.changed || a.flatten != b.flatten
+        || a.reason != b.reason)
+      ++differences;
+  }
+
+  template <class F>
+  void input(F f) {
+    auto a = f(eager);
+    compare(a, f(lazy));
+  }
+
+  void check(std::uint64_t backlog, timestamp t) {
+    bool waits = lazy.waits_for_input();
+    auto u = eager.on_backlog(backlog, t);
+    auto w = eager.on_time(t);
+    if (waits) {
+      ++checks_left_out;
+      differences += u.changed || w.changed ? 1 : 0;
+      return;
+    }
+    compare(u, lazy.on_backlog(backlog, t));
+    compare(w, lazy.on_time(t));
+  }
+
+  bool same() const {
+    auto a = eager.trips();
+    auto b = lazy.trips();
+    auto equal = [](const breaker_trip& x, const breaker_trip& y) {
+      return x.tie() == y.tie();
+    };
+    return eager.mode() == lazy.mode() && eager.peak() == lazy.peak()
+           && std::equal(a.begin(), a.end(), b.begin(), b.end(), equal);
+  }
+};
+
+} // namespace
+
+CAF_TEST(a check left out while waiting for input would have changed nothing) {
+  std::mt19937_64 rng{20261206};
+  auto pick = [&rng](std::uint64_t n) { return rng() % n; };
+  const char* actions[] = {"halted", "reducing", "off"};
+  std::size_t left_out = 0;
+  std::size_t checks = 0;
+  std::size_t differences = 0;
+  for (int run = 0; run < 200; ++run) {
+    breaker_config cfg;
+    cfg.drawdown_pct = 4;
+    cfg.daily_loss_pct = 3;
+    cfg.losing_streak = 2;
+    cfg.restart_storm = 2;
+    cfg.rejection_burst = 3;
+    cfg.execution_errors = 2;
+    cfg.persistence_backlog = 50;
+    for (std::size_t r = 0; r < configurable_rule_count; ++r) {
+      auto& a = cfg.configurable(static_cast<breaker_rule>(r));
+      a.action = actions[pick(3)];
+      a.flatten = pick(2) == 0;
+      a.cooldown = pick(3) == 0 ? 0
+                                : static_cast<nanoseconds>(1 + pick(90)) * sec;
+    }
+    if (pick(4) != 0) // mostly off, as shipped: the check may wait
+      cfg.persistence_backlog_rule.action = "off";
+    eager_and_lazy p{cfg};
+    timestamp t = day0;
+    double equity = 100000;
+    double realized = 0;
+    const char* names[] = {"BTC", "ETH"};
+    const char* roles[] = {"risk", "execution"};
+    for (int step = 0; step < 400; ++step) {
+      t += pick(20) == 0 ? static_cast<nanoseconds>(pick(30)) * 3600 * sec
+                         : static_cast<nanoseconds>(pick(4000)) * 1'000'000;
+      // Calm spells (fresh feeds, peers back, an unchanged account, checks)
+      // let the trips lift and the breaker wait; busy ones trip rules.
+      if ((step / 50) % 2 == 1) {
+        auto* name = names[pick(2)];
+        auto* role = roles[pick(2)];
+        switch (pick(5)) {
+          case 0:
+            p.input([&](breaker& b) {
+              return b.on_feed(feed(name, feed_health::fresh), t);
+            });
+            break;
+          case 1:
+            p.input([&](breaker& b) { return b.on_up(role, t); });
+            p.input([&](breaker& b) { return b.on_back(role, "node-b", t); });
+            p.input([&](breaker& b) { return b.on_back("feed", "node-b", t); });
+            break;
+          case 2:
+            p.input([&](breaker& b) {
+              return b.on_portfolio(account(equity, 100000, realized, t), t);
+            });
+            break;
+          default: ++checks; p.check(pick(100), t);
+        }
+        if (!p.same() || p.differences > 0)
+          CAF_FAIL("run " << run << " step " << step
+                          << ": the breakers differ");
+        continue;
+      }
+      switch (pick(10)) {
+        case 0:
+          equity *= 1 + (static_cast<double>(pick(201)) - 100) / 2000;
+          if (pick(3) == 0)
+            realized += static_cast<double>(pick(201)) - 110;
+          p.input([&](breaker& b) {
+            return b.on_portfolio(account(equity, 100000, realized, t), t);
+          });
+          break;
+        case 1: {
+          auto r = pick(12);
+          auto h = r < 2
+                     ? feed_health::stale
+                     : (r < 3 ? feed_health::disconnected : feed_health::fresh);
+          auto* name = names[pick(2)];
+          p.input([&](breaker& b) { return b.on_feed(feed(name, h), t); });
+          break;
+        }
+        case 2:
+          if (pick(2) == 0)
+            p.input([&](breaker& b) { return b.on_decision(rejection(t), t); });
+          else
+            p.input(
+              [&](breaker& b) { return b.on_order_event(venue_reject(t), t); });
+          break;
+        case 3:
+          p.input([&](breaker& b) { return b.resume("operator", t); });
+          break;
+        case 4: {
+          auto* role = roles[pick(2)];
+          bool down = pick(2) == 0;
+          p.input([&](breaker& b) {
+            return down ? b.on_down(role, t) : b.on_up(role, t);
+          });
+          break;
+        }
+        case 5: {
+          auto* role = pick(3) == 0 ? "feed" : roles[pick(2)];
+          bool lost = pick(2) == 0;
+          p.input([&](breaker& b) {
+            return lost ? b.on_lost(role, "node-b", t)
+                        : b.on_back(role, "node-b", t);
+          });
+          break;
+        }
+        case 6:
+          if (pick(8) == 0)
+            p.input([&](breaker& b) { return b.halt("operator", t); });
+          else
+            p.input([&](breaker& b) { return b.on_restart("risk", t); });
+          break;
+        default: ++checks; p.check(pick(100), t);
+      }
+      if (!p.same() || p.differences > 0)
+        CAF_FAIL("run " << run << " step " << step << ": the breakers differ");
+    }
+    left_out += p.checks_left_out;
+    differences += p.differences;
+  }
+  CAF_MESSAGE(left_out << " of " << checks << " checks left out");
+  CAF_CHECK_EQUAL(differences, 0u);
+  CAF_CHECK_GREATER(left_out, checks / 10); // the wait is not vacuous
 }

@@ -102,6 +102,18 @@ struct fixture : test::coordinator_fixture {
     return b;
   }
 
+  /// The delayed messages to `b` waiting in the clock (its timer).
+  std::size_t timers_of(const circuit_breaker_actor& b) {
+    using clk = caf::detail::simple_actor_clock;
+    auto target = caf::actor_cast<caf::strong_actor_ptr>(b);
+    std::size_t n = 0;
+    for (auto& kvp : sched.clock().schedule())
+      if (kvp.second->subtype == clk::actor_msg_type
+          && static_cast<const clk::actor_msg&>(*kvp.second).receiver == target)
+        ++n;
+    return n;
+  }
+
   void stop(const circuit_breaker_actor& b) {
     anon_send_exit(b, caf::exit_reason::user_shutdown);
     sched.run();
@@ -283,6 +295,49 @@ CAF_TEST(execution going away for longer than allowed halts trading) {
   CAF_CHECK(st.mode == trading_mode::halted);
   CAF_REQUIRE_EQUAL(st.trips.size(), 1u);
   CAF_CHECK_EQUAL(st.trips[0].rule, "unreachable");
+  stop(breaker);
+}
+
+CAF_TEST(the breaker checks on its grid only while time can change something) {
+  make_ready();
+  auto breaker = spawn_breaker_on(1); // its check every 0.5 s
+  auto& timers = sched.clock();
+  auto stale = [this](feed_health h) {
+    feed_status s;
+    s.instrument = "BTC";
+    s.state = h;
+    s.event_time = clock->now();
+    return s;
+  };
+  // Nothing stale, down or tripped: the first check finds nothing that
+  // time could change, and the next waits for an input.
+  clock->advance(500'000'000);
+  CAF_REQUIRE_EQUAL(timers_of(breaker), 1u);
+  CAF_REQUIRE(timers.trigger_timeout());
+  sched.run();
+  CAF_CHECK_EQUAL(timers_of(breaker), 0u);
+  // A stale feed 0.3 s later: the checks resume at 1.0 s, on their grid.
+  clock->advance(300'000'000);
+  anon_send(breaker, stale(feed_health::stale));
+  sched.run();
+  CAF_REQUIRE_EQUAL(timers_of(breaker), 1u);
+  auto last = timers.current_time;
+  clock->advance(200'000'000);
+  CAF_REQUIRE(timers.trigger_timeout());
+  CAF_CHECK_EQUAL(timers.current_time - last, std::chrono::milliseconds{200});
+  sched.run();
+  // Still stale: the next check is one period later.
+  CAF_REQUIRE_EQUAL(timers_of(breaker), 1u);
+  last = timers.current_time;
+  anon_send(breaker, stale(feed_health::fresh));
+  sched.run();
+  clock->advance(500'000'000);
+  CAF_REQUIRE(timers.trigger_timeout());
+  CAF_CHECK_EQUAL(timers.current_time - last, std::chrono::milliseconds{500});
+  sched.run();
+  // Fresh again: that check was the last until the next input.
+  CAF_CHECK_EQUAL(timers_of(breaker), 0u);
+  CAF_CHECK(recorded().states.back().mode == trading_mode::active);
   stop(breaker);
 }
 
