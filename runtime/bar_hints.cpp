@@ -48,6 +48,18 @@ std::vector<std::string> bar_recording_hints(const node_config& n,
                     "the strategies without bars= give no signal (signal.bars"
                     " = "
                   + span(interval) + " takes the recording's bars)");
+  // Between bars only a fill moves the account, and a fill publishes it
+  // at once; the periodic snapshot then repeats the same account (and a
+  // turn at risk, the breaker and the recorder) many times a bar.
+  if (n.execution.snapshot_interval < interval)
+    out.push_back("execution.snapshot_interval = "
+                  + span(n.execution.snapshot_interval)
+                  + " is shorter than the bars' " + span(interval)
+                  + ": between bars only a fill moves the account, and a fill "
+                    "publishes it at once, yet it is published every "
+                  + span(n.execution.snapshot_interval)
+                  + ", which is most of such a backtest's work (set it to "
+                  + span(interval) + ")");
   return out;
 }
 

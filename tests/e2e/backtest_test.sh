@@ -122,15 +122,17 @@ day=(--from 2022-01-01 --to 2022-01-02)
 "$cdb" backtest "${conf[@]}" --data "$bars" "${day[@]}" \
   --json "$tmp/bars.json" >"$tmp/bars.out" 2>"$tmp/bars.err"
 hints=$(grep -c "the recording has bars only: " "$tmp/bars.err" || true)
-if [ "$hints" = 4 ] && grep -q "feed.bar_quote_spread_bps = 0: " "$tmp/bars.err" &&
-  grep -q "signal.bars = 500ms: not the recording's 60s bars" "$tmp/bars.err"; then
-  ok "bars only: the four settings made for ticks are named"
+if [ "$hints" = 5 ] && grep -q "feed.bar_quote_spread_bps = 0: " "$tmp/bars.err" &&
+  grep -q "signal.bars = 500ms: not the recording's 60s bars" "$tmp/bars.err" &&
+  grep -q "execution.snapshot_interval = 1s is shorter than the bars' 60s" "$tmp/bars.err"; then
+  ok "bars only: the five settings made for ticks are named"
 else
   bad "bars only: $hints hints: $(grep backtest "$tmp/bars.err" | head -n 5)"
 fi
 "$cdb" backtest "${conf[@]}" --data "$bars" "${day[@]}" \
   --feed.bar_quote_spread_bps=2 --feed.stale_after=2min \
   --circuit_breaker.feed_stale_after=2min --signal.bars=1min \
+  --execution.snapshot_interval=1min \
   --json "$tmp/bars2.json" >"$tmp/bars2.out" 2>"$tmp/bars2.err"
 if ! grep -q "the recording has bars only" "$tmp/bars2.err" &&
   [ "$(jq .fills "$tmp/bars2.json")" -gt 0 ]; then

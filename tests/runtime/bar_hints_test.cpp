@@ -17,6 +17,7 @@ node_config fitted() {
   n.breaker.feed_stale_after = 10 * minute;
   n.signal.bars = "1min";
   n.signal.strategies = {"ema_cross *", "breakout BTCUSDT bars=1min"};
+  n.execution.snapshot_interval = minute;
   return n;
 }
 
@@ -36,8 +37,9 @@ CAF_TEST(each missing setting is named with its value) {
   n.feed.stale_after = 5'000'000'000;
   n.breaker.feed_stale_after = minute; // equal is not enough
   n.signal.bars = "500ms";
+  n.execution.snapshot_interval = 1'000'000'000;
   auto hints = bar_recording_hints(n, minute);
-  CAF_REQUIRE_EQUAL(hints.size(), 4u);
+  CAF_REQUIRE_EQUAL(hints.size(), 5u);
   CAF_CHECK(starts(hints[0], "feed.bar_quote_spread_bps = 0: "));
   CAF_CHECK(starts(hints[1], "feed.stale_after = 5s is not longer than the "
                              "bars' 60s: "));
@@ -46,6 +48,9 @@ CAF_TEST(each missing setting is named with its value) {
   CAF_CHECK(starts(hints[3], "signal.bars = 500ms: "));
   CAF_CHECK(hints[3].find("(signal.bars = 60s takes the recording's bars)")
             != std::string::npos);
+  CAF_CHECK(starts(hints[4], "execution.snapshot_interval = 1s is shorter "
+                             "than the bars' 60s: "));
+  CAF_CHECK(hints[4].find("(set it to 60s)") != std::string::npos);
 }
 
 CAF_TEST(a strategy with bars of its own is named when they do not fit) {
@@ -59,8 +64,11 @@ CAF_TEST(a strategy with bars of its own is named when they do not fit) {
   CAF_CHECK(starts(hints[1],
                    "signal.strategies \"mean_reversion * bars=volume:10\": "));
   // Five-minute bars fit breakout's own; not the default, not volume bars.
+  // The account snapshot every minute is now five a bar.
   auto five = bar_recording_hints(n, 5 * minute);
-  CAF_REQUIRE_EQUAL(five.size(), 2u);
+  CAF_REQUIRE_EQUAL(five.size(), 3u);
   CAF_CHECK(starts(five[0], "signal.strategies \"mean_reversion"));
   CAF_CHECK(starts(five[1], "signal.bars = 1min: not the recording's 300s"));
+  CAF_CHECK(starts(five[2], "execution.snapshot_interval = 60s is shorter "
+                            "than the bars' 300s: "));
 }
