@@ -26,9 +26,11 @@ void announce(self_ptr self, const actor_context& ctx) {
 /// A parked check resumes once an input gave time something to change:
 /// at the first period boundary after now, on the grid of the last check,
 /// where it would have run had it never stopped. The checks left out
-/// changed nothing (breaker::waits_for_input), and one due at this very
-/// instant would not either: every duration and cooldown is longer than
-/// zero, and what made the breaker wait is at most this old.
+/// changed nothing (breaker::waits_for_input). An input that falls on a
+/// boundary itself gets its first check one period later; that check
+/// could only have found something at once for a trip recovered from the
+/// record (its cooldown counts from when it tripped): every other duration
+/// and cooldown starts with the input and is longer than zero.
 void wake(self_ptr self, const actor_context& ctx) {
   auto& st = self->state;
   if (!st.parked || st.rules->waits_for_input())

@@ -7,11 +7,12 @@
 //         each replies with the resulting trading_state), breaker_wiring,
 //         down_msg of risk and execution (monitored), timer, state.
 //         The timer checks durations, cooldowns and the backlog every
-//         period; with nothing that time could change (no trip, nothing
-//         stale or down, the backlog rule off) it stops until an input
-//         changes that, then resumes on the same grid of periods. The
-//         checks left out would have changed nothing, so a backtest over
-//         sparse data does not pay a turn per period for them.
+//         period; with nothing that time could change (no trip a
+//         cooldown lifts, nothing stale or down, the backlog rule off) it
+//         stops until an input changes that, then resumes on the same
+//         grid of periods. The checks left out would have changed
+//         nothing, so a backtest over sparse data does not pay a turn per
+//         period for them.
 // Sends:  trading_state to risk and persistence on every change;
 //         flatten_positions to risk when a tripping rule asks for it.
 // States: RECOVERING (asks persistence for the last recorded state; no
