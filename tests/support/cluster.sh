@@ -125,21 +125,47 @@ start_cluster_node() { # start_cluster_node NAME [OPTION...]
   tail -n 20 "$tmp/$name.err"
   return 1
 }
+# scrape NAME: the node's /metrics page; status non-zero when it did not
+# answer within 5 s.
+scrape() {
+  in_node_ns "$1" curl -s -m 5 "${metrics[$1]}" 2>/dev/null
+}
+# family_sum FAMILY [LABEL-FILTER]: the sum of the family's samples in the
+# page on stdin (0 when none).
+family_sum() {
+  awk -v f="$1" -v l="${2:-}" '$1 ~ "^"f"({|$)" && (l == "" || index($1, l)) { s += $NF }
+                               END { printf "%d\n", s }'
+}
 # metric NAME FAMILY [LABEL-FILTER]: the sum of the family's samples.
 metric() {
-  in_node_ns "$1" curl -s -m 5 "${metrics[$1]}" 2>/dev/null |
-    awk -v f="$2" -v l="${3:-}" '$1 ~ "^"f"({|$)" && (l == "" || index($1, l)) { s += $NF }
-                                  END { printf "%d\n", s }'
+  scrape "$1" | family_sum "$2" "${3:-}"
 }
 # wait_metric NODE FAMILY OP VALUE SECONDS [FILTER]: polls every 0.1 s until
 # the family's sum compares true (-ge, -eq, ...); returns 1 once SECONDS
 # have passed on the clock (not a count of polls: a poll into a namespace
-# of a loaded machine can take a second).
+# of a loaded machine can take a second). A poll is `curl -m 5`: a poll
+# and its pause that took longer than 8 s mean this shell was not running
+# (a frozen or overloaded machine) for all but the 5.2 s they may take,
+# and that time does not count against the node: the deadline moves by
+# it (time already gone, so the polls still have SECONDS in all).
+# What the polls saw is left in poll_words, for a failure message.
 wait_metric() {
-  local end=$(($(now_ms) + $5 * 1000))
-  # The operator ($3) comes from the caller: test, not [ ].
-  until test "$(metric "$1" "$2" "${6:-}")" "$3" "$4"; do
-    [ "$(now_ms)" -lt "$end" ] || return 1
+  local start last now gap page v stalled=0 polls=0 unanswered=0 longest=0
+  start=$(now_ms)
+  last=$start
+  while :; do
+    page=$(scrape "$1") || unanswered=$((unanswered + 1))
+    v=$(printf '%s\n' "$page" | family_sum "$2" "${6:-}")
+    polls=$((polls + 1))
+    now=$(now_ms)
+    gap=$((now - last))
+    last=$now
+    [ "$gap" -le "$longest" ] || longest=$gap
+    [ "$gap" -le 8000 ] || stalled=$((stalled + gap - 5200))
+    poll_words="$polls polls in $((now - start)) ms, $unanswered unanswered, the longest $longest ms (with its pause), $stalled ms of it not counted (this shell stalled), the last read $v"
+    # The operator ($3) comes from the caller: test, not [ ].
+    test "$v" "$3" "$4" && return 0
+    [ "$now" -lt $((start + $5 * 1000 + stalled)) ] || return 1
     sleep 0.1
   done
 }
@@ -174,7 +200,7 @@ log_ms() {
 }
 # rule_trips: the risk node's breaker trips by rule, e.g. "unreachable=2".
 rule_trips() {
-  in_node_ns risk curl -s -m 5 "${metrics[risk]}" 2>/dev/null |
+  scrape risk |
     sed -n 's/^cdb_breaker_rule_trips_total{.*rule="\([a-z_]*\)".*} \([1-9][0-9]*\)$/\1=\2/p' |
     tr '\n' ' ' | sed 's/ $//'
 }
@@ -200,7 +226,7 @@ expect_mode() {
   else
     # Whether the node was late, or the test's polls (a poll that fails
     # reads 0).
-    bad "not $name within $(($2 + 45)) s of $4 ($(breaker_words "$(breaker_ms "$name" "$3")"); the risk node's cdb_trading_state reads $(metric risk cdb_trading_state) now)"
+    bad "not $name within $(($2 + 45)) s of $4 ($(breaker_words "$(breaker_ms "$name" "$3")"); the test's $poll_words; the risk node's cdb_trading_state reads $(metric risk cdb_trading_state) now)"
     grep -h "circuit_breaker\|cluster\]" "$tmp/risk.err" | tail -n 8
     tail -n 20 "$tmp/risk.err" "$tmp/execution.err"
   fi
