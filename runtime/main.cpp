@@ -54,10 +54,11 @@ modes:
                   [--url http://127.0.0.1:9465] [--reason TEXT]
                   [--token T] (default: $CDB_ADMIN_TOKEN)
   report        summarise what the database recorded (PnL, trades, win
-                rate, drawdown, latency, per strategy and day):
+                rate, drawdown, latency, per strategy and day), and the
+                trader's report of a run as a backtest gives it:
                 cdb report [--dsn DSN] [--run ID] [--node NAME]
                   [--from TIME] [--to TIME] [--format table|json]
-                  (default DSN: $CDB_PERSISTENCE_DSN)
+                  [--html FILE] (default DSN: $CDB_PERSISTENCE_DSN)
   help    this text; 'cdb run --help' lists every option
 
 Options come from the config file, then CDB_<GROUP>_<KEY> environment
