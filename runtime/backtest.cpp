@@ -340,6 +340,42 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
   return out;
 }
 
+std::string empty_window_words(const feed_config& feed, timestamp from,
+                               timestamp to) {
+  auto whole = feed;
+  whole.replay_from = 0;
+  whole.replay_to = 0;
+  std::string error;
+  auto all = whole.open_replay(error);
+  if (!all)
+    return error;
+  std::uint64_t records = 0;
+  timestamp first = 0;
+  timestamp last = 0;
+  for (market_message m; all->next(m); ++records) {
+    auto t = event_time_of(m);
+    first = records == 0 ? t : std::min(first, t);
+    last = records == 0 ? t : std::max(last, t);
+  }
+  std::uint64_t bad = 0;
+  for (auto& f : all->files())
+    bad += f->bad_rows();
+  auto rows = [](std::uint64_t k) {
+    return std::to_string(k) + (k == 1 ? " malformed row" : " malformed rows");
+  };
+  std::string words = "no record to replay in the window";
+  if (from > 0 || to > 0)
+    words += " from " + (from > 0 ? format_time(from) : "the start") + " to "
+             + (to > 0 ? format_time(to) : "the end");
+  if (records == 0)
+    return words + ": the files have no readable record (" + rows(bad) + ")";
+  words += ": the files' " + std::to_string(records) + " records run from "
+           + format_time(first) + " to " + format_time(last);
+  if (bad > 0)
+    words += " (" + rows(bad) + " skipped)";
+  return words;
+}
+
 void prepare_backtest(cdb_options& cfg, const backtest_args& args) {
   auto& n = cfg.node;
   if (!args.data.empty()) {
@@ -372,10 +408,12 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     std::string error;
     auto probe = n.feed.open_replay(error);
     market_message first;
-    if (!probe || !probe->next(first)) {
-      CDB_ERROR("backtest", (error.empty() ? "no record to replay in the "
-                                             "window"
-                                           : error));
+    if (!probe) {
+      CDB_ERROR("backtest", error);
+      return 2;
+    }
+    if (!probe->next(first)) {
+      CDB_ERROR("backtest", empty_window_words(n.feed, args.from, args.to));
       return 2;
     }
     origin = event_time_of(first);

@@ -54,6 +54,13 @@ double progress_fraction(timestamp origin, timestamp end, timestamp now,
                          std::uint64_t events, std::uint64_t total_lines,
                          std::uint64_t max_ticks);
 
+/// Why a window from `from` to `to` (0: open) over `feed`'s files holds
+/// no record: what the files hold without it (how many records, their
+/// first and last event time, malformed rows), read through once. For the
+/// error a backtest exits with.
+std::string empty_window_words(const feed_config& feed, timestamp from,
+                               timestamp to);
+
 /// Sets the node up for a backtest: a replay of --data (else the synthetic
 /// market, or the configured replay), every actor on this node, no
 /// database unless --persist. Before validation.

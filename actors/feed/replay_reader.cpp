@@ -1,6 +1,9 @@
 #include "actors/feed/replay_reader.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
 
 #include "actors/feed/replay_columns.hpp"
 #include "actors/feed/replay_text.hpp"
@@ -102,9 +105,17 @@ std::unique_ptr<replay_file> replay_file::open(const std::string& path,
                                                const replay_options& opts,
                                                std::string& error) {
   std::unique_ptr<replay_file> f{new replay_file(path, opts)};
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = path + ": a directory, not a file";
+    return nullptr;
+  }
+  errno = 0;
   f->in_.open(path, std::ios::binary);
   if (!f->in_) {
     error = path + ": cannot open";
+    if (errno != 0)
+      error += " (" + std::generic_category().message(errno) + ")";
     return nullptr;
   }
   std::string_view first_line;

@@ -66,7 +66,7 @@ expect_error "node.listen_port: cannot listen on 192.0.2.1:7101" \
   "$cdb" node --node.listen_address=192.0.2.1 --node.listen_port=7101
 expect_error "feed.files = []: must name at least one file" \
   "$cdb" run --feed.source=replay
-expect_error "feed.files: /nonexistent.csv: cannot open" \
+expect_error "feed.files: /nonexistent.csv: cannot open (No such file or directory)" \
   "$cdb" run --feed.source=replay '--feed.files=["/nonexistent.csv"]'
 expect_error "feed.source = live: must be synthetic, replay, binance or mexc" \
   "$cdb" run --feed.source=live

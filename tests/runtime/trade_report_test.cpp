@@ -5,6 +5,7 @@
 
 #include "runtime/backtest.hpp"
 #include "runtime/trade_report.hpp"
+#include "tests/support/builders.hpp"
 
 using namespace cdb;
 
@@ -277,4 +278,33 @@ CAF_TEST(backtest flags are taken and the rest left for the options) {
   take_backtest_args(order, errors);
   CAF_CHECK_EQUAL(errors,
                   (std::vector<std::string>{"--to must be after --from"}));
+}
+
+CAF_TEST(an empty backtest window says what the files hold) {
+  test::temp_file f{
+    "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,1,buy,9682,0.1\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,2,buy,abc,0.1\n"
+    "x,BTCUSDT,1582333202500000,1582333202600000,3,sell,9681,2\n"};
+  feed_config feed;
+  feed.source = "replay";
+  feed.files = {f.path()};
+  timestamp from = 0;
+  CAF_REQUIRE(parse_utc("2021-01-01", from));
+  CAF_CHECK_EQUAL(empty_window_words(feed, from, 0),
+                  "no record to replay in the window from "
+                  "2021-01-01T00:00:00.000Z to the end: the files' 2 records "
+                  "run from 2020-02-22T00:00:02.111Z to "
+                  "2020-02-22T01:00:02.500Z (1 malformed row skipped)");
+  test::temp_file junk{
+    "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n"
+    "x,BTCUSDT,1582329602111000,1582329602418379,2,buy,abc,0.1\n"};
+  feed.files = {junk.path()};
+  CAF_CHECK_EQUAL(empty_window_words(feed, 0, 0),
+                  "no record to replay in the window: the files have no "
+                  "readable record (1 malformed row)");
+  feed.files = {"/nonexistent/x.csv"};
+  CAF_CHECK_EQUAL(empty_window_words(feed, 0, 0),
+                  "/nonexistent/x.csv: cannot open (No such file or "
+                  "directory)");
 }

@@ -335,7 +335,16 @@ CAF_TEST(a file that is not the format it claims fails clearly) {
                            + ": cannot tell the format (first line: "
                              "\"hello world\")");
   f = replay_file::open("/nonexistent/x.csv", replay_options{}, error);
-  CAF_CHECK_EQUAL(error, "/nonexistent/x.csv: cannot open");
+  CAF_CHECK_EQUAL(
+    error, "/nonexistent/x.csv: cannot open (No such file or directory)");
+  test::temp_dir dir;
+  f = replay_file::open(dir.path(), replay_options{}, error);
+  CAF_CHECK(!f);
+  CAF_CHECK_EQUAL(error, dir.path() + ": a directory, not a file");
+  test::temp_file empty{""};
+  f = replay_file::open(empty.path(), replay_options{}, error);
+  CAF_CHECK(!f);
+  CAF_CHECK_EQUAL(error, empty.path() + ": empty file");
 }
 
 CAF_TEST(several files merge in event time order) {
