@@ -336,6 +336,14 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
   }
   if (out.from > 0 && out.to > 0 && out.to <= out.from)
     errors.emplace_back("--to must be after --from");
+  // Checked now, not when the report is written after a run of hours.
+  for (auto [flag, path] :
+       {std::pair{"--json", &out.json}, std::pair{"--html", &out.html}}) {
+    if (path->empty())
+      continue;
+    if (auto why = unwritable(*path); !why.empty())
+      errors.push_back(std::string{flag} + " = " + *path + ": " + why);
+  }
   args = std::move(rest);
   return out;
 }

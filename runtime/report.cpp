@@ -469,6 +469,11 @@ int report_main(const std::vector<std::string>& args, const char* env_dsn) {
               << ": must be table or json\n";
     return 2;
   }
+  if (auto why = html.empty() ? std::string{} : unwritable(html);
+      !why.empty()) {
+    std::cerr << "cdb report: --html = " << html << ": " << why << '\n';
+    return 2;
+  }
   if (dsn.empty()) {
     std::cerr << "cdb report: no database: give --dsn or set "
                  "CDB_PERSISTENCE_DSN\n";

@@ -16,8 +16,8 @@
 #     Chromium opens it without console errors and takes a screenshot
 #     (kept as tests/backtest-report.png in the build directory); the equity path spans the
 #     plot;
-#  5. bad input: a missing file, a bad time, an empty window exit 2 and say
-#     why.
+#  5. bad input: a missing file, a bad time, an empty window, a report file
+#     that could not be written exit 2 and say why.
 set -euo pipefail
 cdb=${1:?usage: backtest_test.sh CDB_BINARY}
 . "$(dirname "$0")/../support/process_test.sh"
@@ -220,6 +220,8 @@ s1=$?
 s2=$?
 "$cdb" backtest "${conf[@]}" --data "$trades" --from 2030-01-01 >"$tmp/bad3.out" 2>"$tmp/bad3.err"
 s3=$?
+"$cdb" backtest "${conf[@]}" --data "$trades" --html "$tmp/nodir/r.html" >"$tmp/bad4.out" 2>"$tmp/bad4.err"
+s4=$?
 set -e
 [ "$s1" = 2 ] && grep -q "missing.csv" "$tmp/bad1.err" && ok "a missing file: exit 2, named" ||
   bad "missing file: status $s1, $(cat "$tmp/bad1.err")"
@@ -227,6 +229,9 @@ set -e
   ok "a bad time: exit 2, explained" || bad "bad time: status $s2, $(cat "$tmp/bad2.err")"
 [ "$s3" = 2 ] && grep -q "no record to replay in the window from 2030-01-01T00:00:00.000Z to the end: the files' [0-9]* records run from 2020-02-22T" "$tmp/bad3.err" &&
   ok "an empty window: exit 2, explained by what the file holds" || bad "empty window: status $s3, $(cat "$tmp/bad3.err")"
+[ "$s4" = 2 ] && grep -q -- "--html = $tmp/nodir/r.html: the directory $tmp/nodir does not exist" "$tmp/bad4.err" &&
+  ! grep -q "progress" "$tmp/bad4.err" &&
+  ok "a report file that could not be written: exit 2 before the run" || bad "unwritable report: status $s4, $(cat "$tmp/bad4.err")"
 
 [ "$failed" = 0 ] || { echo "$failed check(s) failed"; exit 1; }
 echo "backtest: deterministic, windowed, persisted on request, reported"

@@ -4,6 +4,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "runtime/backtest.hpp"
+#include "runtime/flags.hpp"
 #include "runtime/trade_report.hpp"
 #include "tests/support/builders.hpp"
 
@@ -278,6 +279,25 @@ CAF_TEST(backtest flags are taken and the rest left for the options) {
   take_backtest_args(order, errors);
   CAF_CHECK_EQUAL(errors,
                   (std::vector<std::string>{"--to must be after --from"}));
+}
+
+CAF_TEST(report files that could not be written are refused before the run) {
+  test::temp_dir dir;
+  test::temp_file file{"x"};
+  std::vector<std::string> args{"--json", dir.path() + "/none/r.json", "--html",
+                                dir.path()};
+  std::vector<std::string> errors;
+  take_backtest_args(args, errors);
+  CAF_CHECK_EQUAL(errors,
+                  (std::vector<std::string>{
+                    "--json = " + dir.path() + "/none/r.json: the directory "
+                      + dir.path() + "/none does not exist",
+                    "--html = " + dir.path() + ": a directory, not a file"}));
+  CAF_CHECK_EQUAL(unwritable(file.path() + "/r.html"),
+                  file.path() + " is not a directory");
+  CAF_CHECK_EQUAL(unwritable(dir.path() + "/r.html"), "");
+  CAF_CHECK_EQUAL(unwritable(file.path()), ""); // overwritten at the end
+  CAF_CHECK_EQUAL(unwritable("r.html"), "");    // the working directory
 }
 
 CAF_TEST(an empty backtest window says what the files hold) {
