@@ -7,6 +7,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/feed/data_silence.hpp"
 #include "actors/feed/mexc_format.hpp"
 #include "runtime/config_check.hpp"
 #include "runtime/log.hpp"
@@ -504,6 +505,9 @@ replay_step(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
     return std::nullopt; // maybe_release() sends the first timer
   auto now = ctx.clock->now();
   while (st.has_next && event_time_of(st.next) <= now) {
+    st.replay_last = event_time_of(st.next);
+    if (st.replayed++ == 0)
+      st.replay_first = st.replay_last;
     publish(self, ctx, st.next);
     st.has_next = st.replay->next(st.next);
     if (cfg.max_ticks > 0 && ctx.metrics->ticks >= cfg.max_ticks) {
@@ -526,9 +530,15 @@ replay_step(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
            now);
     return std::nullopt;
   }
+  auto next = event_time_of(st.next);
+  if (next != st.silence_told
+      && long_silence(st.replay_first, st.replay_last, next, st.replayed)) {
+    st.silence_told = next;
+    CDB_WARN("feed", silence_words(st.replay_last, next));
+  }
   // Sleep until the next record is due on the market clock, at most 100 ms
   // (a backtest's clock jumps there: no need to look earlier).
-  auto wait = static_cast<double>(event_time_of(st.next) - now) / cfg.speed;
+  auto wait = static_cast<double>(next - now) / cfg.speed;
   return std::chrono::nanoseconds{static_cast<std::int64_t>(
     std::clamp(wait, 0.0, cfg.event_clock ? 1e18 : 1e8))};
 }

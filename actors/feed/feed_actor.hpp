@@ -111,6 +111,13 @@ struct feed_state {
   std::unique_ptr<replay_stream> replay;
   market_message next; ///< The replay's next record, not yet due.
   bool has_next = false;
+  /// The replay's records published or dropped: how many, the first's and
+  /// the last's event time; and the next record's time of the last silence
+  /// told (actors/feed/data_silence.hpp).
+  std::uint64_t replayed = 0;
+  timestamp replay_first = 0;
+  timestamp replay_last = 0;
+  timestamp silence_told = 0;
   std::unique_ptr<staleness_watchdog> watchdog;
   /// Each instrument's cell of metrics->feed_instruments (cells never move).
   instrument_cache<instrument_feed> feed_cells;

@@ -212,6 +212,24 @@ else
   fi
 fi
 
+# -- a silence in the data: told once, at its start ----------------------------------
+# The first 200 trades, and the next 200 moved two days on (timestamp and
+# local_timestamp, microseconds).
+head -n 201 "$trades" >"$tmp/day1.csv"
+{
+  head -n 1 "$trades"
+  sed -n '202,401p' "$trades" |
+    awk -F, -v OFS=, '{ $3 = sprintf("%.0f", $3 + 172800000000); $4 = sprintf("%.0f", $4 + 172800000000); print }'
+} >"$tmp/day3.csv"
+"$cdb" backtest "${conf[@]}" --data "$tmp/day1.csv" "$tmp/day3.csv" \
+  >"$tmp/silence.out" 2>"$tmp/silence.err"
+told=$(grep -c "no data from 2020-02-22T.* to 2020-02-24T.* (2 d 0 h): the node lives through it" "$tmp/silence.err" || true)
+if [ "$told" = 1 ] && grep -q "market events 400 " "$tmp/silence.out"; then
+  ok "a two-day silence between two files: told once, every record replayed"
+else
+  bad "silence: told $told times; $(grep 'market events' "$tmp/silence.out")"
+fi
+
 # -- 5. bad input --------------------------------------------------------------------
 set +e
 "$cdb" backtest "${conf[@]}" --data "$tmp/missing.csv" >"$tmp/bad1.out" 2>"$tmp/bad1.err"
