@@ -1,8 +1,10 @@
 #include "runtime/backtest.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -34,6 +36,29 @@
 namespace cdb {
 
 namespace {
+
+/// SIGINT or SIGTERM during a backtest on one node: the run stops at the
+/// market instant it is at, with the report of the run so far (a second
+/// signal ends the process at once: SA_RESETHAND).
+std::atomic<int> interrupted{0};
+
+extern "C" void on_interrupt(int sig) {
+  interrupted.store(sig, std::memory_order_relaxed);
+}
+
+/// Installs on_interrupt for SIGTERM, and for SIGINT unless the process
+/// was started with it ignored (a background job of a shell keeps
+/// ignoring the terminal's Ctrl-C).
+void catch_interrupts() {
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  struct sigaction old {};
+  if (sigaction(SIGINT, nullptr, &old) == 0 && old.sa_handler != SIG_IGN)
+    sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 /// The market clock of a backtest: the actor clock of CAF's deterministic
 /// scheduler, which moves only when the driver triggers the next timer.
@@ -110,6 +135,7 @@ struct backtest_run {
   std::uint64_t total_lines = 0;
   std::uint64_t max_ticks = 0; ///< feed.max_ticks: the run's tick budget.
   bool as_bar = false;
+  int interrupted = 0; ///< The signal that stopped the run early, if any.
   /// Memory at the end of each market hour: the first and the last say
   /// whether a long run grows.
   std::vector<double> hourly_rss;
@@ -150,9 +176,10 @@ void print_progress(backtest_run& bt, bool final) {
   auto ticks = bt.metrics->ticks.load();
   auto events = static_cast<double>(ticks);
   auto t = bt.clock->now();
-  auto frac = final ? 1.0
-                    : progress_fraction(bt.origin, bt.end, t, ticks,
-                                        bt.total_lines, bt.max_ticks);
+  auto frac = final && bt.interrupted == 0
+                ? 1.0
+                : progress_fraction(bt.origin, bt.end, t, ticks, bt.total_lines,
+                                    bt.max_ticks);
   auto rate = secs > 0 ? events / secs : 0.0;
   auto eta = frac > 0 ? secs * (1 - frac) / frac : 0.0;
   char buf[200];
@@ -236,16 +263,27 @@ int run_alone(backtest_run& bt, lockstep_scheduler& sched,
     int rank = 0;
     bool instant_done = !sched.clock().next_due(due, rank)
                         || due > sched.clock().current_time;
+    auto sig = interrupted.load(std::memory_order_relaxed);
     if (!stopping && instant_done
-        && (bt.metrics->feed_done
-            || (bt.end > 0 && bt.clock->now() >= bt.end))) {
+        && (bt.metrics->feed_done || (bt.end > 0 && bt.clock->now() >= bt.end)
+            || sig != 0)) {
       stopping = true;
+      if (sig != 0 && !bt.metrics->feed_done) {
+        bt.interrupted = sig;
+        auto at = format_time(bt.clock->now());
+        CDB_WARN("backtest", (sig == SIGINT ? "SIGINT" : "SIGTERM")
+                               << ": stopped at market time " << at
+                               << "; the report covers the run up to there");
+        bt.rec->title += " (interrupted at " + at + ")";
+      }
       // The recorder adds the last account point; the report is taken
       // before the shutdown, at the point a split run takes it.
       caf::anon_send(recorder, flush_atom::value);
       sched.run();
       print_progress(bt, true);
       status = report(bt, bt.metrics->ticks.load());
+      if (status == 0 && bt.interrupted != 0)
+        status = 128 + bt.interrupted;
       caf::anon_send(sup, shutdown_atom::value);
       continue;
     }
@@ -567,6 +605,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     status = run_split(sb);
     close_link(*agent, links);
   } else {
+    catch_interrupts();
     status = run_alone(bt, sched, sup, sup_done, *recorder);
   }
   log::end_status(); // a run that stopped early leaves no bar behind

@@ -212,6 +212,35 @@ else
   fi
 fi
 
+# -- interrupted: the report of the run so far ----------------------------------------
+# SIGTERM, and SIGINT (reset to its default: a background job of a script
+# starts with it ignored, and cdb keeps an ignored SIGINT ignored), once
+# the run has begun (its first progress line): 480 market hours would take
+# a minute or more.
+for sig in TERM INT; do
+  env --default-signal=INT "$cdb" backtest "${conf[@]}" --run.duration=480h \
+    --json "$tmp/int-$sig.json" >"$tmp/int-$sig.out" 2>"$tmp/int-$sig.err" &
+  pid=$!
+  for _ in $(seq 1 300); do
+    grep -q "^progress" "$tmp/int-$sig.err" && break
+    sleep 0.1
+  done
+  kill -"$sig" "$pid"
+  set +e
+  wait "$pid"
+  st=$?
+  set -e
+  want=$((128 + $(kill -l "$sig")))
+  if [ "$st" = "$want" ] &&
+    grep -q "SIG$sig: stopped at market time 2026-01-.*; the report covers the run up to there" "$tmp/int-$sig.err" &&
+    grep -q "^backtest on the synthetic market (seed 42) (interrupted at 2026-01-" "$tmp/int-$sig.out" &&
+    grep -q '"title": *"backtest on the synthetic market (seed 42) (interrupted at 2026-01-' "$tmp/int-$sig.json"; then
+    ok "SIG$sig: exit $st with the report of the run so far, titled interrupted"
+  else
+    bad "SIG$sig: status $st (want $want); $(tail -n 3 "$tmp/int-$sig.err")"
+  fi
+done
+
 # -- a silence in the data: told once, at its start ----------------------------------
 # The first 200 trades, and the next 200 moved two days on (timestamp and
 # local_timestamp, microseconds).
