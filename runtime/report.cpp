@@ -139,6 +139,41 @@ nlohmann::json maybe(double x) {
   return x < 0 ? nlohmann::json(nullptr) : nlohmann::json(x);
 }
 
+/// Why `--run` or `--node` selects nothing: the run or node is not in the
+/// database (a typo would otherwise print a report of zeros), with the
+/// runs written last to pick from; empty when both are there or not given.
+std::string unknown_run_or_node(pqxx::connection& conn,
+                                const report_filter& f) {
+  pqxx::nontransaction w{conn};
+  std::string flag;
+  std::string value;
+  if (!f.run.empty()
+      && w.exec_params("SELECT 1 FROM runs WHERE id = $1", f.run).empty()) {
+    flag = "--run";
+    value = f.run;
+  } else if (!f.node.empty()
+             && w.exec_params("SELECT 1 FROM runs WHERE node = $1", f.node)
+                  .empty()) {
+    flag = "--node";
+    value = f.node;
+  } else {
+    return {};
+  }
+  auto latest = w.exec(
+    "SELECT id, mode, node, to_char(started_at AT TIME ZONE 'UTC', "
+    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM runs ORDER BY written_at DESC, "
+    "id LIMIT 3");
+  std::string words = flag + " = " + value + ": no such "
+                      + (flag == "--run" ? "run" : "node") + " in the database";
+  if (latest.empty())
+    return words + " (it holds no run)";
+  words += "; the latest runs:";
+  for (const auto& row : latest)
+    words += std::string{" "} + row[0].c_str() + " (" + row[1].c_str()
+             + ", node " + row[2].c_str() + ", started " + row[3].c_str() + ")";
+  return words;
+}
+
 } // namespace
 
 report_data load_report(pqxx::connection& conn, const report_filter& f) {
@@ -493,6 +528,10 @@ int report_main(const std::vector<std::string>& args, const char* env_dsn) {
                      "\"2026-12-01 08:00:00+00\")\n";
         return 2;
       }
+    }
+    if (auto why = unknown_run_or_node(conn, f); !why.empty()) {
+      std::cerr << "cdb report: " << why << '\n';
+      return 2;
     }
     auto r = load_report(conn, f);
     std::cout << (format == "json" ? report_json(r, f) : report_table(r, f));

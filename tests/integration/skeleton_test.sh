@@ -83,6 +83,13 @@ if [ "$status" -eq 2 ] && grep -q -- "--from = yesterday-ish: not a timestamp" "
 else
   echo "FAIL cdb report --from garbage: status $status, $(cat "$tmp/rerr")"; failed=$((failed + 1))
 fi
+status=0
+"$cdb" report --run "no-such-run" 2>"$tmp/rerr" >/dev/null || status=$?
+if [ "$status" -eq 2 ] && grep -q -- "--run = no-such-run: no such run in the database; the latest runs: [0-9a-f]* ([a-z]*, node " "$tmp/rerr"; then
+  echo "ok   cdb report names an unknown --run, lists the latest, exits 2"
+else
+  echo "FAIL cdb report --run unknown: status $status, $(cat "$tmp/rerr")"; failed=$((failed + 1))
+fi
 [ "$failed" -eq 0 ] || { tail -n 20 "$tmp/err"; }
 echo "skeleton_postgres: run $run, $failed failed"
 [ "$failed" -eq 0 ]
