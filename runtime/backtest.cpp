@@ -435,6 +435,7 @@ void prepare_backtest(cdb_options& cfg, const backtest_args& args) {
   n.lockstep = true;
   if (n.cluster.roles.size() == all_roles().size())
     n.cluster = {};
+  n.database = args.persist;
   if (!args.persist && n.persistence.dsn.empty())
     n.persistence.dsn = "(unused: no --persist)";
 }

@@ -20,7 +20,8 @@ void node_config::validate(std::vector<std::string>& errors) const {
   risk.validate(errors);
   breaker.validate(errors);
   execution.validate(errors);
-  persistence.validate(errors);
+  if (database)
+    persistence.validate(errors);
   supervisor.validate(errors);
   cluster.validate(errors);
   if (feed.replay() && !lockstep && cluster.roles.size() != all_roles().size())

@@ -33,6 +33,10 @@ struct node_config {
   /// Set by cdb backtest: every node's market clock follows the backtest's
   /// driver (runtime/lockstep.hpp), so a replay may be split over nodes.
   bool lockstep = false;
+  /// False in a backtest without --persist: no database and no spool, so
+  /// the persistence section is not checked (its spool directory would be
+  /// created in the working directory for nothing).
+  bool database = true;
 
   /// Appends every error of every section.
   void validate(std::vector<std::string>& errors) const;

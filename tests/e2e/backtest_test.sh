@@ -241,6 +241,13 @@ for sig in TERM INT; do
   fi
 done
 
+# -- without --persist a backtest writes nothing but its report -------------------------
+mkdir "$tmp/cwd"
+(cd "$tmp/cwd" && "$cdb" backtest "${conf[@]}" --run.duration=1min --json r.json >/dev/null 2>&1)
+left=$(cd "$tmp/cwd" && find . -mindepth 1 -maxdepth 1 -printf '%f ')
+[ "$left" = "r.json " ] && ok "without --persist: nothing but the report in the working directory" ||
+  bad "without --persist the working directory holds: $left"
+
 # -- a silence in the data: told once, at its start ----------------------------------
 # The first 200 trades, and the next 200 moved two days on (timestamp and
 # local_timestamp, microseconds).
