@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "messages/fields.hpp"
@@ -31,25 +32,40 @@ inline bool long_silence(timestamp first, timestamp last, timestamp next,
   return wait / 100 > mean;
 }
 
-/// "191 d 21 h", "5 h 02 min": a silence's length, to the minute.
+/// "191 d 21 h", "5 h 02 min", "12 min", "40 s": a length, rounded down.
 inline std::string silence_length(timestamp ns) {
-  auto minutes = ns / 60'000'000'000;
-  auto days = minutes / (24 * 60);
-  auto hours = minutes / 60 % 24;
-  auto mins = minutes % 60;
+  auto seconds = ns / 1'000'000'000;
+  auto minutes = seconds / 60;
+  auto hours = minutes / 60;
+  auto days = hours / 24;
   if (days > 0)
-    return std::to_string(days) + " d " + std::to_string(hours) + " h";
-  return std::to_string(hours) + " h " + (mins < 10 ? "0" : "")
-         + std::to_string(mins) + " min";
+    return std::to_string(days) + " d " + std::to_string(hours % 24) + " h";
+  if (hours > 0)
+    return std::to_string(hours) + " h " + (minutes % 60 < 10 ? "0" : "")
+           + std::to_string(minutes % 60) + " min";
+  if (minutes > 0)
+    return std::to_string(minutes) + " min";
+  return std::to_string(seconds) + " s";
 }
 
-/// The feed's warning for a silence from `last` to `next`.
-inline std::string silence_words(timestamp last, timestamp next) {
-  return "no data from " + format_time(last) + " to " + format_time(next) + " ("
-         + silence_length(next - last)
-         + "): the node lives through it at market time, every timer as "
-           "it falls, the feed stale, as a live node would; periods apart "
-           "run faster as backtests of their own";
+/// The feed's warning for a silence from `last` to `next`: in a backtest
+/// (`speed` 0: the market clock jumps from timer to timer), or in a replay
+/// paced at `speed` times real time, which waits the silence out.
+inline std::string silence_words(timestamp last, timestamp next,
+                                 double speed = 0) {
+  auto words = "no data from " + format_time(last) + " to " + format_time(next)
+               + " (" + silence_length(next - last) + "): ";
+  if (speed <= 0)
+    return words
+           + "the node lives through it at market time, every timer as it "
+             "falls, the feed stale, as a live node would; periods apart run "
+             "faster as backtests of their own";
+  char pace[32];
+  std::snprintf(pace, sizeof(pace), "x%g", speed);
+  auto wait = static_cast<double>(next - last) / speed;
+  return words + "the replay waits "
+         + silence_length(static_cast<timestamp>(wait)) + " for it at " + pace
+         + ", the feed stale meanwhile";
 }
 
 } // namespace cdb

@@ -534,7 +534,8 @@ replay_step(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
   if (next != st.silence_told
       && long_silence(st.replay_first, st.replay_last, next, st.replayed)) {
     st.silence_told = next;
-    CDB_WARN("feed", silence_words(st.replay_last, next));
+    CDB_WARN("feed", silence_words(st.replay_last, next,
+                                   cfg.event_clock ? 0 : cfg.speed));
   }
   // Sleep until the next record is due on the market clock, at most 100 ms
   // (a backtest's clock jumps there: no need to look earlier).

@@ -43,8 +43,20 @@ CAF_TEST(a silence is told with its ends and its length) {
   CAF_CHECK_EQUAL(silence_length(5 * hour + 2 * minute + 59 * sec),
                   "5 h 02 min");
   CAF_CHECK_EQUAL(silence_length(hour + 30 * minute), "1 h 30 min");
+  CAF_CHECK_EQUAL(silence_length(12 * minute + 59 * sec), "12 min");
+  CAF_CHECK_EQUAL(silence_length(40 * sec + sec / 2), "40 s");
   auto words = silence_words(t0, t0 + 2 * day + 3 * hour);
   CAF_CHECK_EQUAL(words.substr(0, words.find("): ") + 1),
                   "no data from 2020-02-22T00:00:02.111Z to "
                   "2020-02-24T03:00:02.111Z (2 d 3 h)");
+  CAF_CHECK(words.find("the node lives through it at market time")
+            != std::string::npos);
+  // A replay paced at 60 times real time waits it out: 51 min.
+  auto paced = silence_words(t0, t0 + 2 * day + 3 * hour, 60);
+  CAF_CHECK(paced.find("(2 d 3 h): the replay waits 51 min for it at x60, "
+                       "the feed stale meanwhile")
+            != std::string::npos);
+  paced = silence_words(t0, t0 + 2 * hour, 0.5);
+  CAF_CHECK(paced.find("the replay waits 4 h 00 min for it at x0.5")
+            != std::string::npos);
 }
