@@ -436,8 +436,6 @@ void prepare_backtest(cdb_options& cfg, const backtest_args& args) {
   if (n.cluster.roles.size() == all_roles().size())
     n.cluster = {};
   n.database = args.persist;
-  if (!args.persist && n.persistence.dsn.empty())
-    n.persistence.dsn = "(unused: no --persist)";
 }
 
 int run_backtest(cdb_options& cfg, const backtest_args& args) {

@@ -504,8 +504,8 @@ replay_step(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
   if (!st.released)
     return std::nullopt; // maybe_release() sends the first timer
   auto now = ctx.clock->now();
-  while (st.has_next && event_time_of(st.next) <= now) {
-    st.replay_last = event_time_of(st.next);
+  for (timestamp t = 0; st.has_next && (t = event_time_of(st.next)) <= now;) {
+    st.replay_last = t;
     if (st.replayed++ == 0)
       st.replay_first = st.replay_last;
     publish(self, ctx, st.next);
