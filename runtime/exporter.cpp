@@ -283,6 +283,14 @@ void feed_families(family_builder& b, const node_metrics& m,
                MetricType::Gauge, {{"instrument", labels[0]}},
                f.health.load(std::memory_order_relaxed));
   });
+  b.family("cdb_feed_stale_total",
+           "Turns of the instrument to stale or disconnected",
+           MetricType::Counter);
+  m.feed_instruments.each([&](const auto& labels, const instrument_feed& f) {
+    b.labelled("cdb_feed_stale_total",
+               "Turns of the instrument to stale or disconnected",
+               MetricType::Counter, {{"instrument", labels[0]}}, num(f.stale));
+  });
 }
 
 void trading_families(family_builder& b, const node_metrics& m) {

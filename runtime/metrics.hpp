@@ -312,6 +312,7 @@ struct peer_link_stats {
 struct instrument_feed {
   std::atomic<std::int64_t> last_data{0}; ///< Node clock at the last message.
   std::atomic<int> health{0};             ///< feed_health: 0 fresh, ...
+  std::atomic<std::uint64_t> stale{0};    ///< Turns to stale/disconnected.
 };
 
 /// Actors the home scheduler's helper workers took from another worker

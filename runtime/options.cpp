@@ -100,6 +100,9 @@ cdb_options::cdb_options() {
          "bar length of OHLCV files")
     .add(n.feed.bar_quote_spread_bps, "bar_quote_spread_bps",
          "replay: a quote this wide (bps) at each bar's close; 0: none")
+    .add(n.feed.trade_quote_spread_bps, "trade_quote_spread_bps",
+         "replay: a quote this wide (bps) at a trade with no recorded quote "
+         "within stale_after; 0: none")
     .add(*span(&n.feed.stale_after), "stale_after",
          "silence before an instrument is reported stale")
     .add(n.feed.history_trades, "history_trades",

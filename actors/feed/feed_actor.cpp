@@ -120,6 +120,10 @@ void feed_config::validate(std::vector<std::string>& errors) const {
               && bar_quote_spread_bps <= 1000,
             "bar_quote_spread_bps", bar_quote_spread_bps,
             "must be in [0, 1000]");
+  c.require(std::isfinite(trade_quote_spread_bps) && trade_quote_spread_bps >= 0
+              && trade_quote_spread_bps <= 1000,
+            "trade_quote_spread_bps", trade_quote_spread_bps,
+            "must be in [0, 1000]");
   c.require(history_trades <= 10'000'000, "history_trades", history_trades,
             "must be <= 10000000 (about 1 GB per instrument)");
   c.require(history_bars <= 1'000'000, "history_bars", history_bars,
@@ -205,17 +209,39 @@ void hand_over(self_ptr self) {
 /// Tells subscribers an instrument's health; a bad one is a warning in
 /// the log, unless `planned` (the data ran out as it should: a replay's
 /// end, the tick budget), which is no news for whoever is on call.
+/// " (12 more since 00:43:37.596Z not logged)", or nothing for none.
+std::string untold_words(std::uint64_t n, timestamp since) {
+  if (n == 0)
+    return {};
+  return " (" + std::to_string(n) + " more since " + format_time(since)
+         + " not logged)";
+}
+
 void send_status(self_ptr self, const actor_context& ctx, const feed_status& s,
                  bool planned = false) {
-  if (!s.instrument.empty())
-    ctx.metrics->feed_instruments.at({s.instrument}).health = static_cast<int>(
-      s.state);
-  if (s.state != feed_health::fresh)
-    CDB_LOG_IMPL(planned ? ::cdb::log::level::info : ::cdb::log::level::warning,
-                 "feed",
-                 s.instrument << ' ' << to_string(s.state) << ": " << s.reason
-                              << " (data age " << s.data_age / 1'000'000
-                              << " ms)");
+  auto* cell = s.instrument.empty()
+                 ? nullptr
+                 : &ctx.metrics->feed_instruments.at({s.instrument});
+  if (cell != nullptr)
+    cell->health = static_cast<int>(s.state);
+  if (s.state != feed_health::fresh && planned)
+    CDB_INFO("feed", s.instrument << ' ' << to_string(s.state) << ": "
+                                  << s.reason << " (data age "
+                                  << s.data_age / 1'000'000 << " ms)");
+  else if (s.state != feed_health::fresh) {
+    if (cell != nullptr)
+      cell->stale++;
+    auto v = self->state.stale_lines.on_turn(s.instrument, s.event_time);
+    if (v.log)
+      CDB_WARN("feed", s.instrument
+                         << ' ' << to_string(s.state) << ": " << s.reason
+                         << " (data age " << s.data_age / 1'000'000 << " ms)"
+                         << untold_words(v.untold, v.untold_since)
+                         << (v.last ? "; from here on at most one such line "
+                                      "an hour (cdb_feed_stale_total counts "
+                                      "every turn)"
+                                    : ""));
+  }
   hand_over_by_message(self);
   for (auto& sink : self->state.subscribers)
     self->send(sink, s);
@@ -344,6 +370,10 @@ void finish(self_ptr self, const actor_context& ctx, const std::string& why,
                << " gaps, " << st.trade_ids.missing() << " trades missing)");
   for (auto& s : st.watchdog->disconnect(why, t))
     send_status(self, ctx, s, true);
+  for (auto& u : st.stale_lines.flush())
+    CDB_WARN("feed", u.instrument << " turned stale or disconnected " << u.count
+                                  << " more times from " << format_time(u.since)
+                                  << " on, not logged");
 }
 
 /// The instrument a record is about.
@@ -403,6 +433,35 @@ feed_kind kind_of(const market_message& m) {
   }
 }
 
+/// Before a replayed trade: the quote it stands in for, if one is made;
+/// the warning, once, that its instrument's trades have no recorded quote.
+void quote_of_trade(self_ptr self, const actor_context& ctx,
+                    const trade_tick& t) {
+  auto& st = self->state;
+  auto out = st.quotes_from_trades->on_trade(t);
+  if (out.tell && st.trade_quote_spread_bps > 0)
+    CDB_INFO("feed", t.instrument << ": no recorded quote or book since "
+                                  << format_time(out.since)
+                                  << "; its trades make its quotes ("
+                                  << "feed.trade_quote_spread_bps = "
+                                  << st.trade_quote_spread_bps << ")");
+  else if (out.tell)
+    CDB_WARN("feed",
+             t.instrument
+               << ": trades without a recorded quote or book since "
+               << format_time(out.since)
+               << ", longer than feed.stale_after: risk rejects its signals "
+                  "as stale data and the paper venue has no price to fill "
+                  "at; feed.trade_quote_spread_bps = 1 (or the instrument's "
+                  "usual spread in bps) makes a quote of each such trade");
+  if (!out.quote)
+    return;
+  // The quote first, as for a bar's: the trade's takers see its price.
+  broadcast(self, *out.quote);
+  ++ctx.metrics->ticks;
+  count_feed(*ctx.metrics, feed_kind::quote);
+}
+
 /// Publishes one record that passes the order checks.
 void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
   auto& st = self->state;
@@ -426,6 +485,14 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     st.history->add(m.trade);
   else if (m.kind == market_kind::bar)
     st.history->add(m.kline);
+  if (st.quotes_from_trades) {
+    if (m.kind == market_kind::quote)
+      st.quotes_from_trades->recorded(name, m.quote.event_time);
+    else if (m.kind == market_kind::book)
+      st.quotes_from_trades->recorded(name, m.book.event_time);
+    else if (m.kind == market_kind::trade)
+      quote_of_trade(self, ctx, m.trade);
+  }
   if (m.kind == market_kind::bar && st.bar_quote_spread_bps > 0) {
     // The quote first: whoever acts on the bar already has its price.
     auto half = m.kline.close * st.bar_quote_spread_bps / 2e4;
@@ -690,6 +757,11 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
   self->state.watchdog = std::make_unique<staleness_watchdog>(cfg.stale_after);
   self->state.bar_quote_spread_bps = cfg.replay() ? cfg.bar_quote_spread_bps
                                                   : 0.0;
+  if (cfg.replay()) {
+    self->state.trade_quote_spread_bps = cfg.trade_quote_spread_bps;
+    self->state.quotes_from_trades = std::make_unique<trade_quotes>(
+      cfg.trade_quote_spread_bps, cfg.stale_after);
+  }
   self->state.history = std::make_unique<history_buffer>(cfg.history_trades,
                                                          cfg.history_bars);
   if (cfg.replay())

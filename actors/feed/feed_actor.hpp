@@ -22,9 +22,11 @@
 #include "actors/feed/replay_reader.hpp"
 #include "actors/feed/replay_stream.hpp"
 #include "actors/feed/sequence_tracker.hpp"
+#include "actors/feed/stale_log.hpp"
 #include "actors/feed/staleness.hpp"
 #include "actors/feed/synthetic_market.hpp"
 #include "actors/feed/synthetic_stream.hpp"
+#include "actors/feed/trade_quotes.hpp"
 #include "actors/feed/ws_client.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/context.hpp"
@@ -65,6 +67,10 @@ struct feed_config {
   /// basis points wide, stamped at the bar's end (prices for risk and the
   /// paper venue when a recording has bars only). 0: bars only.
   double bar_quote_spread_bps = 0;
+  /// > 0: a replayed trade of an instrument with no recorded quote or book
+  /// within `stale_after` is preceded by a quote at its price, this many
+  /// basis points wide (trade_quotes.hpp). 0: trades only.
+  double trade_quote_spread_bps = 0;
   nanoseconds stale_after = 5'000'000'000; ///< Silence before "stale".
   std::size_t history_trades = 100'000;    ///< Kept per instrument for warm-up.
   std::size_t history_bars = 1'000; ///< Kept per instrument and interval.
@@ -103,8 +109,12 @@ struct feed_config {
 
 struct feed_state {
   static inline const char* name = "feed";
-  metrics_ptr metrics;             ///< The node's (actor_context::metrics).
-  double bar_quote_spread_bps = 0; ///< feed.bar_quote_spread_bps.
+  metrics_ptr metrics;               ///< The node's (actor_context::metrics).
+  double bar_quote_spread_bps = 0;   ///< feed.bar_quote_spread_bps.
+  double trade_quote_spread_bps = 0; ///< feed.trade_quote_spread_bps.
+  /// A replay's: the quotes its trades make, or the warning they need some.
+  std::unique_ptr<trade_quotes> quotes_from_trades;
+  stale_log stale_lines; ///< Which turns to stale the log shows.
   /// The synthetic market; in a backtest computed ahead on its own thread.
   std::unique_ptr<synthetic_stream> market;
   /// The recorded files; in a backtest read ahead on their own thread.

@@ -7,7 +7,8 @@
 #     above it;
 #  2. the real trades and quotes of ../shared/data twice: identical too
 #     (signals and every risk decision), also with --messages, all
-#     records read, --from/--to
+#     records read; the trades beyond the quotes' four minutes are told
+#     once and trade with feed.trade_quote_spread_bps; --from/--to
 #     keep a window of them; a recording of bars only names the settings
 #     made for ticks, and trades once they are fitted;
 #  3. --persist writes the run to PostgreSQL: as many fills as the report,
@@ -103,6 +104,38 @@ cmp -s <(untimed "$tmp/rec1.json") <(untimed "$tmp/recm.json") &&
 [ "$(jq .timing.events "$tmp/rec1.json")" = 19998 ] && ok "all 19998 recorded ticks replayed" ||
   bad "replayed $(jq .timing.events "$tmp/rec1.json") ticks, want 19998"
 [ "$(jq .signals "$tmp/rec1.json")" -gt 0 ] && ok "signals from the recorded data" || bad "no signals"
+# The shipped quotes end after four minutes, the trades run two hours: the
+# feed says once that the trades have no quote to price them, and nothing
+# fills. Its turns to stale (a trade every 0.75 s on average, gaps over
+# feed.stale_after 262 times) show as five lines, then one an hour.
+told=$(grep -c "BTCUSDT: trades without a recorded quote or book since 2020-02-22T00:0" "$tmp/rec1.err" || true)
+stale=$(grep -c "\[feed\] BTCUSDT stale: " "$tmp/rec1.err" || true)
+if [ "$told" = 1 ] && [ "$(jq .fills "$tmp/rec1.json")" = 0 ] && [ "$stale" -le 8 ] &&
+  grep -q "from here on at most one such line an hour" "$tmp/rec1.err" &&
+  grep -q "more since 2020-02-22T0.* not logged" "$tmp/rec1.err"; then
+  ok "trades without quotes: told once, no fills; $stale lines for the feed's turns to stale"
+else
+  bad "trades without quotes: told $told times, $(jq .fills "$tmp/rec1.json") fills, $stale stale lines"
+fi
+# With feed.trade_quote_spread_bps the trades stand in for the missing
+# quotes: the same report twice and by message, and it trades.
+for m in "" --messages; do
+  "$cdb" backtest "${conf[@]}" --data "$trades" "$quotes" --signal.bars=1min \
+    --feed.trade_quote_spread_bps=1 $m --json "$tmp/tq$m.json" \
+    >"$tmp/tq$m.out" 2>"$tmp/tq$m.err" || {
+    echo "backtest with trade quotes failed with status $?"; tail -n 20 "$tmp/tq$m.err"; exit 1; }
+done
+"$cdb" backtest "${conf[@]}" --data "$trades" "$quotes" --signal.bars=1min \
+  --feed.trade_quote_spread_bps=1 --json "$tmp/tq2.json" >/dev/null 2>&1
+tq_events=$(jq .timing.events "$tmp/tq.json")
+if cmp -s <(untimed "$tmp/tq.json") <(untimed "$tmp/tq2.json") &&
+  cmp -s <(untimed "$tmp/tq.json") <(untimed "$tmp/tq--messages.json") &&
+  [ "$(jq .fills "$tmp/tq.json")" -gt 0 ] && [ "$tq_events" -gt 19998 ] &&
+  ! grep -q "trades without a recorded quote" "$tmp/tq.err"; then
+  ok "trades make quotes: $(jq .fills "$tmp/tq.json") fills, $tq_events events (19998 records), the same report thrice"
+else
+  bad "trades make quotes: $(jq .fills "$tmp/tq.json") fills, $tq_events events; $(diff <(untimed "$tmp/tq.json") <(untimed "$tmp/tq2.json") | head -n 5)"
+fi
 "$cdb" backtest "${conf[@]}" --data "$trades" --from 2020-02-22T00:30:00Z \
   --to 2020-02-22T01:00:00Z --json "$tmp/win.json" >"$tmp/win.out" 2>"$tmp/win.err"
 n=$(jq .timing.events "$tmp/win.json")

@@ -51,10 +51,11 @@ struct fixture : test::coordinator_fixture {
   market_sink sink = sys.spawn(recorder, test::no_args{});
 
   /// Replays `files` (speed 1, stale after 2 s) into the recorder.
-  void replay(std::vector<std::string> files) {
+  void replay(std::vector<std::string> files, double trade_spread_bps = 0) {
     feed_config cfg;
     cfg.source = "replay";
     cfg.files = std::move(files);
+    cfg.trade_quote_spread_bps = trade_spread_bps;
     cfg.speed = 1;
     cfg.stale_after = 2 * sec;
     cfg.await_subscribers = 1;
@@ -169,6 +170,56 @@ CAF_TEST(a late subscriber gets the history first and nothing twice) {
   sched.run();
   CAF_CHECK_EQUAL(l.histories.size(), 1u);
   anon_send_exit(late, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST(trades without a fresh recorded quote make quotes at their price) {
+  // Quotes at 0, 1 and 10 s; trades at 0.1 s (quotes fresh), then 4 s and
+  // 5 s (the last quote 3 and 4 s old, stale after 2 s).
+  std::string tr = "exchange,symbol,timestamp,local_timestamp,id,side,"
+                   "price,amount\n";
+  tr += "x,BTCUSDT," + us(t0 + sec / 10) + "," + us(t0) + ",1,buy,100.5,0.1\n";
+  tr += "x,BTCUSDT," + us(t0 + 4 * sec) + "," + us(t0) + ",2,buy,100.5,0.3\n";
+  tr += "x,BTCUSDT," + us(t0 + 5 * sec) + "," + us(t0) + ",3,sell,100.4,0.2\n";
+  test::temp_file later{tr};
+  replay({quotes->path(), later.path()}, 2.0);
+  at(t0 + 5 * sec);
+  // The recorded quotes at 0 and 1 s, then one made before each late trade.
+  CAF_REQUIRE_EQUAL(got().quotes.size(), 4u);
+  auto& buy = got().quotes[2];
+  CAF_CHECK_EQUAL(buy.ask, 100.5); // a buy took the ask
+  CAF_CHECK_EQUAL(buy.bid, 100.5 - 100.5 * 2.0 / 1e4);
+  CAF_CHECK_EQUAL(buy.ask_qty, 0.3);
+  CAF_CHECK_EQUAL(buy.event_time, t0 + 4 * sec);
+  auto& sell = got().quotes[3];
+  CAF_CHECK_EQUAL(sell.bid, 100.4); // a sell hit the bid
+  CAF_CHECK_EQUAL(sell.ask, 100.4 + 100.4 * 2.0 / 1e4);
+  CAF_CHECK_EQUAL(sell.bid_qty, 0.2);
+  CAF_CHECK_EQUAL(got().trades.size(), 3u);
+  at(t0 + 10 * sec); // the recorded quote at 10 s, nothing made
+  CAF_CHECK_EQUAL(got().quotes.size(), 5u);
+  CAF_CHECK_EQUAL(metrics->ticks.load(), 8u); // 3 + 3 recorded, 2 made
+}
+
+CAF_TEST(without the option trades make no quote) {
+  std::string tr = "exchange,symbol,timestamp,local_timestamp,id,side,"
+                   "price,amount\n";
+  tr += "x,BTCUSDT," + us(t0 + 4 * sec) + "," + us(t0) + ",2,buy,100.5,0.3\n";
+  test::temp_file later{tr};
+  replay({quotes->path(), later.path()});
+  at(t0 + 5 * sec);
+  CAF_CHECK_EQUAL(got().quotes.size(), 2u);
+  CAF_CHECK_EQUAL(got().trades.size(), 1u);
+}
+
+CAF_TEST(every turn to stale counts in the instrument metric) {
+  replay({quotes->path()});
+  at(t0 + sec);
+  at(t0 + 4 * sec);  // stale after the quote at 1 s
+  at(t0 + 10 * sec); // data again, then the end: disconnected, as planned
+  auto& cell = metrics->feed_instruments.at({"BTCUSDT"});
+  CAF_CHECK_EQUAL(cell.stale.load(), 1u);
+  CAF_CHECK_EQUAL(cell.health.load(),
+                  static_cast<int>(feed_health::disconnected));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
