@@ -437,14 +437,14 @@ feed_kind kind_of(const market_message& m) {
 /// the warning, once, that its instrument's trades have no recorded quote.
 void quote_of_trade(self_ptr self, const actor_context& ctx,
                     const trade_tick& t) {
-  auto& st = self->state;
-  auto out = st.quotes_from_trades->on_trade(t);
-  if (out.tell && st.trade_quote_spread_bps > 0)
+  auto& made = *self->state.quotes_from_trades;
+  auto out = made.on_trade(t);
+  if (out.tell && made.spread_bps() > 0)
     CDB_INFO("feed", t.instrument << ": no recorded quote or book since "
                                   << format_time(out.since)
                                   << "; its trades make its quotes ("
                                   << "feed.trade_quote_spread_bps = "
-                                  << st.trade_quote_spread_bps << ")");
+                                  << made.spread_bps() << ")");
   else if (out.tell)
     CDB_WARN("feed",
              t.instrument
@@ -758,7 +758,6 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
   self->state.bar_quote_spread_bps = cfg.replay() ? cfg.bar_quote_spread_bps
                                                   : 0.0;
   if (cfg.replay()) {
-    self->state.trade_quote_spread_bps = cfg.trade_quote_spread_bps;
     self->state.quotes_from_trades = std::make_unique<trade_quotes>(
       cfg.trade_quote_spread_bps, cfg.stale_after);
   }

@@ -109,9 +109,8 @@ struct feed_config {
 
 struct feed_state {
   static inline const char* name = "feed";
-  metrics_ptr metrics;               ///< The node's (actor_context::metrics).
-  double bar_quote_spread_bps = 0;   ///< feed.bar_quote_spread_bps.
-  double trade_quote_spread_bps = 0; ///< feed.trade_quote_spread_bps.
+  metrics_ptr metrics;             ///< The node's (actor_context::metrics).
+  double bar_quote_spread_bps = 0; ///< feed.bar_quote_spread_bps.
   /// A replay's: the quotes its trades make, or the warning they need some.
   std::unique_ptr<trade_quotes> quotes_from_trades;
   stale_log stale_lines; ///< Which turns to stale the log shows.

@@ -51,6 +51,11 @@ public:
 
   outcome on_trade(const trade_tick& t);
 
+  /// The width of the quotes made; 0 when only watching.
+  double spread_bps() const {
+    return spread_bps_;
+  }
+
 private:
   struct entry {
     bool has_recorded = false;
