@@ -206,9 +206,6 @@ void hand_over(self_ptr self) {
   st.step.clear();
 }
 
-/// Tells subscribers an instrument's health; a bad one is a warning in
-/// the log, unless `planned` (the data ran out as it should: a replay's
-/// end, the tick budget), which is no news for whoever is on call.
 /// " (12 more since 00:43:37.596Z not logged)", or nothing for none.
 std::string untold_words(std::uint64_t n, timestamp since) {
   if (n == 0)
@@ -217,6 +214,10 @@ std::string untold_words(std::uint64_t n, timestamp since) {
          + " not logged)";
 }
 
+/// Tells subscribers an instrument's health; a bad one is counted and is a
+/// warning in the log (the first few per instrument, then one an hour:
+/// stale_log.hpp), unless `planned` (the data ran out as it should: a
+/// replay's end, the tick budget), which is no news for whoever is on call.
 void send_status(self_ptr self, const actor_context& ctx, const feed_status& s,
                  bool planned = false) {
   auto* cell = s.instrument.empty()
@@ -433,6 +434,15 @@ feed_kind kind_of(const market_message& m) {
   }
 }
 
+/// Publishes a quote the feed made for a recording without one (of a bar,
+/// of a trade): a tick like a recorded quote.
+void publish_made(self_ptr self, const actor_context& ctx,
+                  const quote_tick& q) {
+  broadcast(self, q);
+  ++ctx.metrics->ticks;
+  count_feed(*ctx.metrics, feed_kind::quote);
+}
+
 /// Before a replayed trade: the quote it stands in for, if one is made;
 /// the warning, once, that its instrument's trades have no recorded quote.
 void quote_of_trade(self_ptr self, const actor_context& ctx,
@@ -457,9 +467,7 @@ void quote_of_trade(self_ptr self, const actor_context& ctx,
   if (!out.quote)
     return;
   // The quote first, as for a bar's: the trade's takers see its price.
-  broadcast(self, *out.quote);
-  ++ctx.metrics->ticks;
-  count_feed(*ctx.metrics, feed_kind::quote);
+  publish_made(self, ctx, *out.quote);
 }
 
 /// Publishes one record that passes the order checks.
@@ -502,9 +510,7 @@ void publish(self_ptr self, const actor_context& ctx, const market_message& m) {
     q.ask = m.kline.close + half;
     q.bid_qty = q.ask_qty = m.kline.volume;
     q.event_time = q.recv_time = m.kline.end_time;
-    broadcast(self, q);
-    ++ctx.metrics->ticks;
-    count_feed(*ctx.metrics, feed_kind::quote);
+    publish_made(self, ctx, q);
   }
   switch (m.kind) {
     case market_kind::trade: broadcast(self, m.trade); break;
