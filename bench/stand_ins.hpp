@@ -122,6 +122,7 @@ fake_execution(instrumented_pointer<execution_actor, exec_state> self,
     [](const persisted_ack&) {},
     [](flush_atom) { return std::uint64_t{0}; },
     [](snapshot_atom) { return portfolio_snapshot{}; },
+    [](last_account_atom) { return portfolio_snapshot{}; },
   };
 }
 

@@ -25,6 +25,9 @@ using recover_atom = caf::atom_constant<caf::atom("recover")>;
 using recover_account_atom = caf::atom_constant<caf::atom("recacct")>;
 /// Signal's recovery: the bars this node recorded last.
 using recover_bars_atom = caf::atom_constant<caf::atom("recbars")>;
+/// A backtest's recorder asks execution for the account as of its last
+/// snapshot, published or held back as unchanged (the run's last point).
+using last_account_atom = caf::atom_constant<caf::atom("lastacct")>;
 using roster_atom = caf::atom_constant<caf::atom("roster")>;
 using child_atom = caf::atom_constant<caf::atom("child")>;
 

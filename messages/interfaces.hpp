@@ -107,7 +107,8 @@ using execution_actor = market_sink::extend<
   caf::reacts_to<timer_atom>, caf::reacts_to<recover_account_atom>,
   caf::reacts_to<persisted_ack>,
   caf::replies_to<flush_atom>::with<std::uint64_t>,
-  caf::replies_to<snapshot_atom>::with<portfolio_snapshot>>;
+  caf::replies_to<snapshot_atom>::with<portfolio_snapshot>,
+  caf::replies_to<last_account_atom>::with<portfolio_snapshot>>;
 
 /// Execution seen from the circuit breaker: it can ask for the account and
 /// monitor it, never place an order.

@@ -29,8 +29,9 @@ struct recorder_state {
   };
   std::map<std::string, price_series> series;
   event_senders unacked;
-  persistence_actor db; ///< With --persist: gets a copy of everything.
-  equity_point newest;  ///< Of the last snapshot.
+  persistence_actor db;      ///< With --persist: gets a copy of everything.
+  equity_point newest;       ///< Of the last snapshot.
+  execution_actor execution; ///< Who sends the snapshots.
   std::uint64_t events = 0;
 };
 
@@ -46,6 +47,40 @@ void keep(recorder_ptr self, const T& x) {
     caf::anon_send(st.db, x);
   if (st.unacked.size() >= 512)
     acknowledge(self->state.unacked);
+}
+
+/// An account point. Only changes are kept (a month at one snapshot per
+/// second would be millions of equal points); the newest is added at the
+/// end.
+void take(recorder_ptr self, const portfolio_snapshot& x) {
+  auto invested = std::any_of(x.positions.begin(), x.positions.end(),
+                              [](const position& p) { return p.qty != 0; });
+  auto& st = self->state;
+  auto& eq = st.rec->equity;
+  equity_point p{x.event_time, x.equity, invested};
+  if (!eq.empty() && eq.back().t == p.t)
+    eq.back() = p;
+  else if (eq.empty() || eq.back().equity != p.equity
+           || eq.back().invested != p.invested)
+    eq.push_back(p);
+  st.newest = p;
+}
+
+/// The end: the newest account point joins the curve, and the database
+/// (with --persist) flushes.
+void finish(recorder_ptr self, caf::typed_response_promise<std::uint64_t> rp) {
+  auto& st = self->state;
+  auto& eq = st.rec->equity;
+  if (!eq.empty() && st.newest.t > eq.back().t)
+    eq.push_back(st.newest);
+  acknowledge(st.unacked);
+  if (!st.db) {
+    rp.deliver(st.events);
+    return;
+  }
+  self->request(st.db, caf::infinite, flush_atom::value)
+    .then([rp](std::uint64_t n) mutable { rp.deliver(n); },
+          [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
 }
 
 persistence_actor::behavior_type
@@ -106,19 +141,9 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
       keep(self, x);
     },
     [self](const portfolio_snapshot& x) {
-      auto invested = std::any_of(x.positions.begin(), x.positions.end(),
-                                  [](const position& p) { return p.qty != 0; });
-      // Only changes are kept (a month at one snapshot per second would
-      // be millions of equal points); the newest is added at the end.
-      auto& st = self->state;
-      auto& eq = st.rec->equity;
-      equity_point p{x.event_time, x.equity, invested};
-      if (!eq.empty() && eq.back().t == p.t)
-        eq.back() = p;
-      else if (eq.empty() || eq.back().equity != p.equity
-               || eq.back().invested != p.invested)
-        eq.push_back(p);
-      st.newest = p;
+      if (auto sender = self->current_sender())
+        self->state.execution = caf::actor_cast<execution_actor>(sender);
+      take(self, x);
       keep(self, x);
     },
     [self](const trading_state& x) {
@@ -160,16 +185,28 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
       self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
     },
     [self](flush_atom) -> caf::result<std::uint64_t> {
-      auto& eq = self->state.rec->equity;
-      if (!eq.empty() && self->state.newest.t > eq.back().t)
-        eq.push_back(self->state.newest);
-      acknowledge(self->state.unacked);
-      if (!self->state.db)
-        return self->state.events;
       auto rp = self->make_response_promise<std::uint64_t>();
-      self->request(self->state.db, caf::infinite, flush_atom::value)
-        .then([rp](std::uint64_t n) mutable { rp.deliver(n); },
-              [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      if (!self->state.execution) {
+        finish(self, rp);
+        return rp;
+      }
+      // Execution holds back timed snapshots equal to the last it sent:
+      // the run's last account point may be one of those.
+      self
+        ->request(self->state.execution, caf::infinite,
+                  last_account_atom::value)
+        .then(
+          [self, rp](portfolio_snapshot& x) {
+            auto& st = self->state;
+            if (x.event_time > st.newest.t) {
+              take(self, x);
+              ++st.events;
+              if (st.db)
+                caf::anon_send(st.db, x);
+            }
+            finish(self, rp);
+          },
+          [self, rp](caf::error&) { finish(self, rp); });
       return rp;
     },
     [](recover_bars_atom, std::uint32_t) { return recorded_bars{}; },

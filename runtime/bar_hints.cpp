@@ -49,14 +49,14 @@ std::vector<std::string> bar_recording_hints(const node_config& n,
                     " = "
                   + span(interval) + " takes the recording's bars)");
   // Between bars only a fill moves the account, and a fill publishes it
-  // at once; the periodic snapshot then repeats the same account (and a
-  // turn at risk, the breaker and the recorder) many times a bar.
+  // at once; the periodic snapshot then finds the same account (and is
+  // held back) many times a bar, each a turn of execution.
   if (n.execution.snapshot_interval < interval)
     out.push_back("execution.snapshot_interval = "
                   + span(n.execution.snapshot_interval)
                   + " is shorter than the bars' " + span(interval)
                   + ": between bars only a fill moves the account, and a fill "
-                    "publishes it at once, yet it is published every "
+                    "publishes it at once, yet execution looks at it every "
                   + span(n.execution.snapshot_interval)
                   + ", which is most of such a backtest's work (set it to "
                   + span(interval) + ")");

@@ -42,6 +42,7 @@ std::string make_run_id(timestamp now) {
 execution_config execution_settings(const node_config& cfg) {
   auto e = cfg.execution;
   e.day_start = cfg.risk.day_start;
+  e.hold_unchanged = cfg.lockstep && !e.publish_unchanged;
   e.perpetuals = cfg.risk.perpetuals;
   e.leverage = cfg.risk.leverage;
   e.instrument_leverage = cfg.risk.instrument_leverage;

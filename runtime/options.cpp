@@ -256,6 +256,8 @@ cdb_options::cdb_options() {
     .add(e.maker_fee_pct, "maker_fee_pct", "maker fee, % of notional")
     .add(*span(&e.snapshot_interval), "snapshot_interval",
          "portfolio snapshot period")
+    .add(e.publish_unchanged, "publish_unchanged",
+         "a backtest also publishes snapshots equal to the last")
     .add(*span(&e.latency), "latency",
          "orders fill against the first data at event time + this")
     .add(*span(&e.max_wait), "max_wait",

@@ -116,16 +116,43 @@ void account_metrics(node_metrics& m, const portfolio_snapshot& snap) {
   });
 }
 
-void publish(self_ptr self, const actor_context& ctx, timestamp t) {
+void publish(self_ptr self, const actor_context& ctx, portfolio_snapshot snap) {
   auto& st = self->state;
   st.filled = false;
-  auto snap = st.paper->account().snapshot(st.snapshot_ids->next(), t);
+  st.held_back.reset();
+  st.risk_estimates = false;
   account_metrics(*ctx.metrics, snap);
   if (st.peers.risk)
     self->send(st.peers.risk, snap);
   if (st.peers.breaker)
     self->send(st.peers.breaker, snap);
+  st.sent = snap;
   record(self, std::move(snap));
+}
+
+void publish(self_ptr self, const actor_context& ctx, timestamp t) {
+  auto& st = self->state;
+  publish(self, ctx, st.paper->account().snapshot(st.snapshot_ids->next(), t));
+}
+
+/// The timed snapshot: published, or held back while it equals the last
+/// one published and risk has sent nothing since. Risk and the breaker
+/// would take it without a change (same figures, same trading day; risk's
+/// estimate of an order it sent is the one thing a snapshot replaces), and
+/// the recorder keeps changes only: it asks for the held-back one at the
+/// end (last_account_atom), the run's last account point. Risk and the
+/// breaker get the account again with each new wiring (a restart); their
+/// recovery in a backtest finds nothing recorded.
+void publish_timed(self_ptr self, const execution_config& cfg,
+                   const actor_context& ctx, timestamp t) {
+  auto& st = self->state;
+  auto snap = st.paper->account().snapshot(st.snapshot_ids->next(), t);
+  if (cfg.hold_unchanged && st.sent && !st.filled && !st.risk_estimates
+      && same_account(*st.sent, snap, cfg.day_start)) {
+    st.held_back = std::move(snap);
+    return;
+  }
+  publish(self, ctx, std::move(snap));
 }
 
 /// Publishes the account if the last message filled (or paid funding).
@@ -274,15 +301,20 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
         return;
       ctx.metrics->orders_received++;
       ctx.metrics->orders_by_type.at({to_string(cmd.value.type)})++;
+      self->state.risk_estimates = true;
       handle_or_hold(self, ctx, held_request{cmd.value, {}, {}});
     },
     [self, ctx](const cancel_order& cmd) {
-      if (from_risk(self, ctx, "cancel of", cmd.order_id))
-        handle_or_hold(self, ctx, held_request{{}, cmd, {}});
+      if (!from_risk(self, ctx, "cancel of", cmd.order_id))
+        return;
+      self->state.risk_estimates = true;
+      handle_or_hold(self, ctx, held_request{{}, cmd, {}});
     },
     [self, ctx](const amend_order& cmd) {
-      if (from_risk(self, ctx, "amend of", cmd.order_id))
-        handle_or_hold(self, ctx, held_request{{}, {}, cmd});
+      if (!from_risk(self, ctx, "amend of", cmd.order_id))
+        return;
+      self->state.risk_estimates = true;
+      handle_or_hold(self, ctx, held_request{{}, {}, cmd});
     },
     [self, ctx](const quote_tick& q) { on_market(self, ctx, q); },
     [self, ctx](const trade_tick& t) { on_market(self, ctx, t); },
@@ -329,7 +361,7 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
       publish(self, ctx, ctx.clock->now());
     },
     [self, cfg, ctx](recover_account_atom) { recover(self, cfg, ctx); },
-    [self, ctx, now, interval](timer_atom) {
+    [self, cfg, ctx, now, interval](timer_atom) {
       // Expiry runs in market time: in a fast replay the clock may be far
       // ahead of the data still queued in the mailbox.
       auto t = now();
@@ -337,7 +369,7 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
       if (market >= 0)
         self->state.paper->expire(market, t);
       if (self->state.recovered)
-        publish(self, ctx, t);
+        publish_timed(self, cfg, ctx, t);
       self->delayed_send(self, interval, timer_atom::value);
     },
     [self, ctx](snapshot_atom) -> caf::result<portfolio_snapshot> {
@@ -347,6 +379,15 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
                                "execution is recovering its account");
       return st.paper->account().snapshot(st.snapshot_ids->next(),
                                           ctx.clock->now());
+    },
+    [self](last_account_atom) -> caf::result<portfolio_snapshot> {
+      auto& st = self->state;
+      if (st.held_back)
+        return *st.held_back;
+      if (st.sent)
+        return *st.sent;
+      return caf::make_error(caf::sec::runtime_error,
+                             "execution has published no account yet");
     },
   };
 }

@@ -3,11 +3,13 @@
 // venue does: order events, fills and the orders it makes (bracket stops
 // and targets, liquidations) to persistence, venue errors to the circuit
 // breaker, the account to risk, the breaker and persistence after every
-// message that filled and on a timer.
+// message that filled and on a timer (in a backtest, a timed account
+// equal to the last one published is held back: same_account()).
 // Takes:  submit_order, cancel_order, amend_order (from risk only: any
 //         other sender is refused and counted), market data (feed),
 //         execution_wiring (supervisor), timer (snapshots, expiry),
-//         snapshot requests, recover_account (its own retry tick).
+//         snapshot requests, recover_account (its own retry tick), the
+//         recorder's last_account request at a backtest's end.
 // Starts by asking persistence for the node's last account and open
 // orders (recover_account) and takes them over; orders, cancels and amends
 // that arrive meanwhile wait, and no account is published before. Without
@@ -46,6 +48,14 @@ struct execution_state {
   std::unique_ptr<id_source> snapshot_ids;
   std::uint64_t refused = 0;
   bool filled = false; ///< A fill since the last snapshot.
+  /// The last snapshot published, and a later timed one held back as
+  /// equal to it (execution_config::hold_unchanged).
+  std::optional<portfolio_snapshot> sent;
+  std::optional<portfolio_snapshot> held_back;
+  /// Risk sent an order, cancel or amend since the last snapshot published:
+  /// it counts an order at once and lets the next snapshot replace that
+  /// estimate, so the next one is published even if unchanged.
+  bool risk_estimates = false;
   /// The account and open orders are taken over from persistence before
   /// any request is handled; until then requests wait here.
   bool recovered = false;

@@ -25,6 +25,13 @@ struct execution_config {
   double taker_fee_pct = 0.06; ///< MEXC default.
   double maker_fee_pct = 0.02; ///< MEXC default.
   nanoseconds snapshot_interval = 1'000'000'000;
+  /// execution.publish_unchanged: also publish a timed snapshot equal to
+  /// the last one published (a backtest holds those back by default).
+  bool publish_unchanged = false;
+  /// Set by the node for a backtest (and not publish_unchanged): a timed
+  /// snapshot that same_account() finds equal to the last one published
+  /// is held back. A live node publishes every one (its database rows).
+  bool hold_unchanged = false;
   /// The trading day's start after UTC midnight (the node copies
   /// risk.day_start here): the base of start-of-day equity.
   nanoseconds day_start = 0;

@@ -1,6 +1,8 @@
 #include "actors/execution/portfolio.hpp"
 
 #include <cmath>
+#include <tuple>
+#include <utility>
 
 #include "runtime/trading_day.hpp"
 
@@ -233,6 +235,22 @@ portfolio_snapshot portfolio::snapshot(std::string id, timestamp t) {
   s.equity = equity();
   s.start_of_day_equity = start_of_day_equity_;
   return s;
+}
+
+bool same_account(const portfolio_snapshot& a, const portfolio_snapshot& b,
+                  nanoseconds day_start) {
+  static_assert(
+    std::tuple_size_v<
+      decltype(std::declval<const portfolio_snapshot&>().tie())> == 12,
+    "portfolio_snapshot has a new field: compare it here");
+  auto figures = [](const portfolio_snapshot& s) {
+    return std::tie(s.equity, s.cash, s.exposure, s.realized_pnl,
+                    s.unrealized_pnl, s.fees, s.start_of_day_equity,
+                    s.margin_used, s.funding);
+  };
+  return figures(a) == figures(b) && a.positions == b.positions
+         && trading_day(a.event_time, day_start)
+              == trading_day(b.event_time, day_start);
 }
 
 } // namespace cdb

@@ -118,4 +118,13 @@ private:
   instrument_cache<position> mark_cache_; ///< Entries of positions_.
 };
 
+/// Whether `b` tells its readers nothing `a` did not: every figure and
+/// position equal, and the same trading day (which starts `day_start`
+/// after UTC midnight). Only the id and the time may differ. A NaN makes
+/// them differ. Risk, the circuit breaker and the backtest's recorder take
+/// such a snapshot without any change (docs/backtest.md, "Unchanged
+/// accounts").
+bool same_account(const portfolio_snapshot& a, const portfolio_snapshot& b,
+                  nanoseconds day_start);
+
 } // namespace cdb

@@ -10,7 +10,8 @@
 #     records read; the trades beyond the quotes' four minutes are told
 #     once and trade with feed.trade_quote_spread_bps; --from/--to
 #     keep a window of them; a recording of bars only names the settings
-#     made for ticks, and trades once they are fitted;
+#     made for ticks, and trades once they are fitted; holding back
+#     unchanged account snapshots gives the report of publishing each;
 #  3. --persist writes the run to PostgreSQL: as many fills as the report,
 #     and `cdb report --html` renders the same report from the database;
 #  4. the HTML report is one page without external assets; headless
@@ -172,6 +173,26 @@ if ! grep -q "the recording has bars only" "$tmp/bars2.err" &&
   ok "bars only, fitted: no hint, $(jq .fills "$tmp/bars2.json") fills"
 else
   bad "bars only, fitted: $(grep -c backtest "$tmp/bars2.err") hints, $(jq .fills "$tmp/bars2.json") fills"
+fi
+
+# A backtest holds back a timed account snapshot that tells nothing new
+# (docs/backtest.md, "Unchanged accounts"); publishing every one gives the
+# same report. The day of bars with 1 s snapshots trades while most of its
+# seconds change nothing, and it needs the rule that risk's estimate of
+# an order waits for the next snapshot.
+fit=(--feed.bar_quote_spread_bps=2 --feed.stale_after=2min
+  --circuit_breaker.feed_stale_after=2min --signal.bars=1min)
+for every in false true; do
+  "$cdb" backtest "${conf[@]}" --data "$bars" "${day[@]}" "${fit[@]}" \
+    --execution.publish_unchanged=$every --json "$tmp/every-$every.json" \
+    >"$tmp/every-$every.out" 2>"$tmp/every-$every.err" || {
+    echo "backtest (publish_unchanged=$every) failed with status $?"; tail -n 20 "$tmp/every-$every.err"; exit 1; }
+done
+if cmp -s <(untimed "$tmp/every-false.json") <(untimed "$tmp/every-true.json") &&
+  [ "$(jq .fills "$tmp/every-false.json")" -gt 0 ]; then
+  ok "unchanged snapshots held back: the report of publishing every one ($(jq .fills "$tmp/every-false.json") fills)"
+else
+  bad "held-back snapshots change the report: $(diff <(untimed "$tmp/every-false.json") <(untimed "$tmp/every-true.json") | head -n 10)"
 fi
 
 # -- 3. --persist ------------------------------------------------------------------

@@ -21,19 +21,24 @@ caf::behavior fake_risk(caf::event_based_actor* self, test::no_args) {
   };
 }
 
-execution_config config() {
-  execution_config cfg; // latency 10 ms
+execution_config config(bool hold_unchanged = false) {
+  execution_config cfg; // latency 10 ms, a snapshot every second
   cfg.fallback_impact_bps = 0;
+  cfg.hold_unchanged = hold_unchanged;
   return cfg;
 }
 
-struct fixture : test::coordinator_fixture {
-  execution_actor exec = sys.spawn(spawn_execution, config(), context());
+/// Execution wired to a stand-in risk and a recording persistence, with a
+/// BTC quote in; a backtest's (HoldUnchanged) or a live node's.
+template <bool HoldUnchanged>
+struct wired_fixture : test::coordinator_fixture {
+  execution_actor exec = sys.spawn(spawn_execution, config(HoldUnchanged),
+                                   context());
   persistence_actor db = sys.spawn(test::recording_persistence,
                                    test::no_args{});
   caf::actor risk = sys.spawn(fake_risk, test::no_args{});
 
-  fixture() {
+  wired_fixture() {
     execution_wiring w;
     w.risk = caf::actor_cast<portfolio_sink>(risk);
     w.persistence = db;
@@ -42,7 +47,7 @@ struct fixture : test::coordinator_fixture {
     sched.run();
   }
 
-  ~fixture() override {
+  ~wired_fixture() override {
     // Dead actors drop their timers, so the base fixture's final run() ends.
     for (const auto& h : {caf::actor_cast<caf::actor>(exec),
                           caf::actor_cast<caf::actor>(db), risk})
@@ -64,7 +69,29 @@ struct fixture : test::coordinator_fixture {
     o.event_time = o.init_time = clock->now();
     return o;
   }
+
+  /// One second later, execution's snapshot timer fires; returns how many
+  /// snapshots persistence has by then.
+  std::size_t tick() {
+    clock->advance(1'000'000'000);
+    sched.trigger_timeouts();
+    sched.run();
+    return recorded().snapshots.size();
+  }
+
+  /// What a backtest's recorder asks for at the end.
+  portfolio_snapshot last_account() {
+    portfolio_snapshot out;
+    auto answer = self->request(exec, caf::infinite, last_account_atom::value);
+    sched.run();
+    answer.receive([&](portfolio_snapshot& x) { out = std::move(x); },
+                   [](const caf::error& e) { CAF_FAIL("no account: " << e); });
+    return out;
+  }
 };
+
+using fixture = wired_fixture<false>;
+using holding_fixture = wired_fixture<true>;
 
 } // namespace
 
@@ -256,6 +283,65 @@ CAF_TEST(a restarted execution takes over the account and open orders before
                       && e.kind == order_event_kind::cancelled;
   CAF_CHECK(stop_cancelled);
   anon_send_exit(exec, caf::exit_reason::user_shutdown);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(execution_snapshot_tests, holding_fixture)
+
+CAF_TEST(a backtest holds back a timed snapshot that tells nothing new) {
+  auto n = recorded().snapshots.size();
+  CAF_REQUIRE(n >= 1u); // the account it started with
+  CAF_CHECK_EQUAL(tick(), n);
+  CAF_CHECK_EQUAL(tick(), n);
+  // The run's last account point is the newest held back, at its time.
+  auto last = last_account();
+  CAF_CHECK_EQUAL(last.event_time, clock->now());
+  CAF_CHECK_EQUAL(last.equity, recorded().snapshots.back().equity);
+  CAF_CHECK_NOT_EQUAL(last.id, recorded().snapshots.back().id);
+  // Risk counts an order it sent until a snapshot replaces the estimate:
+  // the next one goes out though equal (ETH has no data: the order waits).
+  auto waiting = make_order();
+  waiting.id = "ord-eth";
+  waiting.instrument = "ETH";
+  anon_send(risk, forward_atom::value, exec, waiting);
+  sched.run();
+  CAF_CHECK_EQUAL(tick(), n + 1);
+  CAF_CHECK_EQUAL(tick(), n + 1);
+  // A new trading day goes out though every figure is the same.
+  auto day = recorded().snapshots.back().event_time / 86'400'000'000'000;
+  clock->set((day + 1) * 86'400'000'000'000 - 1'000'000'000);
+  CAF_CHECK_EQUAL(tick(), n + 2);
+  auto& next_day = recorded().snapshots.back();
+  CAF_CHECK_EQUAL(next_day.event_time / 86'400'000'000'000, day + 1);
+  CAF_CHECK_EQUAL(next_day.equity, recorded().snapshots[n].equity);
+  CAF_CHECK_EQUAL(tick(), n + 2);
+  // A fill goes out at once; then a mark that moves the position.
+  anon_send(risk, forward_atom::value, exec, make_order());
+  sched.run();
+  anon_send(exec,
+            test::make_quote("BTC", 30009, 30011, clock->now() + 10'000'000));
+  sched.run();
+  CAF_REQUIRE_EQUAL(recorded().fills.size(), 1u);
+  CAF_CHECK_EQUAL(recorded().snapshots.size(), n + 3);
+  CAF_CHECK_EQUAL(tick(), n + 3);
+  anon_send(exec,
+            test::make_quote("BTC", 30109, 30111, clock->now() + 10'000'000));
+  sched.run();
+  CAF_CHECK_EQUAL(tick(), n + 4);
+  CAF_CHECK_EQUAL(tick(), n + 4);
+  CAF_CHECK_EQUAL(last_account().event_time, clock->now());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST_FIXTURE_SCOPE(execution_live_snapshot_tests, fixture)
+
+CAF_TEST(a live node publishes every timed snapshot) {
+  auto n = recorded().snapshots.size();
+  for (std::size_t i = 1; i <= 3; ++i)
+    CAF_CHECK_EQUAL(tick(), n + i);
+  CAF_CHECK_EQUAL(last_account().id, recorded().snapshots.back().id);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

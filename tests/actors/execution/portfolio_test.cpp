@@ -199,3 +199,44 @@ CAF_TEST(accounting invariants hold over random fills and marks) {
     }
   }
 }
+
+CAF_TEST(same_account tells apart every figure the day and the positions) {
+  constexpr nanoseconds hour = 3'600'000'000'000;
+  constexpr timestamp midnight = 19'675LL * 24 * hour; // a UTC midnight
+  portfolio p{10'000};
+  p.apply(make_fill(side::buy, 0.1, 30'000, 3));
+  p.mark("BTC", 30'100);
+  auto a = p.snapshot("eq-1", midnight + 7 * hour);
+  auto b = a;
+  b.id = "eq-2";
+  b.event_time = midnight + 8 * hour;
+  CAF_CHECK(same_account(a, b, 0));
+  // Each figure.
+  for (double portfolio_snapshot::*f :
+       {&portfolio_snapshot::equity, &portfolio_snapshot::cash,
+        &portfolio_snapshot::exposure, &portfolio_snapshot::realized_pnl,
+        &portfolio_snapshot::unrealized_pnl, &portfolio_snapshot::fees,
+        &portfolio_snapshot::start_of_day_equity,
+        &portfolio_snapshot::margin_used, &portfolio_snapshot::funding}) {
+    auto c = b;
+    c.*f += 0.01;
+    CAF_CHECK(!same_account(a, c, 0));
+    c.*f = std::nan("");
+    CAF_CHECK(!same_account(a, c, 0));
+  }
+  // A position's mark, a position more.
+  auto c = b;
+  c.positions[0].mark += 1;
+  CAF_CHECK(!same_account(a, c, 0));
+  c = b;
+  c.positions.push_back(c.positions[0]);
+  c.positions.back().instrument = "ETH";
+  CAF_CHECK(!same_account(a, c, 0));
+  // The trading day: past midnight, unless the day starts later.
+  c = b;
+  c.event_time = midnight + 24 * hour + 1;
+  CAF_CHECK(!same_account(a, c, 0));
+  CAF_CHECK(same_account(a, c, 6 * hour));
+  c.event_time = midnight + 30 * hour;
+  CAF_CHECK(!same_account(a, c, 6 * hour));
+}

@@ -33,6 +33,7 @@ fake_execution(execution_actor::stateful_pointer<orders_state> self,
     [](const persisted_ack&) {},
     [](flush_atom) { return std::uint64_t{0}; },
     [](snapshot_atom) { return portfolio_snapshot{}; },
+    [](last_account_atom) { return portfolio_snapshot{}; },
   };
 }
 
