@@ -163,6 +163,10 @@ trading_state breaker::state(std::string id, std::string reason,
 }
 
 breaker::active_trip* breaker::find(breaker_rule r) {
+  return const_cast<active_trip*>(std::as_const(*this).find(r));
+}
+
+const breaker::active_trip* breaker::find(breaker_rule r) const {
   for (auto& t : trips_)
     if (t.rule == r)
       return &t;
@@ -467,16 +471,30 @@ breaker_update breaker::on_time(timestamp now) {
   return u;
 }
 
+bool breaker::settled(breaker_rule r,
+                      const std::map<std::string, timestamp>& since) const {
+  // check_duration: a trip that exists only holds again; with the rule off
+  // and no trip, trip() and condition() do nothing.
+  if (since.empty())
+    return true;
+  auto* t = find(r);
+  return t != nullptr ? t->holds : cfg_.action(r).action == "off";
+}
+
 bool breaker::waits_for_input() const {
-  if (!stale_since_.empty() || !down_since_.empty()
+  if (!settled(breaker_rule::feed_stale, stale_since_)
+      || !settled(breaker_rule::unreachable, down_since_)
       || cfg_.action(breaker_rule::persistence_backlog).action != "off")
     return false;
   // A trip on_time may lift (see there), or whose condition on_time and
-  // on_backlog judge, keeps the check going.
+  // on_backlog judge, keeps the check going. A stale feed's or an
+  // unreachable peer's trip that holds lifts only once its condition
+  // clears, which is an input (on_feed, on_up, ...).
   auto timed = [this](const active_trip& t) {
     switch (t.rule) {
       case breaker_rule::feed_stale:
       case breaker_rule::unreachable:
+        return !t.holds && cfg_.action(t.rule).cooldown > 0;
       case breaker_rule::persistence_backlog: return true;
       case breaker_rule::manual:
       case breaker_rule::unknown_state: return false;

@@ -159,11 +159,13 @@ public:
   breaker_update on_time(timestamp now);
 
   /// Whether on_time and on_backlog change nothing, at any time, until the
-  /// next other call: nothing is stale or down, the backlog rule is off
-  /// (the backlog is read, not sent), and no trip waits for time (a
-  /// cooldown, or a condition on_time judges); a trip only an operator, a
-  /// new trading day or a snapshot lifts may stand. The periodic check may
-  /// then wait for the next input (breaker_actor.cpp).
+  /// next other call: nothing is stale or down unless its rule has
+  /// already tripped (and holds) or is off, the backlog rule is off (the
+  /// backlog is read, not sent), and no trip waits for time (a cooldown,
+  /// or a condition cleared and waiting out its cooldown); a trip only an
+  /// operator, a new trading day, a snapshot or fresh data lifts may
+  /// stand. The periodic check may then wait for the next input
+  /// (breaker_actor.cpp).
   bool waits_for_input() const;
 
   /// An operator's halt: HALTED until resumed.
@@ -213,6 +215,12 @@ private:
                       std::int64_t day = 0);
   void lift(breaker_rule r, const std::string& why, breaker_update& u);
   active_trip* find(breaker_rule r);
+  const active_trip* find(breaker_rule r) const;
+  /// Whether the duration rule `r` can change nothing while `since` stays
+  /// as it is: nothing in it, or `r` tripped and holding, or `r` off and
+  /// not tripped.
+  bool settled(breaker_rule r,
+               const std::map<std::string, timestamp>& since) const;
   void condition(breaker_rule r, bool holds, timestamp now);
   breaker_update check_durations(timestamp now);
   /// Trips `r` when something in `since` has lasted `limit`; tells `r`

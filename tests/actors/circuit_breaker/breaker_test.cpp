@@ -528,6 +528,42 @@ CAF_TEST(the periodic check waits for input only while time can change nothing) 
   CAF_CHECK(!breaker{polled}.waits_for_input());
 }
 
+CAF_TEST(a stale feed or a lost peer waits for input once its trip holds) {
+  breaker_config cfg; // feed_stale after 10 s, unreachable after 2 s
+  cfg.feed_stale.cooldown = 30 * sec;
+  breaker b{cfg};
+  b.on_feed(feed("BTC", feed_health::stale), 0);
+  CAF_CHECK(!b.waits_for_input()); // the trip is still to come
+  CAF_REQUIRE(b.on_time(10 * sec));
+  CAF_REQUIRE(tripped(b, "feed_stale"));
+  CAF_CHECK(b.waits_for_input()); // a check would only find it again
+  b.on_feed(feed("ETH", feed_health::stale), 11 * sec);
+  CAF_CHECK(b.waits_for_input()); // tripped already: ETH adds nothing
+  b.on_down("execution", 12 * sec);
+  CAF_CHECK(!b.waits_for_input()); // unreachable counts from now
+  CAF_REQUIRE(b.on_time(14 * sec));
+  CAF_REQUIRE(tripped(b, "unreachable"));
+  CAF_CHECK(b.waits_for_input());
+  b.on_up("execution", 15 * sec);
+  CAF_CHECK(!b.waits_for_input()); // cleared: its 10 s cooldown runs
+  CAF_CHECK(b.on_time(25 * sec));
+  CAF_CHECK(!tripped(b, "unreachable"));
+  b.on_feed(feed("BTC", feed_health::fresh), 26 * sec);
+  CAF_CHECK(b.waits_for_input()); // ETH is still stale
+  b.on_feed(feed("ETH", feed_health::fresh), 27 * sec);
+  CAF_CHECK(!b.waits_for_input()); // cleared: the cooldown runs
+  CAF_CHECK(b.on_time(57 * sec));
+  CAF_CHECK(!tripped(b, "feed_stale"));
+  CAF_CHECK(b.waits_for_input());
+  // The rule off: a stale feed trips nothing, and nothing is checked.
+  breaker_config off = cfg;
+  off.feed_stale.action = "off";
+  breaker quiet{off};
+  quiet.on_feed(feed("BTC", feed_health::stale), 0);
+  CAF_CHECK(quiet.waits_for_input());
+  CAF_CHECK(!quiet.on_time(60 * sec));
+}
+
 namespace {
 
 /// Two breakers fed the same inputs; the eager one also runs every
