@@ -197,12 +197,11 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
                   last_account_atom::value)
         .then(
           [self, rp](portfolio_snapshot& x) {
-            auto& st = self->state;
-            if (x.event_time > st.newest.t) {
+            // Kept like any snapshot; execution ignores the ack of an id
+            // its outbox never held.
+            if (x.event_time > self->state.newest.t) {
               take(self, x);
-              ++st.events;
-              if (st.db)
-                caf::anon_send(st.db, x);
+              keep(self, x);
             }
             finish(self, rp);
           },

@@ -119,14 +119,13 @@ void account_metrics(node_metrics& m, const portfolio_snapshot& snap) {
 void publish(self_ptr self, const actor_context& ctx, portfolio_snapshot snap) {
   auto& st = self->state;
   st.filled = false;
-  st.held_back.reset();
   st.risk_estimates = false;
   account_metrics(*ctx.metrics, snap);
   if (st.peers.risk)
     self->send(st.peers.risk, snap);
   if (st.peers.breaker)
     self->send(st.peers.breaker, snap);
-  st.sent = snap;
+  st.last = snap;
   record(self, std::move(snap));
 }
 
@@ -147,9 +146,9 @@ void publish_timed(self_ptr self, const execution_config& cfg,
                    const actor_context& ctx, timestamp t) {
   auto& st = self->state;
   auto snap = st.paper->account().snapshot(st.snapshot_ids->next(), t);
-  if (cfg.hold_unchanged && st.sent && !st.filled && !st.risk_estimates
-      && same_account(*st.sent, snap, cfg.day_start)) {
-    st.held_back = std::move(snap);
+  if (cfg.hold_unchanged && st.last && !st.filled && !st.risk_estimates
+      && same_account(*st.last, snap, cfg.day_start)) {
+    st.last = std::move(snap);
     return;
   }
   publish(self, ctx, std::move(snap));
@@ -382,10 +381,8 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
     },
     [self](last_account_atom) -> caf::result<portfolio_snapshot> {
       auto& st = self->state;
-      if (st.held_back)
-        return *st.held_back;
-      if (st.sent)
-        return *st.sent;
+      if (st.last)
+        return *st.last;
       return caf::make_error(caf::sec::runtime_error,
                              "execution has published no account yet");
     },

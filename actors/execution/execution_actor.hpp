@@ -48,10 +48,10 @@ struct execution_state {
   std::unique_ptr<id_source> snapshot_ids;
   std::uint64_t refused = 0;
   bool filled = false; ///< A fill since the last snapshot.
-  /// The last snapshot published, and a later timed one held back as
-  /// equal to it (execution_config::hold_unchanged).
-  std::optional<portfolio_snapshot> sent;
-  std::optional<portfolio_snapshot> held_back;
+  /// The newest snapshot made: published, or a timed one held back as
+  /// equal to the last published (execution_config::hold_unchanged), and
+  /// so equal to it in everything same_account() compares.
+  std::optional<portfolio_snapshot> last;
   /// Risk sent an order, cancel or amend since the last snapshot published:
   /// it counts an order at once and lets the next snapshot replace that
   /// estimate, so the next one is published even if unchanged.
