@@ -418,9 +418,12 @@ int main(int argc, char** argv) {
   std::string slack_error; // as cdb sets it (run.timer_slack)
   if (!set_timer_slack(default_timer_slack, slack_error))
     std::fprintf(stderr, "timer slack: %s\n", slack_error.c_str());
-  std::printf("CAF scheduler: %s, %zu worker thread(s); actors handle %s "
+  auto home_cpu = std::getenv("CDB_BENCH_HOME_CPU");
+  std::printf("CAF scheduler: %s, %zu worker thread(s)%s%s; actors handle %s "
               "per run\n",
               bench_scheduler().c_str(), scheduler_threads,
+              home_cpu != nullptr ? ", home worker on CPU " : "",
+              home_cpu != nullptr ? home_cpu : "",
               actor_throughput == 0
                 ? "every queued message"
                 : (std::to_string(actor_throughput) + " message(s)").c_str());

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -22,6 +23,7 @@
 #include "bench/bench_messages.hpp"
 #include "messages/register.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/cpu_placement.hpp"
 #include "runtime/home_scheduler.hpp"
 #include "runtime/instrumented.hpp"
 #include "runtime/log.hpp"
@@ -63,8 +65,27 @@ struct bench_config : caf::actor_system_config {
     register_messages(*this);
     caf::put(content, "scheduler.max-threads", threads);
     caf::put(content, "logger.console-verbosity", "quiet");
-    if (bench_scheduler() == "home")
+    if (bench_scheduler() == "home") {
       use_home_scheduler(*this);
+      place_home_worker();
+    }
+  }
+
+  /// CDB_BENCH_HOME_CPU=N: the home worker on CPU N, the other threads off
+  /// it, as run.home_cpu=N does for cdb.
+  static void place_home_worker() {
+    auto cpu = std::getenv("CDB_BENCH_HOME_CPU");
+    if (cpu == nullptr || *cpu == '\0')
+      return;
+    char* end = nullptr;
+    auto n = std::strtol(cpu, &end, 10);
+    std::string error;
+    if (*end != '\0' || n < 0)
+      error = "not a CPU number";
+    else
+      cpu_placement::set(static_cast<int>(n), error);
+    if (!error.empty())
+      std::fprintf(stderr, "CDB_BENCH_HOME_CPU=%s: %s\n", cpu, error.c_str());
   }
 };
 

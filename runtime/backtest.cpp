@@ -24,6 +24,7 @@
 #include "messages/register.hpp"
 #include "runtime/backtest_recorder.hpp"
 #include "runtime/bar_hints.hpp"
+#include "runtime/cpu_placement.hpp"
 #include "runtime/direct_market.hpp"
 #include "runtime/flags.hpp"
 #include "runtime/lockstep.hpp"
@@ -497,6 +498,15 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     caf::put(cfg.content, "middleman.workers", std::size_t{0});
   }
   caf::actor_system sys{cfg};
+  // This thread runs the actors: to the home CPU, once CAF's threads
+  // (the middleman of a split run) have started off it.
+  std::string place_error;
+  if (!cpu_placement::to_home(place_error))
+    CDB_WARN("backtest", "run.home_cpu not applied: " << place_error);
+  else if (cpu_placement::home() >= 0)
+    CDB_INFO("backtest", "actors on CPU "
+                           << cpu_placement::home() << ", other threads on "
+                           << cpu_list_text(cpu_placement::others()));
   auto& sched = dynamic_cast<lockstep_scheduler&>(sys.scheduler());
   sched.clock().current_time = caf::actor_clock::time_point{
     std::chrono::nanoseconds{origin}};

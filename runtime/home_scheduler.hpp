@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -33,6 +34,8 @@
 #include <caf/settings.hpp>
 #include <caf/timespan.hpp>
 
+#include "runtime/cpu_placement.hpp"
+#include "runtime/log.hpp"
 #include "runtime/metrics.hpp"
 
 namespace cdb {
@@ -69,6 +72,10 @@ public:
                             default_helper_backlog)) {}
     worker_data(const worker_data& other)
       : base::worker_data(other), stall(other.stall), backlog(other.backlog) {}
+
+    /// The worker's thread has gone to its CPUs (run.home_cpu): the home
+    /// worker to the home CPU, a helper off it. Written by that thread.
+    bool placed = false;
 
     /// A helper steals from a worker that has not finished a run for this
     /// long while it has actors queued...
@@ -173,6 +180,8 @@ public:
   /// stealing rule.
   template <class Worker>
   caf::resumable* dequeue(Worker* self) {
+    if (!d(self).placed)
+      place(self);
     auto& strategies = d(self).strategies;
     caf::resumable* job = nullptr;
     for (std::size_t k = 0; k < 2; ++k) {
@@ -213,6 +222,25 @@ public:
   }
 
 private:
+  /// Moves the calling worker's thread to its CPUs: the home worker to
+  /// cpu_placement::home(), a helper to the others.
+  template <class Worker>
+  static void place(Worker* self) {
+    d(self).placed = true;
+    if (cpu_placement::home() < 0)
+      return;
+    std::string error;
+    bool home = self->id() == 0;
+    if (!(home ? cpu_placement::to_home(error)
+               : cpu_placement::off_home(error)))
+      CDB_WARN("scheduler", (home ? "home worker" : "helper")
+                              << ": run.home_cpu not applied: " << error);
+    else if (home)
+      CDB_INFO("scheduler", "home worker on CPU "
+                              << cpu_placement::home() << ", helpers on "
+                              << cpu_list_text(cpu_placement::others()));
+  }
+
   /// The first (own work) or last (stolen) actor of `w`'s queue.
   template <class Worker>
   static caf::resumable* take(Worker* w, bool first) {

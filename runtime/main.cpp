@@ -16,6 +16,7 @@
 
 #include "runtime/admin_http.hpp"
 #include "runtime/backtest.hpp"
+#include "runtime/cpu_placement.hpp"
 #include "runtime/exchange_sim.hpp"
 #include "runtime/flags.hpp"
 #include "runtime/log.hpp"
@@ -174,6 +175,14 @@ int main(int argc, char** argv) {
   std::string slack_error;
   if (!cdb::set_timer_slack(cfg.timer_slack.count(), slack_error)) {
     std::cerr << "cdb: run.timer_slack: the kernel refused it: " << slack_error
+              << '\n';
+    return 1;
+  }
+  // Also before them: they start off the home CPU (a backtest's thread
+  // and the home worker go to it themselves).
+  std::string place_error;
+  if (!cdb::cpu_placement::set(cfg.home_cpu, place_error)) {
+    std::cerr << "cdb: run.home_cpu: the kernel refused it: " << place_error
               << '\n';
     return 1;
   }

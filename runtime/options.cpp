@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 
 #include "runtime/config_check.hpp"
+#include "runtime/cpu_placement.hpp"
 #include "runtime/log.hpp"
 
 namespace cdb {
@@ -51,6 +52,10 @@ cdb_options::cdb_options() {
          "that has finished no handler for this long")
     .add(helper_backlog, "helper_backlog",
          "home scheduler: ... or that has this many actors queued")
+    .add(home_cpu, "home_cpu",
+         "CPU of the thread that runs the actors (the home worker; a "
+         "backtest's thread); every other thread of the node keeps off it. "
+         "-1: none, the kernel places every thread")
     .add(*span(&n.drain_timeout), "drain_timeout",
          "time for in-flight work after the feed stops at shutdown")
     .add(n.actor_throughput, "actor_throughput",
@@ -360,6 +365,19 @@ void cdb_options::validate(std::vector<std::string>& errors) const {
                  "this long)");
   c.require(helper_backlog >= 1, "helper_backlog", helper_backlog,
             "must be >= 1");
+  if (home_cpu >= 0) {
+    auto cpus = allowed_cpus();
+    auto rule = "must be -1 (none) or one of the CPUs this process may run "
+                "on: "
+                + cpu_list_text(cpus);
+    c.require(std::find(cpus.begin(), cpus.end(), home_cpu) != cpus.end(),
+              "home_cpu", home_cpu, rule.c_str());
+    c.require(scheduler == "home", "home_cpu", home_cpu,
+              "must be -1 with run.scheduler=stealing (no worker is home)");
+  } else {
+    c.require(home_cpu == -1, "home_cpu", home_cpu,
+              "must be -1 (none) or a CPU number");
+  }
   c.require_span(node.drain_timeout >= 0, "drain_timeout", node.drain_timeout,
                  "must be >= 0");
   static const std::vector<std::string> actors{

@@ -40,6 +40,9 @@ public:
   std::string scheduler = "home";
   caf::timespan helper_stall{default_helper_stall};
   std::size_t helper_backlog = default_helper_backlog;
+  /// The CPU of the thread that runs the actors (the home worker, a
+  /// backtest's thread); the node's other threads keep off it. -1: none.
+  int home_cpu = -1;
   std::string chaos_kill_actor;
   caf::timespan chaos_kill_after{std::chrono::seconds{10}};
   std::uint32_t chaos_kill_times = 1;

@@ -18,6 +18,7 @@
 #include "messages/register.hpp"
 #include "runtime/admin_http.hpp"
 #include "runtime/cluster_actor.hpp"
+#include "runtime/cpu_placement.hpp"
 #include "runtime/exporter.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
@@ -277,6 +278,8 @@ int run_node(cdb_options& cfg) {
         [&] {
           if (stop_signal != 0)
             request_stop(stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
+          // Threads started from the home worker (persistence's) leave it.
+          cpu_placement::sweep();
           auto now = clock->now();
           if (cfg.duration.count() > 0 && now - started >= cfg.duration.count())
             request_stop("run.duration reached");

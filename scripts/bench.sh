@@ -47,15 +47,18 @@ for c in $cpus; do
 done
 section "risk latency, tick-to-order on one node, CAF floor"
 "$b/cdb_risk_latency" 200000 "$signals" | tee "$out/risk"
-section "tick -> order, $rounds interleaved rounds: two CAF workers on cdb's home scheduler (the default), two on CAF's work stealing, one worker (issue 10's goal: p99 <= 50 us)"
+section "tick -> order, $rounds interleaved rounds: two CAF workers on cdb's home scheduler (the default), the home worker on each of CPUs ${cpus//$'\n'/ } (run.home_cpu), two on CAF's work stealing, one worker (issue 10's goal: p99 <= 50 us)"
 for r in $(seq 1 "$rounds"); do
-  for v in home:2 stealing:2 home:1; do
-    set -- "${v%:*}" "${v#*:}"
-    p99=$(CDB_BENCH_SCHEDULER=$1 "$b/cdb_risk_latency" 1 1 100000 "$2" 2>/dev/null |
+  # SCHEDULER:WORKERS[:HOME_CPU]
+  for v in home:2 $(for c in $cpus; do echo "home:2:$c"; done) stealing:2 home:1; do
+    IFS=: read -r sched workers home <<<"$v"
+    what="$workers worker(s), $sched${home:+, home worker on CPU $home}"
+    p99=$(CDB_BENCH_SCHEDULER=$sched CDB_BENCH_HOME_CPU=$home \
+      "$b/cdb_risk_latency" 1 1 100000 "$workers" 2>/dev/null |
       sed -n 's/^tick -> signal -> risk -> order (live).* p99 *\([0-9.]*\) us.*/\1/p')
     # An empty figure must not count as a round that met the goal.
-    [ -n "$p99" ] || { echo "round $r, $2 worker(s), $1: no tick -> order figure" >&2; exit 1; }
-    echo "round $r, $2 worker(s), $1: tick -> order p99 $p99 us" | tee -a "$out/rounds"
+    [ -n "$p99" ] || { echo "round $r, $what: no tick -> order figure" >&2; exit 1; }
+    echo "round $r, $what: tick -> order p99 $p99 us" | tee -a "$out/rounds"
   done
 done
 section "feed: wire -> subscriber over loopback, 5000 trades/s, timer slack as cdb sets it (1 us) and the kernel's default (50 us)"
@@ -121,6 +124,9 @@ rounds_row() {
          END { printf "p99 %s (<= 50 us in %d of %d)\n", s, met, NR }'
 }
 row "tick -> order, two CAF workers on the home scheduler (cdb's default), by round" "$(rounds_row '2 worker(s), home')"
+for c in $cpus; do
+  row "tick -> order, two CAF workers on the home scheduler, the home worker on CPU $c (run.home_cpu=$c), by round" "$(rounds_row "2 worker(s), home, home worker on CPU $c")"
+done
 row "tick -> order, two CAF workers on CAF's work stealing (run.scheduler=stealing), by round" "$(rounds_row '2 worker(s), stealing')"
 row "tick -> order, one CAF worker (--scheduler.max-threads=1), by round" "$(rounds_row '1 worker(s), home')"
 row "wire -> feed -> signal -> risk -> order, one node (loopback WebSocket, 5000 trades/s)" "$(pick wire 's/^wire -> order *p50 *\([0-9.]*\) *p99 *\([0-9.]*\) *p99.9 *\([0-9.]*\).*/p50 \1 us, p99 \2 us, p99.9 \3 us/p')"

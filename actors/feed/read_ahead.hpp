@@ -10,9 +10,13 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "runtime/cpu_placement.hpp"
+#include "runtime/log.hpp"
 
 namespace cdb {
 
@@ -26,7 +30,13 @@ public:
 
   read_ahead(fill_fn fill, std::size_t blocks)
     : fill_(std::move(fill)), blocks_(blocks > 0 ? blocks : 1) {
-    thread_ = std::thread{[this] { produce(); }};
+    thread_ = std::thread{[this] {
+      // Started by the thread that runs the actors: not on its CPU.
+      std::string error;
+      if (!cpu_placement::off_home(error))
+        CDB_WARN("feed", "read-ahead thread: run.home_cpu: " << error);
+      produce();
+    }};
   }
 
   /// Stops the thread, also while it waits for room or is filling.

@@ -13,6 +13,9 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include "runtime/cpu_placement.hpp"
+#include "runtime/log.hpp"
+
 namespace cdb {
 
 namespace beast = boost::beast;
@@ -437,6 +440,10 @@ ws_client::ws_client(ws_client_config cfg, on_message msg, on_state state)
                                  std::move(state))) {
   impl_->connect(false);
   thread_ = std::thread{[this] {
+    // Started by an actor, maybe on the home worker: not on its CPU.
+    std::string error;
+    if (!cpu_placement::off_home(error))
+      CDB_WARN("feed", "network thread: run.home_cpu: " << error);
     // Runs until stop(): the timers and connections always hold work.
     auto guard = asio::make_work_guard(impl_->io);
     impl_->io.run();

@@ -48,6 +48,14 @@ expect_error "run.status_interval = 0s: must be > 0" \
   "$cdb" run --run.status_interval=0s
 expect_error "run.timer_slack = 2ms: must be between 0 and 1ms" \
   "$cdb" run --run.timer_slack=2ms
+# A CPU no machine this runs on has (CPU_SETSIZE is 1024), a negative one,
+# and a home CPU without a home worker.
+expect_error "run.home_cpu = 1023: must be -1 (none) or one of the CPUs this process may run on: " \
+  "$cdb" run --run.home_cpu=1023
+expect_error "run.home_cpu = -2: must be -1 (none) or a CPU number" \
+  "$cdb" backtest --run.home_cpu=-2
+expect_error "run.home_cpu = 0: must be -1 with run.scheduler=stealing" \
+  "$cdb" run --run.home_cpu=0 --run.scheduler=stealing
 expect_error "run.chaos_kill_actor = bogus: must be empty or one of" \
   "$cdb" run --run.chaos_kill_actor=bogus
 expect_error "node.roles = trader: must each be one of feed, signal, risk" \

@@ -7,11 +7,17 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <caf/all.hpp>
 #include <caf/test/unit_test.hpp>
 
+#include "runtime/cpu_placement.hpp"
 #include "runtime/home_scheduler.hpp"
 
 using namespace cdb;
@@ -204,4 +210,69 @@ CAF_TEST(a helper waits out the stall and takes a backlog down) {
   CAF_CHECK_EQUAL(answered, 3);
   for (auto& a : {first, second, third})
     self->send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+namespace {
+
+/// Answers with the CPUs of the thread that ran it.
+caf::behavior where(caf::event_based_actor*) {
+  return {[](int) { return cpu_placement::this_thread_cpus(); }};
+}
+
+/// The CPUs `who`'s thread may use when it answers; empty if it did not.
+std::vector<int> cpus_of(caf::scoped_actor& self, const caf::actor& who) {
+  std::vector<int> out;
+  self->request(who, caf::timespan{10s}, 1)
+    .receive([&](std::vector<int>& cpus) { out = std::move(cpus); },
+             [&](caf::error&) {});
+  return out;
+}
+
+/// run.home_cpu on the last CPU this thread may use, set before the system
+/// starts (as cdb's main does); the placement and this thread's CPUs
+/// restored at the end.
+struct placed_home {
+  std::vector<int> had = cpu_placement::this_thread_cpus();
+  int home = had.back();
+  bool placed = [this] {
+    std::string error;
+    return cpu_placement::set(home, error);
+  }();
+  latch l;
+  std::shared_future<void> released = l.release.get_future().share();
+  home_config cfg{caf::timespan{1ms}, 1'000'000};
+  caf::actor_system sys{cfg};
+  caf::scoped_actor self{sys};
+
+  ~placed_home() {
+    std::string error;
+    cpu_placement::set(-1, error);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (auto c : had)
+      CPU_SET(c, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+  }
+};
+
+} // namespace
+
+CAF_TEST(with a home CPU the home worker runs on it and a helper off it) {
+  placed_home h;
+  CAF_REQUIRE(h.placed);
+  auto others = cpu_placement::others();
+  // Work from outside goes to the home worker: on the home CPU.
+  auto first = h.sys.spawn(where);
+  CAF_CHECK_EQUAL(cpus_of(h.self, first), std::vector<int>{h.home});
+  // The home worker stuck in a handler: a helper answers, off the home
+  // CPU (on it, too, if it is the only CPU).
+  auto stuck_actor = h.sys.spawn(stuck, &h.l, h.released);
+  h.self->send(stuck_actor, 1);
+  h.l.holding.get_future().wait();
+  auto second = h.sys.spawn(where);
+  CAF_CHECK_EQUAL(cpus_of(h.self, second), others);
+  CAF_CHECK_GREATER_OR_EQUAL(takes(h.sys).stall, 1u);
+  h.l.release.set_value();
+  for (auto& a : {first, second, stuck_actor})
+    h.self->send_exit(a, caf::exit_reason::user_shutdown);
 }

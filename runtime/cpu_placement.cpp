@@ -1,0 +1,150 @@
+#include "runtime/cpu_placement.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <iterator>
+#include <string>
+#include <system_error>
+
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
+
+namespace cdb {
+
+namespace {
+
+std::vector<int> cpus_of(const cpu_set_t& set) {
+  std::vector<int> out;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set))
+      out.push_back(c);
+  return out;
+}
+
+bool move_to(const std::vector<int>& cpus, std::string& error) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (auto c : cpus)
+    CPU_SET(c, &set);
+  auto rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+  if (rc != 0) {
+    error = "CPUs " + cpu_list_text(cpus) + ": "
+            + std::generic_category().message(rc);
+    return false;
+  }
+  return true;
+}
+
+// Written by set() before the threads that read them start.
+std::atomic<int> home_cpu{-1};
+std::vector<int> other_cpus;
+/// The thread that last went to the home CPU; 0: none yet.
+std::atomic<pid_t> home_tid{0};
+
+} // namespace
+
+std::vector<int> allowed_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0)
+    return {};
+  return cpus_of(set);
+}
+
+std::string cpu_list_text(const std::vector<int>& cpus) {
+  std::string out;
+  for (std::size_t i = 0; i < cpus.size();) {
+    auto j = i;
+    while (j + 1 < cpus.size() && cpus[j + 1] == cpus[j] + 1)
+      ++j;
+    out += (out.empty() ? "" : ",") + std::to_string(cpus[i]);
+    if (j > i)
+      out += "-" + std::to_string(cpus[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+namespace cpu_placement {
+
+bool set(int home, std::string& error) {
+  home_tid = 0;
+  if (home < 0) {
+    home_cpu = -1;
+    other_cpus.clear();
+    return true;
+  }
+  auto all = allowed_cpus();
+  other_cpus.clear();
+  std::copy_if(all.begin(), all.end(), std::back_inserter(other_cpus),
+               [home](int c) { return c != home; });
+  if (other_cpus.empty())
+    other_cpus = all;
+  home_cpu = home;
+  return move_to(other_cpus, error);
+}
+
+int home() {
+  return home_cpu.load();
+}
+
+const std::vector<int>& others() {
+  return other_cpus;
+}
+
+bool to_home(std::string& error) {
+  auto h = home();
+  if (h < 0)
+    return true;
+  if (!move_to({h}, error))
+    return false;
+  home_tid = gettid();
+  return true;
+}
+
+bool off_home(std::string& error) {
+  return home() < 0 || move_to(other_cpus, error);
+}
+
+int sweep() {
+  auto tid = home_tid.load();
+  if (home() < 0 || tid == 0)
+    return 0;
+  cpu_set_t want;
+  CPU_ZERO(&want);
+  for (auto c : other_cpus)
+    CPU_SET(c, &want);
+  int moved = 0;
+  std::error_code ec;
+  for (const auto& e :
+       std::filesystem::directory_iterator{"/proc/self/task", ec}) {
+    auto name = e.path().filename().string();
+    auto t = static_cast<pid_t>(std::strtol(name.c_str(), nullptr, 10));
+    if (t <= 0 || t == tid)
+      continue;
+    cpu_set_t now;
+    CPU_ZERO(&now);
+    // A thread that has just ended fails here and in the next call.
+    if (sched_getaffinity(t, sizeof(now), &now) != 0 || CPU_EQUAL(&now, &want))
+      continue;
+    if (sched_setaffinity(t, sizeof(want), &want) == 0)
+      ++moved;
+  }
+  return moved;
+}
+
+std::vector<int> this_thread_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (pthread_getaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+    return {};
+  return cpus_of(set);
+}
+
+} // namespace cpu_placement
+
+} // namespace cdb
