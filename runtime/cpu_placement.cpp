@@ -110,7 +110,7 @@ bool off_home(std::string& error) {
   return home() < 0 || move_to(other_cpus, error);
 }
 
-int sweep() {
+int sweep() noexcept {
   auto tid = home_tid.load();
   if (home() < 0 || tid == 0)
     return 0;
@@ -119,10 +119,12 @@ int sweep() {
   for (auto c : other_cpus)
     CPU_SET(c, &want);
   int moved = 0;
+  // Never throws: the node's main loop calls it, and a thread that ends
+  // while the list is read must not stop the node.
   std::error_code ec;
-  for (const auto& e :
-       std::filesystem::directory_iterator{"/proc/self/task", ec}) {
-    auto name = e.path().filename().string();
+  std::filesystem::directory_iterator it{"/proc/self/task", ec};
+  for (; !ec && it != std::filesystem::directory_iterator{}; it.increment(ec)) {
+    auto name = it->path().filename().string();
     auto t = static_cast<pid_t>(std::strtol(name.c_str(), nullptr, 10));
     if (t <= 0 || t == tid)
       continue;

@@ -54,8 +54,9 @@ bool off_home(std::string& error);
 /// to_home()) that is not on others() there: the threads that libraries
 /// start from the home thread and that inherit its CPU (CAF's thread of a
 /// detached actor, such as persistence). Does nothing before to_home() has
-/// been called or without a home CPU. Returns how many it moved.
-int sweep();
+/// been called or without a home CPU. Returns how many it moved; never
+/// throws.
+int sweep() noexcept;
 
 /// The calling thread's CPUs now.
 std::vector<int> this_thread_cpus();

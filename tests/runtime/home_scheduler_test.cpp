@@ -214,9 +214,14 @@ CAF_TEST(a helper waits out the stall and takes a backlog down) {
 
 namespace {
 
-/// Answers with the CPUs of the thread that ran it.
-caf::behavior where(caf::event_based_actor*) {
-  return {[](int) { return cpu_placement::this_thread_cpus(); }};
+/// Answers with the CPUs of the thread that ran it, noting the thread. (An
+/// argument it needs: CAF 0.17 spawning a function of the actor alone
+/// binds a reference to a null pointer, which UBSan reports.)
+caf::behavior where(caf::event_based_actor*, threads_seen* seen) {
+  return {[seen](int) {
+    seen->note();
+    return cpu_placement::this_thread_cpus();
+  }};
 }
 
 /// The CPUs `who`'s thread may use when it answers; empty if it did not.
@@ -240,6 +245,7 @@ struct placed_home {
   }();
   latch l;
   std::shared_future<void> released = l.release.get_future().share();
+  threads_seen seen;
   home_config cfg{caf::timespan{1ms}, 1'000'000};
   caf::actor_system sys{cfg};
   caf::scoped_actor self{sys};
@@ -262,15 +268,16 @@ CAF_TEST(with a home CPU the home worker runs on it and a helper off it) {
   CAF_REQUIRE(h.placed);
   auto others = cpu_placement::others();
   // Work from outside goes to the home worker: on the home CPU.
-  auto first = h.sys.spawn(where);
+  auto first = h.sys.spawn(where, &h.seen);
   CAF_CHECK_EQUAL(cpus_of(h.self, first), std::vector<int>{h.home});
   // The home worker stuck in a handler: a helper answers, off the home
   // CPU (on it, too, if it is the only CPU).
   auto stuck_actor = h.sys.spawn(stuck, &h.l, h.released);
   h.self->send(stuck_actor, 1);
   h.l.holding.get_future().wait();
-  auto second = h.sys.spawn(where);
+  auto second = h.sys.spawn(where, &h.seen);
   CAF_CHECK_EQUAL(cpus_of(h.self, second), others);
+  CAF_CHECK_EQUAL(h.seen.count(), 2u); // the home worker, then the helper
   CAF_CHECK_GREATER_OR_EQUAL(takes(h.sys).stall, 1u);
   h.l.release.set_value();
   for (auto& a : {first, second, stuck_actor})
