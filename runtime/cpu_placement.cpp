@@ -25,18 +25,12 @@ std::vector<int> cpus_of(const cpu_set_t& set) {
   return out;
 }
 
-bool move_to(const std::vector<int>& cpus, std::string& error) {
+cpu_set_t set_of(const std::vector<int>& cpus) {
   cpu_set_t set;
   CPU_ZERO(&set);
   for (auto c : cpus)
     CPU_SET(c, &set);
-  auto rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-  if (rc != 0) {
-    error = "CPUs " + cpu_list_text(cpus) + ": "
-            + std::generic_category().message(rc);
-    return false;
-  }
-  return true;
+  return set;
 }
 
 // Written by set() before the threads that read them start.
@@ -71,6 +65,17 @@ std::string cpu_list_text(const std::vector<int>& cpus) {
 
 namespace cpu_placement {
 
+bool move_this_thread(const std::vector<int>& cpus, std::string& error) {
+  auto set = set_of(cpus);
+  auto rc = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+  if (rc != 0) {
+    error = "CPUs " + cpu_list_text(cpus) + ": "
+            + std::generic_category().message(rc);
+    return false;
+  }
+  return true;
+}
+
 bool set(int home, std::string& error) {
   home_tid = 0;
   if (home < 0) {
@@ -85,7 +90,7 @@ bool set(int home, std::string& error) {
   if (other_cpus.empty())
     other_cpus = all;
   home_cpu = home;
-  return move_to(other_cpus, error);
+  return move_this_thread(other_cpus, error);
 }
 
 int home() {
@@ -100,24 +105,21 @@ bool to_home(std::string& error) {
   auto h = home();
   if (h < 0)
     return true;
-  if (!move_to({h}, error))
+  if (!move_this_thread({h}, error))
     return false;
   home_tid = gettid();
   return true;
 }
 
 bool off_home(std::string& error) {
-  return home() < 0 || move_to(other_cpus, error);
+  return home() < 0 || move_this_thread(other_cpus, error);
 }
 
 int sweep() noexcept {
   auto tid = home_tid.load();
   if (home() < 0 || tid == 0)
     return 0;
-  cpu_set_t want;
-  CPU_ZERO(&want);
-  for (auto c : other_cpus)
-    CPU_SET(c, &want);
+  auto want = set_of(other_cpus);
   int moved = 0;
   // Never throws: the node's main loop calls it, and a thread that ends
   // while the list is read must not stop the node.

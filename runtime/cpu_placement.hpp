@@ -58,6 +58,10 @@ bool off_home(std::string& error);
 /// throws.
 int sweep() noexcept;
 
+/// Moves the calling thread to `cpus`, whatever the placement. False with
+/// `error` (the CPUs and the kernel's reason) if the kernel refused.
+bool move_this_thread(const std::vector<int>& cpus, std::string& error);
+
 /// The calling thread's CPUs now.
 std::vector<int> this_thread_cpus();
 

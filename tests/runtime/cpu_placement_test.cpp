@@ -28,12 +28,8 @@ struct restore_cpus {
     move(had);
   }
   static void move(const std::vector<int>& cpus) {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    for (auto c : cpus)
-      CPU_SET(c, &set);
-    CAF_REQUIRE_EQUAL(pthread_setaffinity_np(pthread_self(), sizeof(set), &set),
-                      0);
+    std::string error;
+    CAF_REQUIRE(cpu_placement::move_this_thread(cpus, error));
   }
 };
 

@@ -11,9 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include <pthread.h>
-#include <sched.h>
-
 #include <caf/all.hpp>
 #include <caf/test/unit_test.hpp>
 
@@ -253,11 +250,7 @@ struct placed_home {
   ~placed_home() {
     std::string error;
     cpu_placement::set(-1, error);
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    for (auto c : had)
-      CPU_SET(c, &set);
-    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+    cpu_placement::move_this_thread(had, error);
   }
 };
 
