@@ -46,13 +46,14 @@ backtest_args take_backtest_args(std::vector<std::string>& args,
 bool parse_utc(const std::string& text, timestamp& out);
 
 /// How far a backtest is, for its progress bar: the market clock's way from
-/// `origin` to `end` (without an end: the events over the files'
-/// `total_lines`), or the events over the tick budget `max_ticks` (0: none),
-/// whichever is further, since the run stops at the first it reaches.
-/// In [0, 1); 0 when nothing tells.
+/// `origin` to `end` (without an end: the bytes the replay has read over
+/// the files' `total_bytes`, so no pass over the files precedes the run),
+/// or the `events` over the tick budget `max_ticks` (0: none), whichever is
+/// further, since the run stops at the first it reaches. In [0, 1); 0 when
+/// nothing tells.
 double progress_fraction(timestamp origin, timestamp end, timestamp now,
-                         std::uint64_t events, std::uint64_t total_lines,
-                         std::uint64_t max_ticks);
+                         std::uint64_t bytes_read, std::uint64_t total_bytes,
+                         std::uint64_t events, std::uint64_t max_ticks);
 
 /// Why a window from `from` to `to` (0: open) over `feed`'s files holds
 /// no record: what the files hold without it (how many records, their

@@ -324,6 +324,9 @@ struct helper_takes {
 
 struct node_metrics {
   std::atomic<std::uint64_t> ticks{0};
+  /// Bytes the feed's replay has read from its files (a backtest's
+  /// progress); not exported.
+  std::atomic<std::uint64_t> replay_bytes{0};
   std::atomic<std::uint64_t> signals{0};
   std::atomic<std::uint64_t> strategy_errors{0}; ///< Caught in strategies.
   std::atomic<bool> signal_warm{false};          ///< Every instance warm.

@@ -23,10 +23,13 @@ replay_options feed_config::replay_opts() const {
 }
 
 std::unique_ptr<replay_merge>
-feed_config::open_replay(std::string& error) const {
+feed_config::open_replay(std::string& error,
+                         std::atomic<std::uint64_t>* bytes_read) const {
+  auto opts = replay_opts();
+  opts.bytes_read = bytes_read;
   std::vector<std::unique_ptr<replay_file>> opened;
   for (auto& path : files) {
-    auto f = replay_file::open(path, replay_opts(), error);
+    auto f = replay_file::open(path, opts, error);
     if (!f)
       return nullptr;
     opened.push_back(std::move(f));
@@ -667,7 +670,9 @@ void start_replay(self_ptr self, const feed_config& cfg,
                   const actor_context& ctx) {
   auto& st = self->state;
   std::string error;
-  auto merge = cfg.open_replay(error);
+  // A restart reads the files again from their start.
+  ctx.metrics->replay_bytes.store(0, std::memory_order_relaxed);
+  auto merge = cfg.open_replay(error, &ctx.metrics->replay_bytes);
   if (!merge) {
     CDB_ERROR("feed", "cannot replay: " << error);
     self->quit(caf::make_error(caf::sec::runtime_error, error));

@@ -99,8 +99,11 @@ struct feed_config {
   replay_options replay_opts() const;
 
   /// Opens every replay file; nullptr and `error` (naming the file) if one
-  /// cannot be read as the configured format.
-  std::unique_ptr<replay_merge> open_replay(std::string& error) const;
+  /// cannot be read as the configured format. With `bytes_read`, every
+  /// file adds the bytes it reads there (replay_options::bytes_read).
+  std::unique_ptr<replay_merge>
+  open_replay(std::string& error,
+              std::atomic<std::uint64_t>* bytes_read = nullptr) const;
 
   /// Checks every key; for a replay also opens each file and checks its
   /// format, so a wrong path fails at start with the key's name.

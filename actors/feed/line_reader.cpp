@@ -45,6 +45,8 @@ bool line_reader::next(std::istream& in, std::string_view& line) {
             static_cast<std::streamsize>(buf_.size() - end_));
     auto n = static_cast<std::size_t>(in.gcount());
     end_ += n;
+    if (counted_ != nullptr && n > 0)
+      counted_->fetch_add(n, std::memory_order_relaxed);
     if (n == 0 || !in)
       eof_ = true;
   }

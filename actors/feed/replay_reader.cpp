@@ -96,7 +96,7 @@ replay_file::columns::from_header(const std::vector<std::string>& names) {
 
 replay_file::replay_file(std::string path, replay_options opts)
   : path_(std::move(path)), opts_(std::move(opts)), lines_(opts_.read_block) {
-  // nop
+  lines_.count_into(opts_.bytes_read);
 }
 
 replay_file::~replay_file() = default;

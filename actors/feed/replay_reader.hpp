@@ -8,6 +8,7 @@
 // No CAF include.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <fstream>
 #include <memory>
@@ -47,6 +48,9 @@ struct replay_options {
   /// Bytes read from the file at a time (tests make it tiny to put line
   /// ends on block boundaries).
   std::size_t read_block = 1 << 16;
+  /// Where every file adds the bytes it reads (a backtest's progress: the
+  /// bytes read over the files' sizes); null: not counted.
+  std::atomic<std::uint64_t>* bytes_read = nullptr;
 };
 
 class replay_file {

@@ -238,21 +238,28 @@ CAF_TEST(backtest progress follows the clock or the tick budget) {
   constexpr timestamp hour = 60 * min;
   // An hour's run, a quarter of it gone.
   CAF_CHECK(
-    near(progress_fraction(t0, t0 + hour, t0 + hour / 4, 10, 0, 0), 0.25));
+    near(progress_fraction(t0, t0 + hour, t0 + hour / 4, 0, 0, 10, 0), 0.25));
   // A budget of 1 000 ticks reached before the clock's end: the budget
   // tells (a 100 000 h run capped at 1 M ticks was at "0.0 %").
-  CAF_CHECK(near(
-    progress_fraction(t0, t0 + 100'000 * hour, t0 + hour, 600, 0, 1000), 0.6));
+  CAF_CHECK(
+    near(progress_fraction(t0, t0 + 100'000 * hour, t0 + hour, 0, 0, 600, 1000),
+         0.6));
   // ... and the clock when it is further.
   CAF_CHECK(
-    near(progress_fraction(t0, t0 + hour, t0 + hour / 2, 1, 0, 1000), 0.5));
-  // Recorded files without an end: lines read of all lines.
-  CAF_CHECK(near(progress_fraction(t0, 0, t0 + hour, 300, 1200, 0), 0.25));
+    near(progress_fraction(t0, t0 + hour, t0 + hour / 2, 0, 0, 1, 1000), 0.5));
+  // Recorded files without an end: bytes read of the files' bytes, whatever
+  // the events (a file of bars makes a quote per bar).
+  CAF_CHECK(
+    near(progress_fraction(t0, 0, t0 + hour, 3'000, 12'000, 900, 0), 0.25));
+  // ... and the budget when it is further.
+  CAF_CHECK(
+    near(progress_fraction(t0, 0, t0 + hour, 3'000, 12'000, 900, 1000), 0.9));
   // Never 100 % before the end, never below 0, 0 when nothing tells.
   CAF_CHECK(
-    near(progress_fraction(t0, t0 + hour, t0 + 2 * hour, 5, 0, 0), 0.999));
-  CAF_CHECK(near(progress_fraction(t0, t0 + hour, t0 - hour, 0, 0, 0), 0.0));
-  CAF_CHECK(near(progress_fraction(t0, 0, t0, 50, 0, 0), 0.0));
+    near(progress_fraction(t0, t0 + hour, t0 + 2 * hour, 0, 0, 5, 0), 0.999));
+  CAF_CHECK(near(progress_fraction(t0, 0, t0, 20'000, 12'000, 5, 0), 0.999));
+  CAF_CHECK(near(progress_fraction(t0, t0 + hour, t0 - hour, 0, 0, 0, 0), 0.0));
+  CAF_CHECK(near(progress_fraction(t0, 0, t0, 0, 0, 50, 0), 0.0));
 }
 
 CAF_TEST(backtest flags are taken and the rest left for the options) {

@@ -1,4 +1,6 @@
 #define CAF_SUITE line_reader
+#include <atomic>
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -70,4 +72,24 @@ CAF_TEST(a line is a view valid until the next call) {
   CAF_REQUIRE(r.next(in, a));
   CAF_CHECK_EQUAL(a, "three");
   CAF_CHECK(!r.next(in, a));
+}
+
+CAF_TEST(the bytes read are counted as they are read) {
+  const std::string text = "first\nsecond line\nthird";
+  for (std::size_t block : {1, 4, 1 << 16}) {
+    std::istringstream in{text};
+    line_reader r{block};
+    std::atomic<std::uint64_t> bytes{0};
+    r.count_into(&bytes);
+    std::string_view line;
+    CAF_REQUIRE(r.next(in, line));
+    // At most what the reader holds beyond the first line.
+    CAF_CHECK_GREATER_OR_EQUAL(bytes.load(), 6u);
+    const std::uint64_t held = block < 12 ? 12 : block;
+    CAF_CHECK_LESS_OR_EQUAL(bytes.load(), held);
+    while (r.next(in, line)) {
+      // nop: to the end
+    }
+    CAF_CHECK_EQUAL(bytes.load(), text.size());
+  }
 }

@@ -1,5 +1,8 @@
 #define CAF_SUITE replay_reader
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -368,6 +371,36 @@ CAF_TEST(several files merge in event time order) {
   CAF_CHECK(ordered);
   CAF_CHECK_EQUAL(trades, 9999u);
   CAF_CHECK_EQUAL(quotes, 9999u);
+}
+
+CAF_TEST(merged files count the bytes they read for the progress bar) {
+  std::atomic<std::uint64_t> bytes{0};
+  replay_options opts;
+  opts.bytes_read = &bytes;
+  opts.read_block = 4096;
+  std::vector<std::unique_ptr<replay_file>> files;
+  std::uint64_t total = 0;
+  std::string error;
+  for (auto name : {"binance-futures-btcusdt-trades-2020-02-22.csv",
+                    "binance-futures-btcusdt-quotes-2020-02-22.csv"}) {
+    files.push_back(replay_file::open(data(name), opts, error));
+    total += std::filesystem::file_size(data(name));
+  }
+  CAF_REQUIRE(files[0] && files[1]);
+  replay_merge merge{std::move(files)};
+  market_message m;
+  std::size_t n = 0;
+  std::uint64_t at_half = 0;
+  while (merge.next(m))
+    if (++n == 9999) // half of the records
+      at_half = bytes.load();
+  CAF_CHECK_EQUAL(n, 19998u);
+  CAF_CHECK_EQUAL(bytes.load(), total);
+  // Halfway through the records, about halfway through the bytes (the
+  // two files are of the same length; each reads 4 KB ahead).
+  CAF_MESSAGE("half the records: " << at_half << " of " << total << " bytes");
+  CAF_CHECK_GREATER(at_half, total * 4 / 10);
+  CAF_CHECK_LESS(at_half, total * 6 / 10);
 }
 
 namespace {
