@@ -534,15 +534,21 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
     ctx.throughput = 0; // a turn empties the mailbox anyway
     db = sys.spawn(spawn_persistence, n.persistence, ctx, run);
   }
-  if (!split && !args.messages)
+  if (!split && !args.messages) {
     bt.direct = std::make_shared<direct_market>(sched);
+    sched.clock().take_self_timers(
+      [direct = bt.direct](caf::abstract_actor* self,
+                           const caf::type_erased_tuple& m) {
+        return direct->take_timer(self, m);
+      });
+  }
   auto specs = node_children(n, run_id, bt.clock, bt.metrics, run, bt.direct);
   auto recorder = std::make_shared<caf::actor>();
   for (auto& s : specs)
     if (s.name == "persistence")
-      s.start = [rec = bt.rec, db, recorder](caf::actor_system& s,
-                                             std::uint32_t) {
-        *recorder = spawn_recorder(s, rec, db);
+      s.start = [rec = bt.rec, db, recorder,
+                 direct = bt.direct](caf::actor_system& s, std::uint32_t) {
+        *recorder = spawn_recorder(s, rec, db, direct);
         return *recorder;
       };
   node_link links;

@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 
 #include "actors/persistence/persistence_actor.hpp"
+#include "runtime/direct_market.hpp"
 
 namespace cdb {
 
@@ -85,10 +86,20 @@ void finish(recorder_ptr self, caf::typed_response_promise<std::uint64_t> rp) {
 
 persistence_actor::behavior_type
 backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
-                  persistence_actor db) {
+                  persistence_actor db,
+                  const std::shared_ptr<direct_market>& direct) {
   self->state.rec = std::move(rec);
   self->state.db = std::move(db);
   self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
+  auto sample = [self] {
+    // Risk decides a signal when it arrives: its orders are in by now,
+    // and the signal's strategy is no longer needed.
+    self->state.signal_strategy.clear();
+    acknowledge(self->state.unacked);
+    self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
+  };
+  if (direct)
+    direct->attach_timer(self, timer_atom::value, sample);
   return {
     [self](const signal& x) {
       auto& st = self->state;
@@ -177,13 +188,7 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
       if (st.db)
         caf::anon_send(st.db, x);
     },
-    [self](timer_atom) {
-      // Risk decides a signal when it arrives: its orders are in by now,
-      // and the signal's strategy is no longer needed.
-      self->state.signal_strategy.clear();
-      acknowledge(self->state.unacked);
-      self->delayed_send(self, std::chrono::seconds{10}, timer_atom::value);
-    },
+    [sample](timer_atom) { sample(); },
     [self](flush_atom) -> caf::result<std::uint64_t> {
       auto rp = self->make_response_promise<std::uint64_t>();
       if (!self->state.execution) {
@@ -217,10 +222,10 @@ backtest_recorder(recorder_ptr self, std::shared_ptr<run_record> rec,
 } // namespace
 
 caf::actor spawn_recorder(caf::actor_system& sys,
-                          std::shared_ptr<run_record> rec,
-                          persistence_actor db) {
-  return caf::actor_cast<caf::actor>(
-    sys.spawn(backtest_recorder, std::move(rec), std::move(db)));
+                          std::shared_ptr<run_record> rec, persistence_actor db,
+                          std::shared_ptr<direct_market> direct) {
+  return caf::actor_cast<caf::actor>(sys.spawn(
+    backtest_recorder, std::move(rec), std::move(db), std::move(direct)));
 }
 
 } // namespace cdb

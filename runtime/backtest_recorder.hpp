@@ -17,10 +17,13 @@
 
 namespace cdb {
 
+class direct_market;
+
 /// Spawns the recorder, filling `rec`; `db` (optional) gets a copy of
-/// every event.
+/// every event; with `direct` (one node), its timer is taken by calls
+/// (runtime/direct_market.hpp).
 caf::actor spawn_recorder(caf::actor_system& sys,
-                          std::shared_ptr<run_record> rec,
-                          persistence_actor db);
+                          std::shared_ptr<run_record> rec, persistence_actor db,
+                          std::shared_ptr<direct_market> direct = nullptr);
 
 } // namespace cdb

@@ -1,8 +1,12 @@
 #include "runtime/direct_market.hpp"
 
+#include <exception>
+
 #include <caf/scheduled_actor.hpp>
+#include <caf/type_erased_tuple.hpp>
 
 #include "runtime/lockstep.hpp"
+#include "runtime/log.hpp"
 
 namespace cdb {
 
@@ -29,6 +33,10 @@ bool direct_market::idle(caf::scheduled_actor* actor) {
   return actor->mailbox().blocked() && actor->mailbox().queue().empty();
 }
 
+bool direct_market::mail_waiting(caf::scheduled_actor* actor) {
+  return !actor->mailbox().blocked() && !actor->mailbox().empty();
+}
+
 bool direct_market::run_ahead(timestamp now, timestamp next) {
   if (horizon > 0 && now >= horizon)
     return false;
@@ -37,6 +45,39 @@ bool direct_market::run_ahead(timestamp now, timestamp next) {
   return sched_.ready() == 0
          && sched_.clock().advance_if_clear(
            caf::actor_clock::time_point{std::chrono::nanoseconds{next}});
+}
+
+bool direct_market::take_timer(caf::abstract_actor* self,
+                               const caf::type_erased_tuple& msg) {
+  if (self == nullptr || msg.size() != 1
+      || !msg.match_element<caf::atom_value>(0))
+    return false;
+  auto i = timers_.find(self->id());
+  if (i == timers_.end())
+    return false;
+  auto atom = msg.get_as<caf::atom_value>(0);
+  for (auto& t : i->second) {
+    if (t.atom != atom)
+      continue;
+    if (!idle(t.actor))
+      return false; // its turn comes anyway: the message goes behind
+    auto* actor = t.actor;
+    try {
+      t.call();
+    } catch (const std::exception& e) {
+      // As in its own turn: the actor fails, its supervisor decides.
+      CDB_ERROR("backtest", actor->name()
+                              << " failed on its timer: " << e.what());
+      actor->send_exit(actor->address(),
+                       caf::make_error(caf::sec::runtime_error,
+                                       std::string{e.what()}));
+    }
+    // What it sent itself would have come in the same turn.
+    if (!idle(actor))
+      sched_.run_turn(actor);
+    return true;
+  }
+  return false;
 }
 
 } // namespace cdb

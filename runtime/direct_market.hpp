@@ -18,16 +18,26 @@
 // minus the ones that only handled ticks; tests/e2e/backtest_test.sh checks
 // that both give the same report byte for byte. A split backtest and a live
 // node never deliver directly.
+//
+// Timers likewise: an actor's periodic timer (execution's account look,
+// the breaker's check, the feed's replay and watchdog, the recorder's
+// sample) is a message it sends itself, and when it fires no actor is
+// ready, so its turn would handle that message alone. If the actor is
+// idle, the clock calls its handler instead (attach_timer); if the call
+// sent the actor anything (a message to itself), its turn runs at once,
+// before the actors the call made ready, as in the turn it stands for.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include <caf/atom.hpp>
 #include <caf/fwd.hpp>
 
 #include "messages/fields.hpp"
@@ -176,12 +186,34 @@ public:
       [owner = shared_from_this(), id = self->id()] { owner->detach(id); });
   }
 
+  /// `self` takes each timer it sends itself as `Atom` by a call to `f()`
+  /// while it is idle, until it is done; called in the actor's
+  /// initialisation, with the handler its behaviour has for `Atom`.
+  template <class Self, caf::atom_value Atom, class F>
+  void attach_timer(Self* self, caf::atom_constant<Atom>, F f) {
+    bool first = timers_.count(self->id()) == 0;
+    timers_[self->id()].push_back(timer_taker{self, Atom, std::move(f)});
+    if (first)
+      self->attach_functor([owner = shared_from_this(), id = self->id()] {
+        owner->timers_.erase(id);
+      });
+  }
+
+  /// The clock's offer (lockstep_clock::take_self_timers): calls the
+  /// handler of `self` for `msg` if it has one and is idle; true if so.
+  bool take_timer(caf::abstract_actor* self, const caf::type_erased_tuple& msg);
+
   /// The taker of the actor `id`, nullptr if it has none.
   std::shared_ptr<market_taker> find(std::uint64_t id) const;
 
   /// True if `actor` has nothing waiting: a call now comes where its turn
   /// would have handled the message.
   static bool idle(caf::scheduled_actor* actor);
+
+  /// True if mail came for `actor` while it handles something, in its turn
+  /// or called by the clock for a timer. (CAF's inbox reports itself not
+  /// empty while blocked, which it is while its actor is idle.)
+  static bool mail_waiting(caf::scheduled_actor* actor);
 
   /// May the feed, having handled the instant `now`, run its next step at
   /// `next` in the same turn (the rules above)? If so, moves the market
@@ -195,8 +227,15 @@ private:
   static int rank_of(const char* name);
   void detach(std::uint64_t id);
 
+  struct timer_taker {
+    caf::scheduled_actor* actor;
+    caf::atom_value atom;
+    std::function<void()> call;
+  };
+
   lockstep_scheduler& sched_;
   std::unordered_map<std::uint64_t, std::shared_ptr<market_taker>> takers_;
+  std::unordered_map<std::uint64_t, std::vector<timer_taker>> timers_;
 };
 
 using direct_market_ptr = std::shared_ptr<direct_market>;

@@ -100,7 +100,19 @@ void lockstep_clock::fire(schedule_map::iterator i) {
   schedule_.erase(i);
   if (ptr->backlink != actor_lookup_.end())
     actor_lookup_.erase(ptr->backlink);
+  if (self_timers_ && ptr->subtype == actor_msg_type) {
+    auto& m = static_cast<actor_msg&>(*ptr);
+    if (m.content && m.content->sender == m.receiver
+        && self_timers_(caf::actor_cast<caf::abstract_actor*>(m.receiver),
+                        m.content->content()))
+      return;
+  }
   ship(*ptr);
+}
+
+void lockstep_clock::take_self_timers(self_timer_fn f) {
+  std::lock_guard<std::recursive_mutex> guard{mtx_};
+  self_timers_ = std::move(f);
 }
 
 bool lockstep_clock::next_due(time_point& due, int& rank) const {
@@ -270,9 +282,11 @@ caf::actor_system::module* lockstep_scheduler::make(caf::actor_system& sys,
 }
 
 lockstep_scheduler::lockstep_scheduler(caf::actor_system& sys)
-  : test_coordinator(sys) {
+  : test_coordinator(sys), unit_(std::make_unique<turn_unit>(*this)) {
   // nop
 }
+
+lockstep_scheduler::~lockstep_scheduler() = default;
 
 lockstep_clock& lockstep_scheduler::clock() noexcept {
   return clock_;
@@ -294,9 +308,8 @@ void lockstep_scheduler::enqueue(caf::resumable* job) {
 }
 
 void lockstep_scheduler::take(caf::resumable* job) {
-  turn_unit unit{*this};
   for (;;) {
-    switch (job->resume(&unit, std::numeric_limits<std::size_t>::max())) {
+    switch (job->resume(unit_.get(), std::numeric_limits<std::size_t>::max())) {
       case caf::resumable::resume_later: continue;
       case caf::resumable::done: {
         std::lock_guard<std::mutex> guard{mtx_};
@@ -351,6 +364,20 @@ bool lockstep_scheduler::run_turn(const std::string& name) {
     if (i == ready_.end())
       return false;
     job = i->job;
+    ready_.erase(i);
+    count_ready();
+  }
+  take(job);
+  return true;
+}
+
+bool lockstep_scheduler::run_turn(caf::resumable* job) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    auto i = std::find_if(ready_.begin(), ready_.end(),
+                          [&](const entry& e) { return e.job == job; });
+    if (i == ready_.end())
+      return false;
     ready_.erase(i);
     count_ready();
   }

@@ -28,6 +28,8 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -76,6 +78,13 @@ public:
   /// The run begins: timers count from the market clock again.
   void end_setup();
 
+  /// Offered each timer an actor set to send itself, as it fires (one
+  /// node: runtime/direct_market.hpp); true if it was taken by a call, so
+  /// no message goes. Set before the run.
+  using self_timer_fn = std::function<bool(caf::abstract_actor* self,
+                                           const caf::type_erased_tuple& msg)>;
+  void take_self_timers(self_timer_fn f);
+
   void set_ordinary_timeout(time_point t, caf::abstract_actor* self,
                             caf::atom_value type, uint64_t id) override;
   void set_multi_timeout(time_point t, caf::abstract_actor* self,
@@ -111,6 +120,7 @@ private:
   mutable std::unordered_map<caf::actor_id, int> ranks_;
   bool setup_ = false;     ///< Between fire_setup_timers and end_setup.
   time_point setup_now_{}; ///< The setup clock.
+  self_timer_fn self_timers_;
 };
 
 class lockstep_scheduler : public caf::scheduler::test_coordinator {
@@ -120,6 +130,7 @@ public:
                                          caf::detail::type_list<>);
 
   explicit lockstep_scheduler(caf::actor_system& sys);
+  ~lockstep_scheduler() override;
 
   lockstep_clock& clock() noexcept override;
 
@@ -133,6 +144,10 @@ public:
   /// Split: takes the turn of the ready actor named `name`; false if none
   /// of this node's ready actors has that name.
   bool run_turn(const std::string& name);
+
+  /// Takes the turn of `job` now, ahead of the actors ready before it;
+  /// false if it is not ready.
+  bool run_turn(caf::resumable* job);
 
   /// Split: the names of the actors that became ready since the last call,
   /// in the order they did.
@@ -169,6 +184,11 @@ private:
   /// afresh.
   std::unordered_map<caf::resumable*, int> ranks_;
   lockstep_clock clock_;
+  /// Where every turn runs. An actor keeps the unit of its last turn and
+  /// sends through it also when called outside a turn (the feed's direct
+  /// delivery, a timer taken by a call): one unit for the scheduler's
+  /// life, not one per turn.
+  std::unique_ptr<turn_unit> unit_;
 };
 
 } // namespace cdb

@@ -5,6 +5,7 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/direct_market.hpp"
 #include "runtime/log.hpp"
 #include "runtime/sender.hpp"
 
@@ -196,6 +197,21 @@ circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
   self->delayed_send(self, std::chrono::nanoseconds{st.period},
                      timer_atom::value);
   auto now = [ctx] { return ctx.clock->now(); };
+  auto check = [self, ctx, now] {
+    auto& st = self->state;
+    st.last_check = now();
+    // The backlog of this node's persistence (docs/persistence.md).
+    apply(self, ctx,
+          st.rules->on_backlog(ctx.metrics->persist_backlog.load(), now()));
+    apply(self, ctx, st.rules->on_time(now()));
+    if (st.rules->waits_for_input())
+      st.parked = true; // until an input gives time something to change
+    else
+      self->delayed_send(self, std::chrono::nanoseconds{st.period},
+                         timer_atom::value);
+  };
+  if (ctx.direct)
+    ctx.direct->attach_timer(self, timer_atom::value, check);
   return {
     [self, ctx, now](const portfolio_snapshot& s) {
       apply(self, ctx, self->state.rules->on_portfolio(s, now()));
@@ -276,19 +292,7 @@ circuit_breaker_actor::behavior_type spawn_breaker(self_ptr self,
       // A new risk must know the state before it decides anything.
       announce(self, ctx);
     },
-    [self, ctx, now](timer_atom) {
-      auto& st = self->state;
-      st.last_check = now();
-      // The backlog of this node's persistence (docs/persistence.md).
-      apply(self, ctx,
-            st.rules->on_backlog(ctx.metrics->persist_backlog.load(), now()));
-      apply(self, ctx, st.rules->on_time(now()));
-      if (st.rules->waits_for_input())
-        st.parked = true; // until an input gives time something to change
-      else
-        self->delayed_send(self, std::chrono::nanoseconds{st.period},
-                           timer_atom::value);
-    },
+    [check](timer_atom) { check(); },
     [self](state_atom) { return self->state.current; },
   };
 }

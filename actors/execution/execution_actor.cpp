@@ -291,9 +291,22 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
   auto interval = std::chrono::nanoseconds{cfg.snapshot_interval};
   self->delayed_send(self, interval, timer_atom::value);
   auto now = [ctx] { return ctx.clock->now(); };
-  if (ctx.direct)
+  auto look = [self, cfg, ctx, now, interval] {
+    // Expiry runs in market time: in a fast replay the clock may be far
+    // ahead of the data still queued in the mailbox.
+    auto t = now();
+    auto market = self->state.paper->market_time();
+    if (market >= 0)
+      self->state.paper->expire(market, t);
+    if (self->state.recovered)
+      publish_timed(self, cfg, ctx, t);
+    self->delayed_send(self, interval, timer_atom::value);
+  };
+  if (ctx.direct) {
     ctx.direct->attach(self,
                        [self, ctx](const auto& x) { on_market(self, ctx, x); });
+    ctx.direct->attach_timer(self, timer_atom::value, look);
+  }
   return {
     [self, ctx](const submit_order& cmd) {
       if (!from_risk(self, ctx, "order", cmd.value.id))
@@ -360,17 +373,7 @@ execution_actor::behavior_type spawn_execution(self_ptr self,
       publish(self, ctx, ctx.clock->now());
     },
     [self, cfg, ctx](recover_account_atom) { recover(self, cfg, ctx); },
-    [self, cfg, ctx, now, interval](timer_atom) {
-      // Expiry runs in market time: in a fast replay the clock may be far
-      // ahead of the data still queued in the mailbox.
-      auto t = now();
-      auto market = self->state.paper->market_time();
-      if (market >= 0)
-        self->state.paper->expire(market, t);
-      if (self->state.recovered)
-        publish_timed(self, cfg, ctx, t);
-      self->delayed_send(self, interval, timer_atom::value);
-    },
+    [look](timer_atom) { look(); },
     [self, ctx](snapshot_atom) -> caf::result<portfolio_snapshot> {
       auto& st = self->state;
       if (!st.recovered)

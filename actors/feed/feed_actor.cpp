@@ -637,7 +637,8 @@ void on_timer(self_ptr self, const feed_config& cfg, const actor_context& ctx) {
       return;
     auto now = ctx.clock->now();
     auto next = now + wait->count();
-    if (!ctx.direct || n == max_steps_per_turn || !self->mailbox().empty()
+    if (!ctx.direct || n == max_steps_per_turn
+        || direct_market::mail_waiting(self)
         || !ctx.direct->run_ahead(now, next)) {
       self->delayed_send(self, *wait, timer_atom::value);
       return;
@@ -808,6 +809,21 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
   else if (!cfg.live())
     self->delayed_send(self, std::chrono::nanoseconds{cfg.synthetic.step},
                        timer_atom::value);
+  auto watch = [self, ctx, period] {
+    if (self->state.stopped)
+      return;
+    for (auto& s : self->state.watchdog->poll(ctx.clock->now()))
+      send_status(self, ctx, s);
+    self->delayed_send(self, period, watchdog_atom::value);
+  };
+  auto step = [self, cfg, ctx] {
+    if (!self->state.stopped)
+      on_timer(self, cfg, ctx);
+  };
+  if (ctx.direct) {
+    ctx.direct->attach_timer(self, watchdog_atom::value, watch);
+    ctx.direct->attach_timer(self, timer_atom::value, step);
+  }
   auto subscribe = [self, cfg, ctx](const market_sink& sink) {
     if (!add_subscriber(self, ctx, self->state.subscribers, sink))
       return;
@@ -833,13 +849,7 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
       sort_subscribers(self, ctx);
       self->demonitor(sink.address());
     },
-    [self, ctx, period](watchdog_atom) {
-      if (self->state.stopped)
-        return;
-      for (auto& s : self->state.watchdog->poll(ctx.clock->now()))
-        send_status(self, ctx, s);
-      self->delayed_send(self, period, watchdog_atom::value);
-    },
+    [watch](watchdog_atom) { watch(); },
     [self, cfg, ctx](ws_atom, std::string& msg, timestamp recv) {
       on_venue_message(self, cfg, ctx, msg, recv);
     },
@@ -863,10 +873,7 @@ feed_actor::behavior_type spawn_feed(self_ptr self, const feed_config& cfg,
            st.watchdog->disconnect("connection lost: " + why, ctx.clock->now()))
         send_status(self, ctx, s);
     },
-    [self, cfg, ctx](timer_atom) {
-      if (!self->state.stopped)
-        on_timer(self, cfg, ctx);
-    },
+    [step](timer_atom) { step(); },
   };
 }
 
