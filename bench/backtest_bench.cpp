@@ -44,6 +44,8 @@
 #include "actors/risk/engine.hpp"
 #include "actors/signal/engine.hpp"
 #include "runtime/backtest.hpp"
+#include "runtime/cpu_placement.hpp"
+#include "runtime/cpu_trials.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
 #include "runtime/options.hpp"
@@ -180,8 +182,64 @@ struct figure {
   }
 };
 
+/// The loop's thread tries the CPUs as `cdb backtest` does its actors'
+/// (run.pick_home_cpu: runtime/cpu_trials.hpp), so that both sides run
+/// where they go fastest, the data thread off it; the thread's CPUs as
+/// before at the end.
+class loop_placement {
+public:
+  explicit loop_placement(bool pick) : t0_(steady::now()) {
+    auto cpus = allowed_cpus();
+    if (!pick || cpu_placement::home() >= 0 || cpus.size() < 2)
+      return;
+    before_ = cpus;
+    cpus.resize(std::min<std::size_t>(cpus.size(), 4));
+    trials_ = std::make_unique<cpu_trials>(cpus, cpu_trials::settings{});
+    go(trials_->start(std::chrono::nanoseconds{0}, 0));
+  }
+
+  loop_placement(const loop_placement&) = delete;
+  loop_placement& operator=(const loop_placement&) = delete;
+
+  ~loop_placement() {
+    if (!trials_)
+      return;
+    std::string error;
+    cpu_placement::move_this_thread(before_, error);
+    cpu_placement::set(-1, error);
+  }
+
+  /// `work` events done so far.
+  void progress(std::uint64_t work) {
+    if (trials_)
+      go(trials_->on_progress(steady::now() - t0_, work));
+  }
+
+  /// "CPU 1, 1 moves", or "" without trials.
+  std::string text() const {
+    if (!trials_)
+      return "";
+    return ", CPU " + std::to_string(trials_->current()) + " at the end, "
+           + std::to_string(trials_->moves()) + " moves";
+  }
+
+private:
+  void go(int cpu) {
+    std::string error;
+    if (cpu >= 0 && !cpu_placement::rehome(cpu, error))
+      std::fprintf(stderr, "loop: %s\n", error.c_str());
+  }
+
+  steady::time_point t0_;
+  std::unique_ptr<cpu_trials> trials_;
+  std::vector<int> before_;
+};
+
+/// Checks the loop's placement every this many events.
+constexpr std::uint64_t placement_every = 4096;
+
 /// The plain loop over `ticks` synthetic ticks.
-double loop_synthetic(const node_config& n, std::uint64_t ticks,
+double loop_synthetic(const node_config& n, bool pick, std::uint64_t ticks,
                       std::uint64_t& seen) {
   plain_loop loop{n};
   constexpr timestamp start = 1'767'225'600'000'000'000; // as cdb backtest
@@ -193,8 +251,9 @@ double loop_synthetic(const node_config& n, std::uint64_t ticks,
   std::vector<trade_tick> trades;
   loop.start(start);
   seen = 0;
+  loop_placement place{pick};
   auto t0 = steady::now();
-  while (seen < ticks) {
+  for (std::uint64_t checked = 0; seen < ticks;) {
     market.step(quotes, trades);
     for (auto& q : quotes)
       loop.on_quote(q);
@@ -203,18 +262,23 @@ double loop_synthetic(const node_config& n, std::uint64_t ticks,
     seen += quotes.size() + trades.size();
     quotes.clear();
     trades.clear();
+    if (seen - checked >= placement_every) {
+      checked = seen;
+      place.progress(seen);
+    }
   }
   auto s = seconds_since(t0);
   std::printf("loop   synthetic: %llu ticks in %.2f s, %llu signals, %llu "
-              "fills\n",
+              "fills%s\n",
               static_cast<unsigned long long>(seen), s,
               static_cast<unsigned long long>(loop.signals()),
-              static_cast<unsigned long long>(loop.fills()));
+              static_cast<unsigned long long>(loop.fills()),
+              place.text().c_str());
   return static_cast<double>(seen) / s;
 }
 
 /// The plain loop over recorded files.
-double loop_files(const node_config& n, std::uint64_t& seen) {
+double loop_files(const node_config& n, bool pick, std::uint64_t& seen) {
   std::string error;
   auto replay = n.feed.open_replay(error);
   if (!replay) {
@@ -228,6 +292,7 @@ double loop_files(const node_config& n, std::uint64_t& seen) {
   plain_loop loop{n};
   loop.start(all.empty() ? 0 : event_time_of(all.front()));
   seen = 0;
+  loop_placement place{pick};
   auto t0 = steady::now();
   for (auto& x : all) {
     if (x.kind == market_kind::trade)
@@ -236,13 +301,16 @@ double loop_files(const node_config& n, std::uint64_t& seen) {
       loop.on_quote(x.quote);
     else
       continue;
-    ++seen;
+    if (++seen % placement_every == 0)
+      place.progress(seen);
   }
   auto s = seconds_since(t0);
-  std::printf("loop   files: %llu ticks in %.4f s, %llu signals, %llu fills\n",
+  std::printf("loop   files: %llu ticks in %.4f s, %llu signals, %llu "
+              "fills%s\n",
               static_cast<unsigned long long>(seen), s,
               static_cast<unsigned long long>(loop.signals()),
-              static_cast<unsigned long long>(loop.fills()));
+              static_cast<unsigned long long>(loop.fills()),
+              place.text().c_str());
   return static_cast<double>(seen) / s;
 }
 
@@ -276,13 +344,20 @@ double actors(std::vector<std::string> args, std::uint64_t& seen) {
   if (status != 0 || j.is_discarded())
     return 0;
   seen = j["timing"]["events"].get<std::uint64_t>();
+  auto cpu = j["timing"]["actors_cpu"].get<int>();
   std::printf("actors%s %s: %llu ticks in %.2f s, %lld signals, %lld "
-              "fills\n",
+              "fills%s\n",
               bt.messages ? " (--messages)" : "",
               bt.data.empty() ? "synthetic" : "files",
               static_cast<unsigned long long>(seen),
               j["timing"]["wall_seconds"].get<double>(),
-              j["signals"].get<long long>(), j["fills"].get<long long>());
+              j["signals"].get<long long>(), j["fills"].get<long long>(),
+              cpu < 0
+                ? ""
+                : (", CPU " + std::to_string(cpu) + " at the end, "
+                   + std::to_string(j["timing"]["actors_cpu_moves"].get<int>())
+                   + " moves")
+                    .c_str());
   return j["timing"]["events_per_second"].get<double>();
 }
 
@@ -347,7 +422,7 @@ bool in_rounds(figure& f, std::vector<std::string> args, int rounds,
 }
 
 /// Actors and the plain loop over `files`.
-figure files_figure(std::string what, const node_config& node,
+figure files_figure(std::string what, const node_config& node, bool pick,
                     const std::string& conf,
                     const std::vector<std::string>& files, int rounds,
                     bool& complete) {
@@ -358,8 +433,8 @@ figure files_figure(std::string what, const node_config& node,
   f.what = std::move(what);
   std::vector<std::string> args{"--config", conf, "--data"};
   args.insert(args.end(), files.begin(), files.end());
-  complete &= in_rounds(f, args, rounds, 1, [&n](std::uint64_t& seen) {
-    return loop_files(n, seen);
+  complete &= in_rounds(f, args, rounds, 1, [&n, pick](std::uint64_t& seen) {
+    return loop_files(n, pick, seen);
   });
   return f;
 }
@@ -397,19 +472,20 @@ int main(int argc, char** argv) {
                                   "--feed.max_ticks=" + std::to_string(ticks),
                                   "--run.duration=100000h"};
     complete &= in_rounds(f, args, rounds, ticks, [&](std::uint64_t& seen) {
-      return loop_synthetic(cfg.node, ticks, seen);
+      return loop_synthetic(cfg.node, cfg.pick_home_cpu, ticks, seen);
     });
     figures.push_back(f);
   }
-  figures.push_back(files_figure("shipped trades+quotes", cfg.node, conf, files,
-                                 rounds, complete));
+  figures.push_back(files_figure("shipped trades+quotes", cfg.node,
+                                 cfg.pick_home_cpu, conf, files, rounds,
+                                 complete));
   {
     auto dense = std::string{"/tmp/cdb_backtest_bench_"}
                  + std::to_string(::getpid()) + ".csv";
     if (write_repeated(files[1], copies, dense))
-      figures.push_back(
-        files_figure("shipped quotes x" + std::to_string(copies) + ", shifted",
-                     cfg.node, conf, {dense}, rounds, complete));
+      figures.push_back(files_figure(
+        "shipped quotes x" + std::to_string(copies) + ", shifted", cfg.node,
+        cfg.pick_home_cpu, conf, {dense}, rounds, complete));
     else
       complete = false;
     std::remove(dense.c_str());

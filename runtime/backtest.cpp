@@ -25,6 +25,7 @@
 #include "runtime/backtest_recorder.hpp"
 #include "runtime/bar_hints.hpp"
 #include "runtime/cpu_placement.hpp"
+#include "runtime/cpu_trials.hpp"
 #include "runtime/direct_market.hpp"
 #include "runtime/flags.hpp"
 #include "runtime/lockstep.hpp"
@@ -138,7 +139,32 @@ struct backtest_run {
   timestamp next_hour = 0;
   /// The feed's direct delivery; nullptr with --messages or split.
   std::shared_ptr<direct_market> direct;
+  /// run.pick_home_cpu on one node: where the actors' thread goes next.
+  std::unique_ptr<cpu_trials> trials;
+  /// The CPUs of the actors' thread before the trials: its own again at
+  /// the end (a bench runs several backtests in one process).
+  std::vector<int> cpus_before;
 };
+
+using wall_ns = std::chrono::nanoseconds;
+
+wall_ns since_start(const backtest_run& bt) {
+  return std::chrono::duration_cast<wall_ns>(std::chrono::steady_clock::now()
+                                             - bt.wall_start);
+}
+
+/// Moves the actors' thread where the trials say, if they say so.
+void follow_trials(backtest_run& bt, int cpu) {
+  if (cpu < 0)
+    return;
+  std::string error;
+  if (cpu_placement::rehome(cpu, error))
+    return;
+  // Refused (the CPU taken away meanwhile): no more trials; the threads
+  // stay where they are.
+  CDB_WARN("backtest", "run.pick_home_cpu stopped trying CPUs: " << error);
+  bt.trials.reset();
+}
 
 constexpr timestamp market_hour = 3'600'000'000'000;
 
@@ -210,18 +236,34 @@ int report(backtest_run& bt, std::uint64_t events) {
   auto report = compute_report(rec);
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
-  char timing[400];
+  char timing[480];
   std::snprintf(timing, sizeof(timing),
                 "{\"wall_seconds\": %.3f, \"events\": %llu, "
                 "\"events_per_second\": %.0f, \"peak_rss_mb\": %.1f, "
                 "\"rss_first_hour_mb\": %.1f, \"rss_last_hour_mb\": %.1f, "
-                "\"market_hours\": %zu}",
+                "\"market_hours\": %zu, \"actors_cpu\": %d, "
+                "\"actors_cpu_moves\": %llu}",
                 wall, static_cast<unsigned long long>(events),
                 wall > 0 ? static_cast<double>(events) / wall : 0.0,
                 static_cast<double>(ru.ru_maxrss) / 1024.0,
                 bt.hourly_rss.empty() ? 0.0 : bt.hourly_rss.front(),
                 bt.hourly_rss.empty() ? 0.0 : bt.hourly_rss.back(),
-                bt.hourly_rss.size());
+                bt.hourly_rss.size(), cpu_placement::home(),
+                static_cast<unsigned long long>(bt.trials ? bt.trials->moves()
+                                                          : 0));
+  if (bt.trials) {
+    std::string rates;
+    for (std::size_t i = 0; i < bt.trials->candidates().size(); ++i)
+      rates += (i > 0 ? ", CPU " : "CPU ")
+               + std::to_string(bt.trials->candidates()[i]) + " "
+               + std::to_string(
+                 static_cast<std::uint64_t>(bt.trials->rates()[i]))
+               + "/s";
+    CDB_INFO("backtest",
+             "actors' thread on CPU "
+               << cpu_placement::home() << " at the end, " << bt.trials->moves()
+               << " moves; events by CPU in its latest window: " << rates);
+  }
   std::cout << rec.title << "\n"
             << report_table(report) << "market events " << events << " in "
             << seconds_text(wall) << " ("
@@ -296,7 +338,11 @@ int run_alone(backtest_run& bt, lockstep_scheduler& sched,
       while (bt.next_hour <= bt.clock->now())
         bt.next_hour += market_hour;
     }
-    if ((++steps & 0x3ff) == 0 && !stopping)
+    ++steps;
+    if (bt.trials && (steps & 0x3f) == 0 && !stopping)
+      follow_trials(bt, bt.trials->on_progress(since_start(bt),
+                                               bt.metrics->ticks.load()));
+    if ((steps & 0x3ff) == 0 && !stopping)
       print_progress(bt, false);
   }
   return status;
@@ -517,6 +563,20 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   bt.max_ticks = n.feed.max_ticks;
   bt.as_bar = args.progress == 1
               || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
+  // One node, no CPU chosen: the actors' thread tries the CPUs (a split
+  // run's nodes would all pick the same one).
+  if (!split && cfg.pick_home_cpu && cpu_placement::home() < 0) {
+    auto cpus = allowed_cpus();
+    if (cpus.size() >= 2) {
+      bt.cpus_before = cpus;
+      cpus.resize(std::min<std::size_t>(cpus.size(), 4));
+      bt.trials = std::make_unique<cpu_trials>(cpus, cpu_trials::settings{});
+      CDB_INFO("backtest", "the actors' thread tries CPUs "
+                             << cpu_list_text(cpus)
+                             << " (run.pick_home_cpu), the others keep off it");
+      follow_trials(bt, bt.trials->start(since_start(bt), 0));
+    }
+  }
   auto run_id = "bt" + make_run_id(wall_clock{}.now());
   run_info run{
     run_id,
@@ -618,6 +678,11 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   } else {
     catch_interrupts();
     status = run_alone(bt, sched, sup, sup_done, *recorder);
+    if (bt.trials) {
+      std::string error;
+      cpu_placement::move_this_thread(bt.cpus_before, error);
+      cpu_placement::set(-1, error);
+    }
   }
   log::end_status(); // a run that stopped early leaves no bar behind
   if (db)

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iterator>
+#include <mutex>
 #include <string>
 #include <system_error>
 
@@ -33,9 +34,25 @@ cpu_set_t set_of(const std::vector<int>& cpus) {
   return set;
 }
 
-// Written by set() before the threads that read them start.
 std::atomic<int> home_cpu{-1};
+// A backtest moves its home while its data thread may start (rehome()).
+std::mutex cpus_mtx;
 std::vector<int> other_cpus;
+/// allowed_cpus() as set() saw it: the process's, before any placement.
+std::vector<int> all_cpus;
+
+/// `all` without `home`; all of them if that leaves none.
+std::vector<int> others_of(const std::vector<int>& all, int home) {
+  std::vector<int> out;
+  std::copy_if(all.begin(), all.end(), std::back_inserter(out),
+               [home](int c) { return c != home; });
+  return out.empty() ? all : out;
+}
+
+std::vector<int> other_cpus_now() {
+  std::lock_guard<std::mutex> guard{cpus_mtx};
+  return other_cpus;
+}
 /// The thread that last went to the home CPU; 0: none yet.
 std::atomic<pid_t> home_tid{0};
 
@@ -78,27 +95,39 @@ bool move_this_thread(const std::vector<int>& cpus, std::string& error) {
 
 bool set(int home, std::string& error) {
   home_tid = 0;
-  if (home < 0) {
-    home_cpu = -1;
-    other_cpus.clear();
-    return true;
-  }
   auto all = allowed_cpus();
-  other_cpus.clear();
-  std::copy_if(all.begin(), all.end(), std::back_inserter(other_cpus),
-               [home](int c) { return c != home; });
-  if (other_cpus.empty())
-    other_cpus = all;
+  std::vector<int> others;
+  {
+    std::lock_guard<std::mutex> guard{cpus_mtx};
+    all_cpus = all;
+    if (home >= 0)
+      other_cpus = others_of(all, home);
+    else
+      other_cpus.clear();
+    others = other_cpus;
+  }
   home_cpu = home;
-  return move_this_thread(other_cpus, error);
+  return home < 0 || move_this_thread(others, error);
 }
 
 int home() {
   return home_cpu.load();
 }
 
-const std::vector<int>& others() {
-  return other_cpus;
+std::vector<int> others() {
+  return other_cpus_now();
+}
+
+bool rehome(int home, std::string& error) {
+  {
+    std::lock_guard<std::mutex> guard{cpus_mtx};
+    other_cpus = others_of(all_cpus, home);
+  }
+  home_cpu = home;
+  if (!to_home(error))
+    return false;
+  sweep();
+  return true;
 }
 
 bool to_home(std::string& error) {
@@ -112,14 +141,14 @@ bool to_home(std::string& error) {
 }
 
 bool off_home(std::string& error) {
-  return home() < 0 || move_this_thread(other_cpus, error);
+  return home() < 0 || move_this_thread(other_cpus_now(), error);
 }
 
 int sweep() noexcept {
   auto tid = home_tid.load();
   if (home() < 0 || tid == 0)
     return 0;
-  auto want = set_of(other_cpus);
+  auto want = set_of(other_cpus_now());
   int moved = 0;
   // Never throws: the node's main loop calls it, and a thread that ends
   // while the list is read must not stop the node.

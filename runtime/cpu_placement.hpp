@@ -40,7 +40,14 @@ int home();
 
 /// The CPUs of every thread but the home one: allowed_cpus() as set() saw
 /// it, without the home CPU (all of them if it was the only one).
-const std::vector<int>& others();
+std::vector<int> others();
+
+/// Makes `home` (one of allowed_cpus() as set() saw it) the home CPU from
+/// now on: the calling thread goes there, every other thread of the
+/// process to the rest (sweep()). A backtest's thread trying its CPUs
+/// (run.pick_home_cpu, cpu_trials.hpp). False with `error` if the kernel
+/// refused the calling thread's move.
+bool rehome(int home, std::string& error);
 
 /// Moves the calling thread to the home CPU; true and nothing done if there
 /// is none.

@@ -56,6 +56,11 @@ cdb_options::cdb_options() {
          "CPU of the thread that runs the actors (the home worker; a "
          "backtest's thread); every other thread of the node keeps off it. "
          "-1: none, the kernel places every thread")
+    .add(pick_home_cpu, "pick_home_cpu",
+         "cdb backtest with home_cpu -1 on two CPUs or more: tries each of "
+         "the first four for 50 ms, runs the actors where they went "
+         "fastest (the other threads off it) and tries again every 2 s; "
+         "false: the kernel places every thread. Live nodes never pick")
     .add(*span(&n.drain_timeout), "drain_timeout",
          "time for in-flight work after the feed stops at shutdown")
     .add(n.actor_throughput, "actor_throughput",

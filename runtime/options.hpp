@@ -43,6 +43,9 @@ public:
   /// The CPU of the thread that runs the actors (the home worker, a
   /// backtest's thread); the node's other threads keep off it. -1: none.
   int home_cpu = -1;
+  /// A backtest with home_cpu -1 on two CPUs or more tries them and runs
+  /// its actors where they went fastest (runtime/cpu_trials.hpp).
+  bool pick_home_cpu = true;
   std::string chaos_kill_actor;
   caf::timespan chaos_kill_after{std::chrono::seconds{10}};
   std::uint32_t chaos_kill_times = 1;

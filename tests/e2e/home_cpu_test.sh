@@ -4,7 +4,8 @@
 # of the node (the helper, the feed's network thread, CAF's timer and
 # middleman, the metrics and admin servers) on the other CPUs. `cdb
 # backtest` with a home CPU: its thread there, and the same report as
-# without one.
+# without one; without one, on two CPUs or more, its actors' thread tries
+# them (run.pick_home_cpu), alone on the one it is on while it runs.
 set -euo pipefail
 cdb=${1:?usage: home_cpu_test.sh CDB_BINARY}
 . "$(dirname "$0")/../support/process_test.sh"
@@ -78,7 +79,8 @@ bt() {
   "$cdb" backtest --config "$src/config/paper.conf" --run.duration=20min \
     --no-progress --json "$tmp/$1.json" "${@:2}" >/dev/null 2>"$tmp/$1.err"
 }
-bt plain && bt placed --run.home_cpu="$home" --run.log_level=info &&
+bt plain --run.pick_home_cpu=false &&
+  bt placed --run.home_cpu="$home" --run.log_level=info &&
   ok "backtests ran with and without a home CPU" || bad "a backtest failed"
 grep -q "actors on CPU $home, other threads on $others" "$tmp/placed.err" &&
   ok "the backtest says where its threads run" ||
@@ -87,6 +89,53 @@ cmp -s <(jq -S 'del(.timing)' "$tmp/plain.json") \
   <(jq -S 'del(.timing)' "$tmp/placed.json") &&
   ok "the same report with and without a home CPU ($(jq .fills "$tmp/plain.json") fills)" ||
   bad "the reports differ"
+
+# With no home CPU (the default) on two CPUs or more, a backtest tries
+# them (run.pick_home_cpu): its actors' thread alone on one CPU while it
+# runs, every other thread off it, and still the same report.
+if [ "$others" != "$home" ]; then
+  "$cdb" backtest --config "$src/config/paper.conf" --no-progress \
+    --feed.max_ticks=20000000 --run.duration=100000h --run.log_level=info \
+    --json "$tmp/picked.json" >/dev/null 2>"$tmp/picked.err" &
+  pid=$!
+  for _ in $(seq 300); do
+    grep -q "market time" "$tmp/picked.err" 2>/dev/null && break
+    grep -q "the actors' thread tries CPUs" "$tmp/picked.err" && break
+    sleep 0.05
+  done
+  sleep 0.2
+  main_cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$pid/status" || true)
+  : >"$tmp/picked.threads"
+  for t in /proc/"$pid"/task/*; do
+    [ "${t##*/}" = "$pid" ] && continue
+    sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "$t/status" >>"$tmp/picked.threads" || true
+  done
+  wait "$pid" && ok "a backtest ran trying the CPUs" || bad "the backtest failed"
+  grep -q "the actors' thread tries CPUs" "$tmp/picked.err" &&
+    ok "the backtest says it tries the CPUs" || bad "no 'tries CPUs' line"
+  echo "actors' thread on $main_cpus, the others: $(sort -u "$tmp/picked.threads" | tr '\n' ' ')"
+  case "$main_cpus" in
+    *[,-]* | "") bad "the actors' thread was on '$main_cpus', not on one CPU" ;;
+    *) ok "the actors' thread on one CPU ($main_cpus) while it ran" ;;
+  esac
+  n=$(wc -l <"$tmp/picked.threads")
+  on=$(while read -r l; do expand "$l"; done <"$tmp/picked.threads" |
+    grep -cx "$main_cpus" || true)
+  [ "$n" -ge 1 ] && [ "$on" -eq 0 ] &&
+    ok "its $n other threads off CPU $main_cpus" ||
+    bad "$on of $n other threads may run on CPU $main_cpus"
+  cpu=$(jq .timing.actors_cpu "$tmp/picked.json")
+  expand "$allowed" | grep -qx "$cpu" &&
+    ok "the report names the CPU it ended on ($cpu)" ||
+    bad "timing.actors_cpu is $cpu"
+  "$cdb" backtest --config "$src/config/paper.conf" --no-progress \
+    --feed.max_ticks=20000000 --run.duration=100000h --run.pick_home_cpu=false \
+    --json "$tmp/unpicked.json" >/dev/null 2>&1 &&
+    cmp -s <(jq -S 'del(.timing)' "$tmp/unpicked.json") \
+      <(jq -S 'del(.timing)' "$tmp/picked.json") &&
+    ok "the same report whether it tried the CPUs or not" ||
+    bad "the reports differ with and without trying the CPUs"
+fi
 
 [ "$failed" -eq 0 ] || { tail -n 25 "$tmp/err"; tail -n 10 "$tmp/sim.err"; }
 echo "home_cpu: $failed failed"

@@ -1,6 +1,7 @@
 // run.home_cpu's thread placement (runtime/cpu_placement.hpp) on the test's
 // own thread: where set(), to_home() and off_home() put it.
 #define CAF_SUITE cpu_placement
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <string>
@@ -143,4 +144,37 @@ CAF_TEST(a sweep moves the threads started from the home thread off it) {
     sched_setaffinity(std::stoi(e.path().filename().string()), sizeof(set),
                       &set);
   }
+}
+
+CAF_TEST(rehome moves the home and every other thread to the rest) {
+  restore_cpus r;
+  auto all = allowed_cpus();
+  CAF_REQUIRE(!all.empty());
+  std::string error;
+  CAF_REQUIRE(cpu_placement::set(-1, error));
+  // A thread started before the move, as a backtest's data thread.
+  std::promise<void> go;
+  std::promise<std::vector<int>> seen;
+  std::thread other{[&] {
+    go.get_future().wait();
+    seen.set_value(cpu_placement::this_thread_cpus());
+  }};
+  auto first = all.front();
+  CAF_REQUIRE(cpu_placement::rehome(first, error));
+  CAF_CHECK_EQUAL(cpu_placement::home(), first);
+  CAF_CHECK_EQUAL(cpu_placement::this_thread_cpus(), std::vector<int>{first});
+  auto rest = cpu_placement::others();
+  if (all.size() > 1)
+    CAF_CHECK(std::find(rest.begin(), rest.end(), first) == rest.end());
+  // Then to the last CPU: the others follow.
+  auto last = all.back();
+  CAF_REQUIRE(cpu_placement::rehome(last, error));
+  CAF_CHECK_EQUAL(cpu_placement::this_thread_cpus(), std::vector<int>{last});
+  go.set_value();
+  auto other_cpus = seen.get_future().get();
+  other.join();
+  CAF_CHECK_EQUAL(other_cpus, cpu_placement::others());
+  if (all.size() > 1)
+    CAF_CHECK(std::find(other_cpus.begin(), other_cpus.end(), last)
+              == other_cpus.end());
 }
