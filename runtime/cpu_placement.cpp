@@ -121,6 +121,10 @@ std::vector<int> others() {
 bool rehome(int home, std::string& error) {
   {
     std::lock_guard<std::mutex> guard{cpus_mtx};
+    // Without set() before (a bench calling the backtest): the CPUs of
+    // the calling thread, not yet moved.
+    if (all_cpus.empty())
+      all_cpus = allowed_cpus();
     other_cpus = others_of(all_cpus, home);
   }
   home_cpu = home;

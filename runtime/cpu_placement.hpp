@@ -42,8 +42,9 @@ int home();
 /// it, without the home CPU (all of them if it was the only one).
 std::vector<int> others();
 
-/// Makes `home` (one of allowed_cpus() as set() saw it) the home CPU from
-/// now on: the calling thread goes there, every other thread of the
+/// Makes `home` (one of allowed_cpus() as set() saw it, or as the calling
+/// thread has them at the first call if set() was never called) the home
+/// CPU from now on: the calling thread goes there, every other thread of the
 /// process to the rest (sweep()). A backtest's thread trying its CPUs
 /// (run.pick_home_cpu, cpu_trials.hpp). False with `error` if the kernel
 /// refused the calling thread's move.
