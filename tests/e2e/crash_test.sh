@@ -6,7 +6,9 @@
 # and the record must be consistent: every fill has its order and risk
 # decision, every order event its order, and each instrument's position in
 # the last account equals the sum of its fills; the restarted signal actor
-# warms up from the bars recorded before the crash. Uses its own cluster.
+# warms up from the bars recorded before the crash. The outage lasts until
+# the node has made a fill in it (its metrics say), 3 s at least. Uses its
+# own cluster.
 set -euo pipefail
 cdb=${1:?usage: crash_test.sh CDB_BINARY}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,7 +32,8 @@ common=(--config "$src/config/paper.conf" --run.node_name="$node"
         --persistence.spool_dir="$tmp/spool" --persistence.retry_max=300ms
         --market.step=2ms --signal.bars=40ms
         '--signal.strategies=["ema_cross * fast=3 slow=8 atr=5 cooldown=1"]'
-        --circuit_breaker.losing_streak_action=off)
+        --circuit_breaker.losing_streak_action=off
+        --metrics.port=0 --admin.port=0)
 
 "$cdb" run "${common[@]}" --feed.max_ticks=100000000 \
   >"$tmp/out1" 2>"$tmp/err1" &
@@ -40,9 +43,27 @@ for _ in $(seq 1 100); do # up to 20 s for the first recorded fills
   sleep 0.2
 done
 before=$(q "SELECT count(*) FROM fills")
+murl=$(sed -n 's/.*metrics on \(http:[^ ]*\).*/\1/p' "$tmp/err1" | tail -n 1)
+fills_made() { # the node's own count of its fills, from its metrics
+  curl -fsS "$murl" 2>/dev/null |
+    awk '$1 ~ /^cdb_fills_total[{ ]/ { print $2; exit }'
+}
 $pg stop "$tmp/pg" >/dev/null
 down_at=$(date +%s.%N)
+made_before=$(fills_made || true)
+# Down for 3 s at least, and on until the node has made a fill since (up
+# to 30 s more: a slow build under load may trade less often), so that
+# the outage's fills are there to be checked.
 sleep 3
+for _ in $(seq 1 150); do
+  made=$(fills_made || true)
+  [ -n "$made_before" ] && [ -n "$made" ] &&
+    awk -v a="$made" -v b="$made_before" 'BEGIN { exit !(a > b) }' && break
+  sleep 0.2
+done
+[ -n "$made_before" ] && [ -n "${made:-}" ] &&
+  ok "fills made while the database was down: $made_before -> $made" ||
+  bad "no fill count from $murl"
 size=$(stat -c %s "$spool" 2>/dev/null || echo 0)
 if [ "$size" -gt 0 ]; then
   ok "events spooled while the database was down ($size bytes)"
