@@ -44,7 +44,6 @@
 #include "actors/risk/engine.hpp"
 #include "actors/signal/engine.hpp"
 #include "runtime/backtest.hpp"
-#include "runtime/cpu_placement.hpp"
 #include "runtime/cpu_trials.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node.hpp"
@@ -184,56 +183,19 @@ struct figure {
 
 /// The loop's thread tries the CPUs as `cdb backtest` does its actors'
 /// (run.pick_home_cpu: runtime/cpu_trials.hpp), so that both sides run
-/// where they go fastest, the data thread off it; the thread's CPUs as
-/// before at the end.
-class loop_placement {
-public:
-  explicit loop_placement(bool pick) : t0_(steady::now()) {
-    auto cpus = allowed_cpus();
-    if (!pick || cpu_placement::home() >= 0 || cpus.size() < 2)
-      return;
-    before_ = cpus;
-    cpus.resize(std::min<std::size_t>(cpus.size(), 4));
-    trials_ = std::make_unique<cpu_trials>(cpus, cpu_trials::settings{});
-    go(trials_->start(std::chrono::nanoseconds{0}, 0));
-  }
+/// where they go fastest, the data thread off it; nullptr without.
+std::unique_ptr<home_trials> loop_placement(bool pick) {
+  return pick ? std::make_unique<home_trials>() : nullptr;
+}
 
-  loop_placement(const loop_placement&) = delete;
-  loop_placement& operator=(const loop_placement&) = delete;
-
-  ~loop_placement() {
-    if (!trials_)
-      return;
-    std::string error;
-    cpu_placement::move_this_thread(before_, error);
-    cpu_placement::set(-1, error);
-  }
-
-  /// `work` events done so far.
-  void progress(std::uint64_t work) {
-    if (trials_)
-      go(trials_->on_progress(steady::now() - t0_, work));
-  }
-
-  /// "CPU 1, 1 moves", or "" without trials.
-  std::string text() const {
-    if (!trials_)
-      return "";
-    return ", CPU " + std::to_string(trials_->current()) + " at the end, "
-           + std::to_string(trials_->moves()) + " moves";
-  }
-
-private:
-  void go(int cpu) {
-    std::string error;
-    if (cpu >= 0 && !cpu_placement::rehome(cpu, error))
-      std::fprintf(stderr, "loop: %s\n", error.c_str());
-  }
-
-  steady::time_point t0_;
-  std::unique_ptr<cpu_trials> trials_;
-  std::vector<int> before_;
-};
+/// ", CPU 1 at the end, 1 moves", or "" without trials.
+std::string placement_text(const std::unique_ptr<home_trials>& p) {
+  const auto* t = p ? p->trials() : nullptr;
+  if (t == nullptr)
+    return "";
+  return ", CPU " + std::to_string(t->current()) + " at the end, "
+         + std::to_string(t->moves()) + " moves";
+}
 
 /// Checks the loop's placement every this many events.
 constexpr std::uint64_t placement_every = 4096;
@@ -251,7 +213,7 @@ double loop_synthetic(const node_config& n, bool pick, std::uint64_t ticks,
   std::vector<trade_tick> trades;
   loop.start(start);
   seen = 0;
-  loop_placement place{pick};
+  auto place = loop_placement(pick);
   auto t0 = steady::now();
   for (std::uint64_t checked = 0; seen < ticks;) {
     market.step(quotes, trades);
@@ -264,7 +226,8 @@ double loop_synthetic(const node_config& n, bool pick, std::uint64_t ticks,
     trades.clear();
     if (seen - checked >= placement_every) {
       checked = seen;
-      place.progress(seen);
+      if (place)
+        place->progress(seen);
     }
   }
   auto s = seconds_since(t0);
@@ -273,7 +236,7 @@ double loop_synthetic(const node_config& n, bool pick, std::uint64_t ticks,
               static_cast<unsigned long long>(seen), s,
               static_cast<unsigned long long>(loop.signals()),
               static_cast<unsigned long long>(loop.fills()),
-              place.text().c_str());
+              placement_text(place).c_str());
   return static_cast<double>(seen) / s;
 }
 
@@ -292,7 +255,7 @@ double loop_files(const node_config& n, bool pick, std::uint64_t& seen) {
   plain_loop loop{n};
   loop.start(all.empty() ? 0 : event_time_of(all.front()));
   seen = 0;
-  loop_placement place{pick};
+  auto place = loop_placement(pick);
   auto t0 = steady::now();
   for (auto& x : all) {
     if (x.kind == market_kind::trade)
@@ -301,8 +264,8 @@ double loop_files(const node_config& n, bool pick, std::uint64_t& seen) {
       loop.on_quote(x.quote);
     else
       continue;
-    if (++seen % placement_every == 0)
-      place.progress(seen);
+    if (++seen % placement_every == 0 && place)
+      place->progress(seen);
   }
   auto s = seconds_since(t0);
   std::printf("loop   files: %llu ticks in %.4f s, %llu signals, %llu "
@@ -310,7 +273,7 @@ double loop_files(const node_config& n, bool pick, std::uint64_t& seen) {
               static_cast<unsigned long long>(seen), s,
               static_cast<unsigned long long>(loop.signals()),
               static_cast<unsigned long long>(loop.fills()),
-              place.text().c_str());
+              placement_text(place).c_str());
   return static_cast<double>(seen) / s;
 }
 

@@ -139,32 +139,9 @@ struct backtest_run {
   timestamp next_hour = 0;
   /// The feed's direct delivery; nullptr with --messages or split.
   std::shared_ptr<direct_market> direct;
-  /// run.pick_home_cpu on one node: where the actors' thread goes next.
-  std::unique_ptr<cpu_trials> trials;
-  /// The CPUs of the actors' thread before the trials: its own again at
-  /// the end (a bench runs several backtests in one process).
-  std::vector<int> cpus_before;
+  /// run.pick_home_cpu on one node: the actors' thread tries the CPUs.
+  std::unique_ptr<home_trials> placement;
 };
-
-using wall_ns = std::chrono::nanoseconds;
-
-wall_ns since_start(const backtest_run& bt) {
-  return std::chrono::duration_cast<wall_ns>(std::chrono::steady_clock::now()
-                                             - bt.wall_start);
-}
-
-/// Moves the actors' thread where the trials say, if they say so.
-void follow_trials(backtest_run& bt, int cpu) {
-  if (cpu < 0)
-    return;
-  std::string error;
-  if (cpu_placement::rehome(cpu, error))
-    return;
-  // Refused (the CPU taken away meanwhile): no more trials; the threads
-  // stay where they are.
-  CDB_WARN("backtest", "run.pick_home_cpu stopped trying CPUs: " << error);
-  bt.trials.reset();
-}
 
 constexpr timestamp market_hour = 3'600'000'000'000;
 
@@ -236,6 +213,7 @@ int report(backtest_run& bt, std::uint64_t events) {
   auto report = compute_report(rec);
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
+  const auto* trials = bt.placement ? bt.placement->trials() : nullptr;
   char timing[480];
   std::snprintf(timing, sizeof(timing),
                 "{\"wall_seconds\": %.3f, \"events\": %llu, "
@@ -249,21 +227,13 @@ int report(backtest_run& bt, std::uint64_t events) {
                 bt.hourly_rss.empty() ? 0.0 : bt.hourly_rss.front(),
                 bt.hourly_rss.empty() ? 0.0 : bt.hourly_rss.back(),
                 bt.hourly_rss.size(), cpu_placement::home(),
-                static_cast<unsigned long long>(bt.trials ? bt.trials->moves()
-                                                          : 0));
-  if (bt.trials) {
-    std::string rates;
-    for (std::size_t i = 0; i < bt.trials->candidates().size(); ++i)
-      rates += (i > 0 ? ", CPU " : "CPU ")
-               + std::to_string(bt.trials->candidates()[i]) + " "
-               + std::to_string(
-                 static_cast<std::uint64_t>(bt.trials->rates()[i]))
-               + "/s";
-    CDB_INFO("backtest",
-             "actors' thread on CPU "
-               << cpu_placement::home() << " at the end, " << bt.trials->moves()
-               << " moves; events by CPU in its latest window: " << rates);
-  }
+                static_cast<unsigned long long>(trials ? trials->moves() : 0));
+  if (trials)
+    CDB_INFO("backtest", "actors' thread on CPU "
+                           << cpu_placement::home() << " at the end, "
+                           << trials->moves()
+                           << " moves; events by CPU in its latest window: "
+                           << bt.placement->rates_text());
   std::cout << rec.title << "\n"
             << report_table(report) << "market events " << events << " in "
             << seconds_text(wall) << " ("
@@ -339,9 +309,8 @@ int run_alone(backtest_run& bt, lockstep_scheduler& sched,
         bt.next_hour += market_hour;
     }
     ++steps;
-    if (bt.trials && (steps & 0x3f) == 0 && !stopping)
-      follow_trials(bt, bt.trials->on_progress(since_start(bt),
-                                               bt.metrics->ticks.load()));
+    if (bt.placement && (steps & 0x3f) == 0 && !stopping)
+      bt.placement->progress(bt.metrics->ticks.load());
     if ((steps & 0x3ff) == 0 && !stopping)
       print_progress(bt, false);
   }
@@ -565,17 +534,12 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
               || (args.progress == -1 && isatty(STDERR_FILENO) != 0);
   // One node, no CPU chosen: the actors' thread tries the CPUs (a split
   // run's nodes would all pick the same one).
-  if (!split && cfg.pick_home_cpu && cpu_placement::home() < 0) {
-    auto cpus = allowed_cpus();
-    if (cpus.size() >= 2) {
-      bt.cpus_before = cpus;
-      cpus.resize(std::min<std::size_t>(cpus.size(), 4));
-      bt.trials = std::make_unique<cpu_trials>(cpus, cpu_trials::settings{});
+  if (!split && cfg.pick_home_cpu) {
+    bt.placement = std::make_unique<home_trials>();
+    if (auto* t = bt.placement->trials())
       CDB_INFO("backtest", "the actors' thread tries CPUs "
-                             << cpu_list_text(cpus)
+                             << cpu_list_text(t->candidates())
                              << " (run.pick_home_cpu), the others keep off it");
-      follow_trials(bt, bt.trials->start(since_start(bt), 0));
-    }
   }
   auto run_id = "bt" + make_run_id(wall_clock{}.now());
   run_info run{
@@ -678,11 +642,7 @@ int run_backtest(cdb_options& cfg, const backtest_args& args) {
   } else {
     catch_interrupts();
     status = run_alone(bt, sched, sup, sup_done, *recorder);
-    if (bt.trials) {
-      std::string error;
-      cpu_placement::move_this_thread(bt.cpus_before, error);
-      cpu_placement::set(-1, error);
-    }
+    bt.placement.reset(); // the thread's own CPUs again
   }
   log::end_status(); // a run that stopped early leaves no bar behind
   if (db)

@@ -38,8 +38,6 @@ std::atomic<int> home_cpu{-1};
 // A backtest moves its home while its data thread may start (rehome()).
 std::mutex cpus_mtx;
 std::vector<int> other_cpus;
-/// allowed_cpus() as set() saw it: the process's, before any placement.
-std::vector<int> all_cpus;
 
 /// `all` without `home`; all of them if that leaves none.
 std::vector<int> others_of(const std::vector<int>& all, int home) {
@@ -95,16 +93,12 @@ bool move_this_thread(const std::vector<int>& cpus, std::string& error) {
 
 bool set(int home, std::string& error) {
   home_tid = 0;
-  auto all = allowed_cpus();
   std::vector<int> others;
+  if (home >= 0)
+    others = others_of(allowed_cpus(), home);
   {
     std::lock_guard<std::mutex> guard{cpus_mtx};
-    all_cpus = all;
-    if (home >= 0)
-      other_cpus = others_of(all, home);
-    else
-      other_cpus.clear();
-    others = other_cpus;
+    other_cpus = others;
   }
   home_cpu = home;
   return home < 0 || move_this_thread(others, error);
@@ -118,14 +112,10 @@ std::vector<int> others() {
   return other_cpus_now();
 }
 
-bool rehome(int home, std::string& error) {
+bool rehome(int home, const std::vector<int>& all, std::string& error) {
   {
     std::lock_guard<std::mutex> guard{cpus_mtx};
-    // Without set() before (a bench calling the backtest): the CPUs of
-    // the calling thread, not yet moved.
-    if (all_cpus.empty())
-      all_cpus = allowed_cpus();
-    other_cpus = others_of(all_cpus, home);
+    other_cpus = others_of(all, home);
   }
   home_cpu = home;
   if (!to_home(error))

@@ -42,13 +42,12 @@ int home();
 /// it, without the home CPU (all of them if it was the only one).
 std::vector<int> others();
 
-/// Makes `home` (one of allowed_cpus() as set() saw it, or as the calling
-/// thread has them at the first call if set() was never called) the home
-/// CPU from now on: the calling thread goes there, every other thread of the
-/// process to the rest (sweep()). A backtest's thread trying its CPUs
-/// (run.pick_home_cpu, cpu_trials.hpp). False with `error` if the kernel
-/// refused the calling thread's move.
-bool rehome(int home, std::string& error);
+/// Makes `home` (one of `all`, the CPUs the process may use) the home CPU
+/// from now on: the calling thread goes there, every other thread of the
+/// process to the rest of `all` (sweep()). A backtest's thread trying its
+/// CPUs (run.pick_home_cpu, cpu_trials.hpp). False with `error` if the
+/// kernel refused the calling thread's move.
+bool rehome(int home, const std::vector<int>& all, std::string& error);
 
 /// Moves the calling thread to the home CPU; true and nothing done if there
 /// is none.

@@ -1,6 +1,10 @@
 #include "runtime/cpu_trials.hpp"
 
+#include <algorithm>
 #include <utility>
+
+#include "runtime/cpu_placement.hpp"
+#include "runtime/log.hpp"
 
 namespace cdb {
 
@@ -75,6 +79,51 @@ int cpu_trials::on_progress(std::chrono::nanoseconds now, std::uint64_t work) {
   auto next = to_try_.front();
   to_try_.erase(to_try_.begin());
   return go(next, now, work);
+}
+
+home_trials::home_trials() : t0_(std::chrono::steady_clock::now()) {
+  auto cpus = allowed_cpus();
+  if (cpu_placement::home() >= 0 || cpus.size() < 2)
+    return;
+  all_ = cpus;
+  cpus.resize(std::min<std::size_t>(cpus.size(), 4));
+  trials_ = std::make_unique<cpu_trials>(cpus, cpu_trials::settings{});
+  go(trials_->start(std::chrono::nanoseconds{0}, 0));
+}
+
+home_trials::~home_trials() {
+  if (all_.empty())
+    return;
+  std::string error;
+  cpu_placement::move_this_thread(all_, error);
+  cpu_placement::set(-1, error);
+}
+
+void home_trials::progress(std::uint64_t work) {
+  if (trials_)
+    go(trials_->on_progress(std::chrono::steady_clock::now() - t0_, work));
+}
+
+void home_trials::go(int cpu) {
+  std::string error;
+  if (cpu < 0 || cpu_placement::rehome(cpu, all_, error))
+    return;
+  // Refused (the CPU taken away meanwhile): no more trials; the threads
+  // stay where they are.
+  CDB_WARN("placement", "stopped trying CPUs: " << error);
+  trials_.reset();
+}
+
+std::string home_trials::rates_text() const {
+  std::string out;
+  if (!trials_)
+    return out;
+  for (std::size_t i = 0; i < trials_->candidates().size(); ++i)
+    out += (i > 0 ? ", CPU " : "CPU ")
+           + std::to_string(trials_->candidates()[i]) + " "
+           + std::to_string(static_cast<std::uint64_t>(trials_->rates()[i]))
+           + "/s";
+  return out;
 }
 
 } // namespace cdb

@@ -7,12 +7,16 @@
 // the backtest itself runs a window on each candidate, goes on where it
 // went fastest, and tries the others again now and then.
 //
-// Pure logic: the caller gives the time and the work done so far (events)
-// and moves its thread where on_progress() says. No syscall here.
+// cpu_trials is pure logic: the caller gives the time and the work done so
+// far (events) and moves its thread where on_progress() says. home_trials
+// does the moving (cpu_placement::rehome) for the backtest and the bench's
+// plain loop alike.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace cdb {
@@ -79,6 +83,38 @@ private:
   std::uint64_t window_work_ = 0;
   std::chrono::nanoseconds settled_since_{0};
   std::uint64_t moves_ = 0;
+};
+
+/// The calling thread tries the CPUs (the first four it may use) and makes
+/// the fastest its home, every other thread of the process off it; at the
+/// end the thread has its CPUs back and no CPU is home. Inactive (nothing
+/// moved) if a home CPU is set already or the thread may use one CPU only.
+class home_trials {
+public:
+  home_trials();
+  ~home_trials();
+
+  home_trials(const home_trials&) = delete;
+  home_trials& operator=(const home_trials&) = delete;
+
+  /// The trials, or nullptr if inactive (or stopped: the kernel refused a
+  /// move, and the threads stay where they are).
+  const cpu_trials* trials() const noexcept {
+    return trials_.get();
+  }
+
+  /// `work` events done so far; moves the thread if the trials say so.
+  void progress(std::uint64_t work);
+
+  /// "CPU 0 123/s, CPU 1 456/s": each candidate's latest rate.
+  std::string rates_text() const;
+
+private:
+  void go(int cpu);
+
+  std::chrono::steady_clock::time_point t0_;
+  std::unique_ptr<cpu_trials> trials_;
+  std::vector<int> all_; ///< The thread's CPUs before the trials.
 };
 
 } // namespace cdb

@@ -160,7 +160,7 @@ CAF_TEST(rehome moves the home and every other thread to the rest) {
     seen.set_value(cpu_placement::this_thread_cpus());
   }};
   auto first = all.front();
-  CAF_REQUIRE(cpu_placement::rehome(first, error));
+  CAF_REQUIRE(cpu_placement::rehome(first, all, error));
   CAF_CHECK_EQUAL(cpu_placement::home(), first);
   CAF_CHECK_EQUAL(cpu_placement::this_thread_cpus(), std::vector<int>{first});
   auto rest = cpu_placement::others();
@@ -168,7 +168,7 @@ CAF_TEST(rehome moves the home and every other thread to the rest) {
     CAF_CHECK(std::find(rest.begin(), rest.end(), first) == rest.end());
   // Then to the last CPU: the others follow.
   auto last = all.back();
-  CAF_REQUIRE(cpu_placement::rehome(last, error));
+  CAF_REQUIRE(cpu_placement::rehome(last, all, error));
   CAF_CHECK_EQUAL(cpu_placement::this_thread_cpus(), std::vector<int>{last});
   go.set_value();
   auto other_cpus = seen.get_future().get();
